@@ -1,0 +1,163 @@
+"""Per-frame evaluation of animated properties.
+
+A property can be a constant, a per-frame numpy array, a callable of time, or a list
+of keyframes. Everything is evaluated on a 1-D float64 array of frame times (seconds)
+and returns one float64 value per frame. All validation errors are ValueErrors whose
+message starts with ``what`` (e.g. ``"layer 'logo' property 'x'"``) so they point at
+the offending property.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import easing as _easing
+
+__all__ = ["sample_keyframes", "evaluate_callable", "as_frame_array"]
+
+
+def _times(times, what: str) -> np.ndarray:
+    t = np.asarray(times, dtype=np.float64)
+    if t.ndim != 1:
+        raise ValueError(f"{what}: frame times must be a 1-D array, got shape {t.shape}")
+    bad = np.flatnonzero(~np.isfinite(t))
+    if bad.size:
+        raise ValueError(f"{what}: frame times contain non-finite value {t[bad[0]]} at index {bad[0]}")
+    return t
+
+
+def _check_values(arr: np.ndarray, n: int, what: str, source: str) -> np.ndarray:
+    if arr.shape != (n,):
+        raise ValueError(f"{what}: {source} has shape {arr.shape}, expected ({n},) (one value per frame)")
+    bad = np.flatnonzero(~np.isfinite(arr))
+    if bad.size:
+        raise ValueError(f"{what}: {source} has non-finite value {arr[bad[0]]} at index {bad[0]} "
+                         f"(expected shape ({n},) of finite floats)")
+    return arr
+
+
+def _real(x) -> bool:
+    return isinstance(x, numbers.Real) or (
+        isinstance(x, (np.ndarray, np.generic)) and np.ndim(x) == 0 and x.dtype.kind in "biuf")
+
+
+def sample_keyframes(keyframes, times, easing="linear", *, what: str = "property") -> np.ndarray:
+    """Sample a keyframed scalar property at frame ``times``.
+
+    keyframes: non-empty list of ``(t, value)`` or ``(t, value, easing)``; ``t`` in seconds,
+        strictly increasing; ``value`` a finite real number. The optional third element is
+        the easing (name or :class:`reelforge.easing.Easing`, ``None`` = default) of the
+        segment that STARTS at that keyframe.
+    times: 1-D float64 array of frame times in seconds (any order).
+    easing: default easing for segments without their own.
+    Between keyframes i and i+1 the value is ``v_i + (v_{i+1} - v_i) * f(u, d)`` with
+    ``u = (t - t_i) / d``, ``d = t_{i+1} - t_i`` (seconds). Before the first keyframe the
+    first value holds, after the last the last value holds.
+    Returns float64 array of len(times). Raises ValueError prefixed by ``what``.
+    """
+    t = _times(times, what)
+    try:
+        default = _easing.get(easing)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{what}: default easing: {e}") from None
+    if isinstance(keyframes, (str, bytes)) or not hasattr(keyframes, "__len__") or len(keyframes) == 0:
+        raise ValueError(f"{what}: keyframes must be a non-empty list of (t, value[, easing]) tuples, "
+                         f"got {keyframes!r}")
+    kt, kv, ke = [], [], []
+    for i, kf in enumerate(keyframes):
+        if not isinstance(kf, (tuple, list)) or len(kf) not in (2, 3):
+            raise ValueError(f"{what}: keyframe {i} must be a (t, value) or (t, value, easing) tuple, got {kf!r}")
+        for label, x in (("time", kf[0]), ("value", kf[1])):
+            if not _real(x):
+                raise ValueError(f"{what}: keyframe {i} {label} must be a real number, "
+                                 f"got {type(x).__name__} {x!r}")
+            if not np.isfinite(x):
+                raise ValueError(f"{what}: keyframe {i} {label} must be finite, got {float(x)!r}")
+        ti, vi = float(kf[0]), float(kf[1])
+        if kt and ti <= kt[-1]:
+            detail = f"t={ti!r} after t={kt[-1]!r}" if ti < kt[-1] else f"duplicate t={ti!r}"
+            raise ValueError(f"{what}: keyframes out of order at index {i} ({detail}); "
+                             "keyframe times must be strictly increasing")
+        e = kf[2] if len(kf) == 3 else None
+        try:
+            e = default if e is None else _easing.get(e)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{what}: keyframe {i} easing: {err}") from None
+        kt.append(ti), kv.append(vi), ke.append(e)
+
+    kt_a, kv_a = np.asarray(kt), np.asarray(kv)
+    seg = np.searchsorted(kt_a, t, side="right") - 1  # kt[seg] <= t < kt[seg+1]
+    out = np.where(seg < 0, kv_a[0], kv_a[np.clip(seg, 0, len(kt) - 1)])
+    inside = (seg >= 0) & (seg < len(kt) - 1)
+    for i in np.unique(seg[inside]):
+        m = seg == i
+        d = kt[i + 1] - kt[i]
+        f = ke[i]((t[m] - kt[i]) / d, duration=d)
+        out[m] = kv[i] + (kv[i + 1] - kv[i]) * f
+    return _check_values(out.astype(np.float64, copy=False), len(t), what, "keyframe sampling")
+
+
+def evaluate_callable(fn, times, *, what: str = "property") -> np.ndarray:
+    """Evaluate a callable property ``fn(t_seconds) -> value`` at every frame time.
+
+    First ``fn(times)`` is called with the whole 1-D float64 array (seconds); a result of
+    shape ``(len(times),)`` is used directly. If it returns a scalar, or raises TypeError /
+    ValueError (a scalar-only callable, e.g. using ``math.sin`` or ``if t > 1``), ``fn`` is
+    called once per frame as ``fn(float(t))``. Returns float64 array of len(times).
+    Raises ValueError (prefixed by ``what``, naming the expected shape and first bad index)
+    for a wrong-shaped, non-numeric or non-finite result.
+    """
+    t = _times(times, what)
+    n = len(t)
+    try:
+        r = fn(t)
+        vector = np.ndim(r) != 0
+    except (TypeError, ValueError):
+        vector = False
+    if vector:
+        arr = np.asarray(r)
+        try:
+            if arr.dtype.kind not in "biufO":
+                raise TypeError
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"{what}: callable returned non-numeric {type(r).__name__} of dtype {arr.dtype}, "
+                             f"expected shape ({n},) of floats") from None
+        return _check_values(arr, n, what, "callable result")
+    arr = np.empty(n, dtype=np.float64)
+    for i, ti in enumerate(t.tolist()):
+        try:
+            r = fn(ti)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"{what}: callable failed at index {i} (t={ti!r}): {type(e).__name__}: {e}") from e
+        if not _real(r):
+            raise ValueError(f"{what}: callable returned {type(r).__name__} {r!r} at index {i} (t={ti!r}), "
+                             f"expected a real scalar per frame or an array of shape ({n},)")
+        arr[i] = r
+    return _check_values(arr, n, what, "callable result")
+
+
+def as_frame_array(value, times, *, what: str = "property") -> np.ndarray:
+    """Coerce a property to one float64 value per frame.
+
+    value: a real scalar (constant over all frames), a numpy array of shape
+        ``(len(times),)`` (per-frame values), or a callable of time in seconds
+        (see :func:`evaluate_callable`).
+    times: 1-D float64 array of frame times in seconds.
+    Returns a new float64 array of len(times); raises ValueError prefixed by ``what``.
+    """
+    t = _times(times, what)
+    n = len(t)
+    if callable(value):
+        return evaluate_callable(value, t, what=what)
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        if value.dtype.kind not in "biuf":
+            raise ValueError(f"{what}: per-frame array has dtype {value.dtype}, expected real numbers "
+                             f"of shape ({n},)")
+        return _check_values(np.array(value, dtype=np.float64), n, what, "per-frame array")
+    if _real(value):
+        return _check_values(np.full(n, float(value)), n, what, "constant")
+    raise ValueError(f"{what}: expected a real number, a numpy array of shape ({n},) or a callable of "
+                     f"time, got {type(value).__name__} {value!r}")

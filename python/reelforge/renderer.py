@@ -1,0 +1,53 @@
+"""Single-frame rendering on the GPU (previews, tests, regression snapshots)."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import _core
+from .errors import SceneError
+
+
+class Renderer:
+    """Renders frames of a :class:`~reelforge.Scene` on the Vulkan device.
+
+    The scene is compiled once at construction; later changes to the scene need a new Renderer.
+    Raises MediaError for unreadable sources, GpuError if no Vulkan device works.
+    """
+
+    def __init__(self, scene):
+        self.scene = scene
+        self._core = _core.Renderer(scene.compile())
+
+    @property
+    def device(self) -> str:
+        """Name of the Vulkan device that renders (e.g. ``"llvmpipe (LLVM 15.0.6, 256 bits)"``)."""
+        return self._core.device
+
+    def _index(self, i) -> int:
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral):
+            raise SceneError(f"frame index must be an int, got {i!r} (use scene.time_to_frame(t) for seconds)")
+        n = self.scene.frame_count
+        if not 0 <= i < n:
+            raise SceneError(f"frame index {i} is outside the scene (0..{n - 1})")
+        return int(i)
+
+    def render_frame(self, i: int) -> np.ndarray:
+        """Frame ``i`` as a ``uint8`` array of shape ``(height, width, 4)``: RGBA, sRGB-encoded,
+        premultiplied alpha (equal to straight alpha where the background is opaque, the default).
+        Raises SceneError for an index outside ``0..frame_count-1``."""
+        return self._core.render_rgba(self._index(i))
+
+    def render_nv12(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Frame ``i`` converted on the GPU to NV12, ITU-R BT.709 matrix, limited range.
+
+        Returns ``(y, uv)``: ``y`` ``uint8`` of shape ``(height, width)`` (16..235) and ``uv``
+        ``uint8`` of shape ``(height/2, width/2, 2)`` holding (Cb, Cr) (16..240), chroma being the
+        2x2 average. Raises SceneError for an index outside the scene."""
+        return self._core.render_nv12(self._index(i))
+
+    def frame_at(self, t: float) -> np.ndarray:
+        """The frame on screen at ``t`` seconds (see :meth:`render_frame`)."""
+        return self.render_frame(self.scene.time_to_frame(t))

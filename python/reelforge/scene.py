@@ -1,0 +1,458 @@
+"""Scene description: layers and audio clips on a timeline, compiled to per-frame tables.
+
+Coordinates are canvas pixels with the origin at the top-left corner and y pointing down.
+Times are seconds. Colours are ``(r, g, b)`` or ``(r, g, b, a)`` with 0-255 components, or
+``"#rrggbb"`` / ``"#rrggbbaa"``; they are straight (non-premultiplied) sRGB-encoded values.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from fractions import Fraction
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import _core
+from . import animation as _anim
+from . import easing as _easing
+from .errors import MediaNotFoundError, SceneError
+
+#: Animatable layer properties, their units and defaults (None = from the source).
+PROPERTIES = {
+    "x": "pixels, canvas x of the anchor point",
+    "y": "pixels, canvas y of the anchor point",
+    "width": "pixels, displayed width before scale",
+    "height": "pixels, displayed height before scale",
+    "anchor_x": "fraction of width (0 = left, 0.5 = centre, 1 = right)",
+    "anchor_y": "fraction of height (0 = top, 0.5 = centre, 1 = bottom)",
+    "scale": "factor, sets scale_x and scale_y",
+    "scale_x": "factor",
+    "scale_y": "factor",
+    "rotation": "degrees, clockwise on screen",
+    "opacity": "0..1",
+}
+BLEND_MODES = ("normal", "multiply", "screen", "overlay", "darken", "lighten", "add", "difference")
+
+
+def parse_color(color, what: str = "color") -> tuple[float, float, float, float]:
+    """Colour -> straight RGBA floats in 0..1.
+
+    Accepts ``(r, g, b)`` / ``(r, g, b, a)`` with 0-255 components or ``"#rrggbb[aa]"``.
+    Raises SceneError naming ``what`` for anything else.
+    """
+    if isinstance(color, str):
+        s = color.lstrip("#")
+        if len(s) in (6, 8) and all(c in "0123456789abcdefABCDEF" for c in s):
+            comps = [int(s[i:i + 2], 16) for i in range(0, len(s), 2)]
+        else:
+            raise SceneError(f"{what}: {color!r} is not a colour; use '#rrggbb', '#rrggbbaa' or (r, g, b[, a]) in 0-255")
+    else:
+        try:
+            comps = [float(c) for c in color]
+        except TypeError:
+            raise SceneError(f"{what}: {color!r} is not a colour; use (r, g, b[, a]) in 0-255") from None
+        if len(comps) not in (3, 4) or not all(math.isfinite(c) and 0 <= c <= 255 for c in comps):
+            raise SceneError(f"{what}: {color!r} must have 3 or 4 components in 0-255")
+    if len(comps) == 3:
+        comps.append(255)
+    return tuple(c / 255.0 for c in comps)
+
+
+def _check_time(value, what: str, *, allow_none=False, minimum=0.0) -> float | None:
+    if value is None and allow_none:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise SceneError(f"{what} must be a number of seconds, got {value!r}") from None
+    if not math.isfinite(v) or v < minimum:
+        raise SceneError(f"{what} must be a finite number of seconds >= {minimum}, got {value!r}")
+    return v
+
+
+def _check_path(path, what: str) -> str:
+    p = os.fspath(path)
+    if not os.path.exists(p):
+        raise MediaNotFoundError(f"{what}: media file not found: {p!r}")
+    if not os.path.isfile(p):
+        raise SceneError(f"{what}: {p!r} is not a file")
+    return p
+
+
+class Layer:
+    """A visual layer of a :class:`Scene` (returned by ``Scene.add_*``; do not build directly).
+
+    Properties (see :data:`PROPERTIES`) are constants, keyframes (:meth:`animate`), callables of
+    time or per-frame arrays (:meth:`set`). ``blend`` is one of :data:`BLEND_MODES`
+    (W3C Compositing and Blending Level 1).
+    """
+
+    def __init__(self, scene: "Scene", kind, name: str, start: float, end: float | None, **props):
+        self._scene = scene
+        self.kind = kind
+        self.name = name
+        self.start = start
+        self.end = end
+        self.blend = "normal"
+        self.path: str | None = None
+        self.image: np.ndarray | None = None
+        self.color = (1.0, 1.0, 1.0, 1.0)
+        self.trim_start = 0.0
+        self._props: dict[str, object] = {}
+        for k, v in props.items():
+            if v is not None:
+                self.set(k, v)
+
+    def __repr__(self):
+        return f"<Layer {self.name!r} {self.kind.name.lower()} {self.start}s..{self.end}s>"
+
+    def _what(self, prop: str) -> str:
+        return f"layer {self.name!r} property {prop!r}"
+
+    def _check_prop(self, name: str):
+        if name not in PROPERTIES:
+            raise SceneError(f"layer {self.name!r}: unknown property {name!r}; animatable properties are "
+                             f"{', '.join(PROPERTIES)}")
+
+    def set(self, name: str, value) -> "Layer":
+        """Set property ``name`` to a constant, a per-frame ``float`` array of shape
+        ``(scene.frame_count,)``, or a callable ``f(t)`` of time in seconds (given a float64 array of
+        all frame times it must return an array of the same shape; scalar-only callables are
+        called once per frame). Raises SceneError for unknown properties; bad values raise at
+        ``compile()`` time, naming the layer and property. Returns the layer (chainable)."""
+        self._check_prop(name)
+        if name == "scale":
+            self._props["scale_x"] = value
+            self._props["scale_y"] = value
+        else:
+            self._props[name] = value
+        return self
+
+    def animate(self, name: str, keyframes: Sequence, easing="linear") -> "Layer":
+        """Animate property ``name`` through ``keyframes``: ``[(t_seconds, value), ...]`` or
+        ``(t, value, easing)`` to give the segment starting at that keyframe its own easing.
+        ``easing`` (default for all segments): a name from :data:`reelforge.easing.NAMES` or an
+        easing object (``cubic_bezier``, ``spring``). Times are scene seconds, strictly increasing.
+        Raises SceneError for an unknown property or easing, keyframes out of order, NaN/inf."""
+        self._check_prop(name)
+        kf = list(keyframes)
+        try:
+            _easing.get(easing)
+        except (ValueError, TypeError) as e:
+            raise SceneError(f"{self._what(name)}: {e}") from None
+        # Validate now so errors point at the call that caused them.
+        try:
+            _anim.sample_keyframes(kf, np.zeros(1), easing, what=self._what(name))
+        except ValueError as e:
+            raise SceneError(str(e)) from None
+        self.set(name, _Keyframes(kf, easing))
+        return self
+
+    def _sample(self, name: str, times: np.ndarray, default) -> np.ndarray:
+        v = self._props.get(name, default)
+        try:
+            if isinstance(v, _Keyframes):
+                return _anim.sample_keyframes(v.keyframes, times, v.easing, what=self._what(name))
+            if isinstance(v, (list, tuple)):
+                v = np.asarray(v, dtype=np.float64)
+            return _anim.as_frame_array(v, times, what=self._what(name))
+        except ValueError as e:
+            raise SceneError(str(e)) from None
+
+
+class _Keyframes:
+    __slots__ = ("keyframes", "easing")
+
+    def __init__(self, keyframes, easing):
+        self.keyframes = keyframes
+        self.easing = easing
+
+
+class AudioClip:
+    """An audio clip on the timeline (returned by :meth:`Scene.add_audio`).
+
+    ``start`` (timeline seconds), ``trim_start`` (seconds into the source), ``duration`` (seconds,
+    None = until the source ends), ``gain_db`` (dB), ``fade_in``/``fade_out`` (seconds, linear gain
+    ramps), ``loop``. ``animate("gain_db", keyframes, easing)`` keyframes the gain per frame.
+    """
+
+    def __init__(self, scene, path, start, trim_start, duration, gain_db, fade_in, fade_out, loop):
+        self._scene = scene
+        self.path = path
+        self.start = start
+        self.trim_start = trim_start
+        self.duration = duration
+        self.gain_db = gain_db
+        self.fade_in = fade_in
+        self.fade_out = fade_out
+        self.loop = loop
+        self._gain = None
+
+    def __repr__(self):
+        return f"<AudioClip {os.path.basename(self.path)!r} at {self.start}s>"
+
+    def animate(self, name: str, keyframes: Sequence, easing="linear") -> "AudioClip":
+        """Keyframe ``gain_db`` (dB) over scene time; see :meth:`Layer.animate`."""
+        if name != "gain_db":
+            raise SceneError(f"audio clip {self.path!r}: only 'gain_db' can be animated, not {name!r}")
+        what = f"audio clip {os.path.basename(self.path)!r} property 'gain_db'"
+        try:
+            _anim.sample_keyframes(list(keyframes), np.zeros(1), easing, what=what)
+        except ValueError as e:
+            raise SceneError(str(e)) from None
+        self._gain = _Keyframes(list(keyframes), easing)
+        return self
+
+
+class Scene:
+    """A video timeline: canvas size, frame rate, duration, layers (bottom to top) and audio.
+
+    Args:
+        width, height: canvas size in pixels; both even (4:2:0 chroma subsampling halves them).
+        fps: frames per second: int, float or ``Fraction`` (e.g. ``Fraction(30000, 1001)``).
+        duration: seconds, > 0.
+        background: canvas colour under all layers (default opaque black).
+
+    ``frame_count == round(duration * fps)``; frame ``i`` shows time ``i / fps`` seconds.
+    Raises SceneError (a ValueError) for invalid values.
+    """
+
+    def __init__(self, width: int, height: int, fps=30, duration: float = 10.0, background=(0, 0, 0, 255)):
+        for what, v in (("width", width), ("height", height)):
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v <= 0:
+                raise SceneError(f"{what} must be a positive integer number of pixels, got {v!r}")
+            if v % 2:
+                raise SceneError(f"{what}={v} is odd: 4:2:0 video (NV12/yuv420p) needs even width and height; "
+                                 f"use {v + 1} or {v - 1}")
+            if v > 16384:
+                raise SceneError(f"{what}={v} is larger than the supported 16384 pixels")
+        self.width, self.height = int(width), int(height)
+        try:
+            f = fps if isinstance(fps, Fraction) else Fraction(fps).limit_denominator(1001 * 1000)
+        except (TypeError, ValueError):
+            raise SceneError(f"fps must be a number or Fraction, got {fps!r}") from None
+        if f <= 0 or f > 1000:
+            raise SceneError(f"fps must be in (0, 1000], got {fps!r}")
+        self.fps = f
+        self.duration = _check_time(duration, "duration")
+        if self.duration <= 0:
+            raise SceneError(f"duration must be > 0 seconds, got {duration!r}")
+        if self.frame_count < 1:
+            raise SceneError(f"duration {duration}s at {fps} fps gives no frames")
+        self.background = parse_color(background, "background")
+        self.layers: list[Layer] = []
+        self.audio: list[AudioClip] = []
+
+    @property
+    def frame_count(self) -> int:
+        """Number of frames: ``round(duration * fps)``."""
+        return int(round(Fraction(self.duration) * self.fps))
+
+    def frame_times(self) -> np.ndarray:
+        """Presentation time (seconds) of every frame: float64 array of shape ``(frame_count,)``."""
+        return np.arange(self.frame_count, dtype=np.float64) * (self.fps.denominator / self.fps.numerator)
+
+    def time_to_frame(self, t: float) -> int:
+        """Index of the frame on screen at ``t`` seconds (floor(t * fps)), clamped to the scene."""
+        t = _check_time(t, "t")
+        return min(self.frame_count - 1, int(math.floor(Fraction(t) * self.fps)))
+
+    # -- layers -------------------------------------------------------------------------------
+    def _span(self, name, start, end):
+        start = _check_time(start, f"layer {name!r} start")
+        end = _check_time(end, f"layer {name!r} end", allow_none=True)
+        if start >= self.duration:
+            raise SceneError(f"layer {name!r} starts at {start}s, outside the scene (duration {self.duration}s)")
+        if end is not None and end <= start:
+            raise SceneError(f"layer {name!r}: end ({end}s) must be after start ({start}s)")
+        return start, end
+
+    def _name(self, name, base):
+        return name if name is not None else f"{base}{len(self.layers)}"
+
+    def add_solid(self, color, *, start=0.0, end=None, x=0, y=0, width=None, height=None, opacity=1.0,
+                  name=None) -> Layer:
+        """Add a rectangle of one colour (default: covering the whole canvas).
+
+        ``width``/``height`` in pixels (None = canvas size). Returns the :class:`Layer`."""
+        name = self._name(name, "solid")
+        start, end = self._span(name, start, end)
+        layer = Layer(self, _core.LayerKind.SOLID, name, start, end, x=x, y=y,
+                      width=self.width if width is None else width,
+                      height=self.height if height is None else height, opacity=opacity)
+        layer.color = parse_color(color, f"layer {name!r} color")
+        self.layers.append(layer)
+        return layer
+
+    def add_image(self, source, *, start=0.0, end=None, x=0, y=0, width=None, height=None, opacity=1.0,
+                  name=None) -> Layer:
+        """Add a still image: a file path (PNG, JPEG, WebP, ... decoded by FFmpeg) or a numpy
+        ``uint8`` array of shape ``(h, w, 4)`` (straight RGBA) or ``(h, w, 3)`` (RGB).
+
+        ``width``/``height`` scale it (pixels; None = source size; one given keeps the aspect
+        ratio). Raises MediaNotFoundError / MediaError for missing or unreadable files."""
+        name = self._name(name, "image")
+        start, end = self._span(name, start, end)
+        layer = Layer(self, _core.LayerKind.IMAGE, name, start, end, x=x, y=y, opacity=opacity)
+        if isinstance(source, np.ndarray):
+            img = _as_rgba(source, f"layer {name!r} image")
+            layer.image = img
+            sw, sh = img.shape[1], img.shape[0]
+        else:
+            layer.path = _check_path(source, f"layer {name!r}")
+            info = _core.probe(layer.path)
+            if not info.has_video:
+                raise SceneError(f"layer {name!r}: {layer.path!r} contains no picture")
+            sw, sh = info.width, info.height
+        _set_size(layer, width, height, sw, sh)
+        self.layers.append(layer)
+        return layer
+
+    def add_video(self, path, *, start=0.0, trim_start=0.0, end=None, x=0, y=0, width=None, height=None,
+                  opacity=1.0, audio=False, gain_db=0.0, name=None) -> Layer:
+        """Add a video file, decoded sequentially by FFmpeg.
+
+        ``trim_start``: seconds into the source shown at ``start``. The layer ends with the source
+        (or at ``end``, holding the last frame if the source is shorter). ``audio=True`` also adds
+        the file's audio track as a clip (``gain_db`` in dB). ``width``/``height`` scale it (pixels;
+        None = source size). Raises MediaNotFoundError / MediaError for missing or unreadable files,
+        SceneError for times outside the scene."""
+        name = self._name(name, "video")
+        start, end = self._span(name, start, end)
+        trim_start = _check_time(trim_start, f"layer {name!r} trim_start")
+        p = _check_path(path, f"layer {name!r}")
+        info = _core.probe(p)
+        if not info.has_video or info.is_image:
+            raise SceneError(f"layer {name!r}: {p!r} has no video stream (use add_image for pictures)")
+        if end is None and info.duration > 0:
+            if trim_start >= info.duration:
+                raise SceneError(f"layer {name!r}: trim_start {trim_start}s is past the end of {p!r} "
+                                 f"({info.duration:.3f}s)")
+            end = start + info.duration - trim_start
+        layer = Layer(self, _core.LayerKind.VIDEO, name, start, end, x=x, y=y, opacity=opacity)
+        layer.path = p
+        layer.trim_start = trim_start
+        _set_size(layer, width, height, info.width & ~1, info.height & ~1)
+        self.layers.append(layer)
+        if audio:
+            if not info.has_audio:
+                raise SceneError(f"layer {name!r}: audio=True but {p!r} has no audio stream")
+            dur = None if end is None else end - start
+            self.add_audio(p, start=start, trim_start=trim_start, duration=dur, gain_db=gain_db)
+        return layer
+
+    def add_audio(self, path, *, start=0.0, trim_start=0.0, duration=None, gain_db=0.0, fade_in=0.0,
+                  fade_out=0.0, loop=False) -> AudioClip:
+        """Add an audio clip (any FFmpeg-readable file with an audio stream).
+
+        ``start``: timeline seconds; ``trim_start``: seconds into the source; ``duration``: seconds
+        to play (None = to the end of the source, or of the scene with ``loop``); ``gain_db``: dB;
+        ``fade_in``/``fade_out``: seconds. Mixed at 48 kHz stereo float.
+        Raises MediaNotFoundError, MediaError (no audio stream), SceneError (bad times)."""
+        p = _check_path(path, "audio clip")
+        start = _check_time(start, "audio clip start")
+        if start >= self.duration:
+            raise SceneError(f"audio clip {p!r} starts at {start}s, outside the scene (duration {self.duration}s)")
+        trim_start = _check_time(trim_start, "audio clip trim_start")
+        duration = _check_time(duration, "audio clip duration", allow_none=True)
+        if duration is not None and duration <= 0:
+            raise SceneError(f"audio clip {p!r}: duration must be > 0 seconds")
+        gain_db = float(gain_db)
+        if not math.isfinite(gain_db):
+            raise SceneError(f"audio clip {p!r}: gain_db must be finite")
+        fade_in = _check_time(fade_in, "audio clip fade_in")
+        fade_out = _check_time(fade_out, "audio clip fade_out")
+        info = _core.probe(p)
+        if not info.has_audio:
+            raise SceneError(f"audio clip: {p!r} has no audio stream")
+        clip = AudioClip(self, p, start, trim_start, duration, gain_db, fade_in, fade_out, bool(loop))
+        self.audio.append(clip)
+        return clip
+
+    # -- compile -------------------------------------------------------------------------------
+    def compile(self) -> "_core.Timeline":
+        """Evaluate every property at every frame and return the native timeline (pure data).
+
+        Raises SceneError naming the layer and property for invalid animation values."""
+        tl = _core.Timeline()
+        tl.width, tl.height = self.width, self.height
+        tl.fps = (self.fps.numerator, self.fps.denominator)
+        n = self.frame_count
+        tl.frame_count = n
+        tl.background = list(self.background)
+        times = self.frame_times()
+        layers = []
+        for layer in self.layers:
+            c = _core.Layer()
+            c.name = layer.name
+            c.kind = layer.kind
+            if layer.path is not None:
+                c.path = layer.path
+            if layer.image is not None:
+                c.image = _core.RgbaImage(_premultiply(layer.image))
+            c.color = list(layer.color)
+            # First frame whose time is >= start (tolerating float error in `start`).
+            c.start_frame = max(0, math.ceil(Fraction(layer.start) * self.fps - Fraction(1, 10**6)))
+            c.end_frame = n if layer.end is None else min(n, max(c.start_frame + 1, int(round(Fraction(layer.end) * self.fps))))
+            c.trim_start = layer.trim_start
+            if layer.blend not in BLEND_MODES:
+                raise SceneError(f"layer {layer.name!r}: unknown blend mode {layer.blend!r}; use one of {BLEND_MODES}")
+            c.blend = getattr(_core.BlendMode, layer.blend.upper())
+            t = _core.LayerTrack()
+            defaults = {"x": 0.0, "y": 0.0, "anchor_x": 0.0, "anchor_y": 0.0, "scale_x": 1.0, "scale_y": 1.0,
+                        "rotation": 0.0, "opacity": 1.0, "width": 0.0, "height": 0.0}
+            for prop, d in defaults.items():
+                arr = layer._sample(prop, times, d)
+                if prop == "opacity":
+                    arr = np.clip(arr, 0.0, 1.0)
+                setattr(t, prop, arr.astype(np.float32))
+            c.track = t
+            layers.append(c)
+        tl.layers = layers
+        clips = []
+        for clip in self.audio:
+            a = _core.AudioClip()
+            a.path, a.start, a.trim_start = clip.path, clip.start, clip.trim_start
+            a.duration = -1.0 if clip.duration is None else clip.duration
+            a.gain_db, a.fade_in, a.fade_out, a.loop = clip.gain_db, clip.fade_in, clip.fade_out, clip.loop
+            if clip._gain is not None:
+                what = f"audio clip {os.path.basename(clip.path)!r} property 'gain_db'"
+                try:
+                    g = _anim.sample_keyframes(clip._gain.keyframes, times, clip._gain.easing, what=what)
+                except ValueError as e:
+                    raise SceneError(str(e)) from None
+                a.gain_db_per_frame = g.astype(np.float32)
+            clips.append(a)
+        tl.audio = clips
+        tl.validate()
+        return tl
+
+
+def _set_size(layer: Layer, width, height, sw: int, sh: int):
+    if width is None and height is None:
+        width, height = sw, sh
+    elif width is None:
+        width = sw * float(height) / sh
+    elif height is None:
+        height = sh * float(width) / sw
+    layer.set("width", width)
+    layer.set("height", height)
+
+
+def _as_rgba(a: np.ndarray, what: str) -> np.ndarray:
+    if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] not in (3, 4) or a.shape[0] < 1 or a.shape[1] < 1:
+        raise SceneError(f"{what}: expected a uint8 array of shape (h, w, 4) or (h, w, 3), got "
+                         f"{a.dtype} {a.shape}")
+    if a.shape[2] == 3:
+        a = np.concatenate([a, np.full(a.shape[:2] + (1,), 255, np.uint8)], axis=2)
+    return np.ascontiguousarray(a)
+
+
+def _premultiply(rgba: np.ndarray) -> np.ndarray:
+    """Straight -> premultiplied RGBA8 (c * a / 255, rounded), as the compositor samples it."""
+    a = rgba[..., 3:4].astype(np.uint32)
+    out = rgba.copy()
+    out[..., :3] = ((rgba[..., :3].astype(np.uint32) * a + 127) // 255).astype(np.uint8)
+    return out

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything reelforge needs on a fresh Debian 12 machine, idempotently:
+# system libraries (apt) once, then the Python package itself (pip, incremental CMake build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential pkg-config
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
+  libvulkan-dev mesa-vulkan-drivers glslc
+  libeigen3-dev libharfbuzz-dev libfreetype-dev
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  echo "[install] apt: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+# Build requirements installed up front so the build can run without isolation and reuse build/.
+$PY -m pip install -q --disable-pip-version-check "scikit-build-core>=0.10" "pybind11>=2.12" numpy
+echo "[install] building reelforge (incremental, build dir build/)"
+$PY -m pip install -q --disable-pip-version-check --no-build-isolation \
+  -C build-dir=build/{wheel_tag} ".[test]"

@@ -1,0 +1,32 @@
+// Declarations shared by every compute shader: one descriptor set layout and one push-constant
+// block for all pipelines (src/gpu/compositor.cpp).
+
+// Per-layer parameters for one frame (std430, 144 bytes).
+struct LayerParams {
+  vec4 inv0;    // xyz: canvas pixel -> layer-local x (a, b, c); w: canvas pixels per local unit along x
+  vec4 inv1;    // xyz: canvas pixel -> layer-local y (d, e, f); w: canvas pixels per local unit along y
+  vec4 size;    // x, y: layer size in local units; z: opacity
+  vec4 color;   // solid colour, premultiplied
+  ivec4 info;   // unused by shaders (kind and blend are specialisation constants)
+  ivec4 info2;
+  vec4 yuv_r;   // rgb = (dot(yuv_r, v), dot(yuv_g, v), dot(yuv_b, v)) with v = (y, u, v, 1)
+  vec4 yuv_g;
+  vec4 yuv_b;
+};
+
+// Premultiplied RGBA accumulator (16-bit float: no rounding between layers).
+layout(binding = 0, rgba16f) uniform image2D acc;
+layout(binding = 1) uniform texture2D tex0;  // RGBA image, or Y plane
+layout(binding = 2) uniform texture2D tex1;  // Cb plane
+layout(binding = 3) uniform texture2D tex2;  // Cr plane
+layout(binding = 4) uniform texture2D tex3;  // alpha plane
+layout(binding = 5) uniform sampler bilinear;
+layout(std430, binding = 6) readonly buffer Layers { LayerParams layers[]; };
+layout(std430, binding = 7) writeonly buffer Nv12 { uint nv12_words[]; };
+layout(std430, binding = 8) writeonly buffer Rgba8 { uint rgba_words[]; };
+
+layout(push_constant) uniform Push {
+  vec4 background;  // premultiplied RGBA
+  ivec4 dims;       // width, height, layer index, NV12 row stride in bytes (multiple of 4)
+  ivec4 origin;     // xy: top-left canvas pixel of this dispatch (layer bounding box)
+} pc;

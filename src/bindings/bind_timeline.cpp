@@ -1,0 +1,79 @@
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings/bind.h"
+#include "media/probe.h"
+#include "timeline/timeline.h"
+
+namespace py = pybind11;
+
+namespace reelforge {
+
+void bind_timeline(py::module_& m) {
+  py::enum_<LayerKind>(m, "LayerKind")
+      .value("SOLID", LayerKind::Solid).value("IMAGE", LayerKind::Image).value("VIDEO", LayerKind::Video);
+  py::enum_<BlendMode>(m, "BlendMode")
+      .value("NORMAL", BlendMode::Normal).value("MULTIPLY", BlendMode::Multiply).value("SCREEN", BlendMode::Screen)
+      .value("OVERLAY", BlendMode::Overlay).value("DARKEN", BlendMode::Darken).value("LIGHTEN", BlendMode::Lighten)
+      .value("ADD", BlendMode::Add).value("DIFFERENCE", BlendMode::Difference);
+
+  py::class_<RgbaImage, std::shared_ptr<RgbaImage>>(m, "RgbaImage")
+      .def(py::init([](py::array_t<uint8_t, py::array::c_style | py::array::forcecast> a) {
+             if (a.ndim() != 3 || a.shape(2) != 4) throw py::value_error("image must have shape (height, width, 4)");
+             auto img = std::make_shared<RgbaImage>();
+             img->height = int(a.shape(0));
+             img->width = int(a.shape(1));
+             img->pixels.assign(a.data(), a.data() + a.size());
+             return img;
+           }),
+           py::arg("premultiplied_rgba"))
+      .def_readonly("width", &RgbaImage::width)
+      .def_readonly("height", &RgbaImage::height);
+
+  py::class_<LayerTrack>(m, "LayerTrack")
+      .def(py::init<>())
+#define F(name) .def_readwrite(#name, &LayerTrack::name)
+      F(x) F(y) F(width) F(height) F(anchor_x) F(anchor_y) F(scale_x) F(scale_y) F(rotation) F(opacity);
+#undef F
+
+  py::class_<Layer>(m, "Layer")
+      .def(py::init<>())
+      .def_readwrite("name", &Layer::name)
+      .def_readwrite("kind", &Layer::kind)
+      .def_readwrite("path", &Layer::path)
+      .def_property("image", [](const Layer& l) { return std::const_pointer_cast<RgbaImage>(l.image); },
+                    [](Layer& l, std::shared_ptr<RgbaImage> i) { l.image = std::move(i); })
+      .def_readwrite("color", &Layer::color)
+      .def_readwrite("start_frame", &Layer::start_frame)
+      .def_readwrite("end_frame", &Layer::end_frame)
+      .def_readwrite("trim_start", &Layer::trim_start)
+      .def_readwrite("blend", &Layer::blend)
+      .def_readwrite("track", &Layer::track);
+
+  py::class_<AudioClip>(m, "AudioClip")
+      .def(py::init<>())
+#define F(name) .def_readwrite(#name, &AudioClip::name)
+      F(path) F(start) F(trim_start) F(duration) F(gain_db) F(fade_in) F(fade_out) F(loop) F(gain_db_per_frame);
+#undef F
+
+  py::class_<Timeline, std::shared_ptr<Timeline>>(m, "Timeline")
+      .def(py::init<>())
+      .def_readwrite("width", &Timeline::width)
+      .def_readwrite("height", &Timeline::height)
+      .def_property("fps", [](const Timeline& t) { return py::make_tuple(t.fps.num, t.fps.den); },
+                    [](Timeline& t, std::pair<int64_t, int64_t> f) { t.fps = {f.first, f.second}; })
+      .def_readwrite("frame_count", &Timeline::frame_count)
+      .def_readwrite("background", &Timeline::background)
+      .def_readwrite("layers", &Timeline::layers)
+      .def_readwrite("audio", &Timeline::audio)
+      .def("validate", &Timeline::validate);
+
+  py::class_<MediaInfo>(m, "MediaInfo")
+#define F(name) .def_readonly(#name, &MediaInfo::name)
+      F(has_video) F(has_audio) F(width) F(height) F(fps) F(duration) F(is_image) F(sample_rate) F(channels)
+      F(video_codec) F(audio_codec);
+#undef F
+  m.def("probe", &probe, py::arg("path"), py::call_guard<py::gil_scoped_release>());
+}
+
+}  // namespace reelforge

@@ -1,0 +1,34 @@
+// pybind11 module reelforge._core: the only code that knows Python. Thin: converts numpy/lists to
+// the core's structs, releases the GIL around long calls, maps C++ exceptions to reelforge.errors.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "bindings/bind.h"
+#include "util/errors.h"
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "reelforge native core (Vulkan compositing, FFmpeg encoding)";
+  py::register_exception_translator([](std::exception_ptr p) {
+    if (!p) return;
+    auto raise = [](const char* cls, const std::exception& e) {
+      py::object errors = py::module_::import("reelforge.errors");
+      PyErr_SetString(errors.attr(cls).ptr(), e.what());
+    };
+    try {
+      std::rethrow_exception(p);
+    } catch (const reelforge::InputError& e) { raise("SceneError", e);
+    } catch (const reelforge::MediaError& e) { raise("MediaError", e);
+    } catch (const reelforge::EncoderError& e) { raise("EncoderError", e);
+    } catch (const reelforge::GpuError& e) { raise("GpuError", e);
+    } catch (const reelforge::ExportStalled& e) { raise("ExportStalled", e);
+    } catch (const reelforge::ExportCancelled& e) { raise("ExportCancelled", e);
+    } catch (const reelforge::Error& e) { raise("ReelforgeError", e);
+    }
+  });
+  reelforge::bind_timeline(m);
+  reelforge::bind_render(m);
+  reelforge::bind_export(m);
+}

@@ -1,0 +1,80 @@
+#include "gpu/vk_resources.h"
+
+#include "gpu/vk_check.h"
+
+namespace reelforge {
+
+Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags usage, bool host_visible) {
+  Buffer b;
+  b.size = size;
+  VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+  bci.size = size;
+  bci.usage = usage;
+  bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  VkBuffer raw;
+  RF_VK(vkCreateBuffer(ctx.device, &bci, nullptr, &raw));
+  b.buffer = VkBufferOwned(ctx.device, raw);
+  VkMemoryRequirements req;
+  vkGetBufferMemoryRequirements(ctx.device, raw, &req);
+  VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  mai.allocationSize = req.size;
+  // Host-visible buffers are read back by the CPU: cached memory makes those reads fast.
+  mai.memoryTypeIndex = host_visible
+      ? ctx.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                        VK_MEMORY_PROPERTY_HOST_CACHED_BIT)
+      : ctx.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+  VkDeviceMemory mem;
+  RF_VK(vkAllocateMemory(ctx.device, &mai, nullptr, &mem));
+  b.memory = DeviceMemory(ctx.device, mem);
+  RF_VK(vkBindBufferMemory(ctx.device, raw, mem, 0));
+  if (host_visible) RF_VK(vkMapMemory(ctx.device, mem, 0, VK_WHOLE_SIZE, 0, &b.mapped));
+  return b;
+}
+
+Image make_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage) {
+  Image im;
+  im.format = format;
+  im.width = width;
+  im.height = height;
+  VkImageCreateInfo ici{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+  ici.imageType = VK_IMAGE_TYPE_2D;
+  ici.format = format;
+  ici.extent = {uint32_t(width), uint32_t(height), 1};
+  ici.mipLevels = 1;
+  ici.arrayLayers = 1;
+  ici.samples = VK_SAMPLE_COUNT_1_BIT;
+  ici.tiling = VK_IMAGE_TILING_OPTIMAL;
+  ici.usage = usage;
+  ici.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+  VkImage raw;
+  RF_VK(vkCreateImage(ctx.device, &ici, nullptr, &raw));
+  im.image = VkImageOwned(ctx.device, raw);
+  VkMemoryRequirements req;
+  vkGetImageMemoryRequirements(ctx.device, raw, &req);
+  VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  mai.allocationSize = req.size;
+  mai.memoryTypeIndex = ctx.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+  VkDeviceMemory mem;
+  RF_VK(vkAllocateMemory(ctx.device, &mai, nullptr, &mem));
+  im.memory = DeviceMemory(ctx.device, mem);
+  RF_VK(vkBindImageMemory(ctx.device, raw, mem, 0));
+  VkImageViewCreateInfo vci{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+  vci.image = raw;
+  vci.viewType = VK_IMAGE_VIEW_TYPE_2D;
+  vci.format = format;
+  vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+  VkImageView view;
+  RF_VK(vkCreateImageView(ctx.device, &vci, nullptr, &view));
+  im.view = ImageView(ctx.device, view);
+  return im;
+}
+
+Fence make_fence(const VkContext& ctx, bool signaled) {
+  VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  if (signaled) fci.flags = VK_FENCE_CREATE_SIGNALED_BIT;
+  VkFence f;
+  RF_VK(vkCreateFence(ctx.device, &fci, nullptr, &f));
+  return Fence(ctx.device, f);
+}
+
+}  // namespace reelforge

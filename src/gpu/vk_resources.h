@@ -1,0 +1,67 @@
+// RAII owners for the Vulkan objects reelforge creates. Each frees its handle in its destructor.
+#pragma once
+#include <vulkan/vulkan.h>
+
+#include <memory>
+#include <utility>
+
+#include "gpu/vk_context.h"
+
+namespace reelforge {
+
+// Generic owner: `Destroy(device, handle, nullptr)` on destruction.
+template <class H, void (*Destroy)(VkDevice, H, const VkAllocationCallbacks*)>
+class VkOwned {
+ public:
+  VkOwned() = default;
+  VkOwned(VkDevice d, H h) : d_(d), h_(h) {}
+  VkOwned(VkOwned&& o) noexcept : d_(o.d_), h_(std::exchange(o.h_, H(VK_NULL_HANDLE))) {}
+  VkOwned& operator=(VkOwned&& o) noexcept {
+    if (this != &o) { reset(); d_ = o.d_; h_ = std::exchange(o.h_, H(VK_NULL_HANDLE)); }
+    return *this;
+  }
+  ~VkOwned() { reset(); }
+  void reset() { if (h_ != H(VK_NULL_HANDLE)) Destroy(d_, h_, nullptr); h_ = H(VK_NULL_HANDLE); }
+  H get() const { return h_; }
+  operator H() const { return h_; }
+
+ private:
+  VkDevice d_ = VK_NULL_HANDLE;
+  H h_ = H(VK_NULL_HANDLE);
+};
+
+using ShaderModule = VkOwned<VkShaderModule, vkDestroyShaderModule>;
+using Pipeline = VkOwned<VkPipeline, vkDestroyPipeline>;
+using PipelineLayout = VkOwned<VkPipelineLayout, vkDestroyPipelineLayout>;
+using DescriptorSetLayout = VkOwned<VkDescriptorSetLayout, vkDestroyDescriptorSetLayout>;
+using DescriptorPool = VkOwned<VkDescriptorPool, vkDestroyDescriptorPool>;
+using CommandPool = VkOwned<VkCommandPool, vkDestroyCommandPool>;
+using Fence = VkOwned<VkFence, vkDestroyFence>;
+using Sampler = VkOwned<VkSampler, vkDestroySampler>;
+using ImageView = VkOwned<VkImageView, vkDestroyImageView>;
+using VkBufferOwned = VkOwned<VkBuffer, vkDestroyBuffer>;
+using VkImageOwned = VkOwned<VkImage, vkDestroyImage>;
+using DeviceMemory = VkOwned<VkDeviceMemory, vkFreeMemory>;
+
+// A buffer with its own memory; host-visible ones stay mapped for their lifetime.
+struct Buffer {
+  VkBufferOwned buffer;  // declared before memory: destroyed first
+  DeviceMemory memory;
+  VkDeviceSize size = 0;
+  void* mapped = nullptr;
+};
+Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags usage, bool host_visible);
+
+// A 2D image with its memory and a full view.
+struct Image {
+  VkImageOwned image;
+  DeviceMemory memory;
+  ImageView view;
+  VkFormat format = VK_FORMAT_UNDEFINED;
+  int width = 0, height = 0;
+};
+Image make_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage);
+
+Fence make_fence(const VkContext& ctx, bool signaled);
+
+}  // namespace reelforge

@@ -1,0 +1,20 @@
+// What Scene needs to know about a media file before compiling: sizes, durations, streams.
+#pragma once
+#include <string>
+
+namespace reelforge {
+
+struct MediaInfo {
+  bool has_video = false, has_audio = false;
+  int width = 0, height = 0;
+  double fps = 0.0;        // average frame rate of the video stream (0 for a still image)
+  double duration = 0.0;   // seconds (container duration, or stream duration); 0 if unknown/still
+  bool is_image = false;   // a single still picture (png, jpg, ...)
+  int sample_rate = 0, channels = 0;
+  std::string video_codec, audio_codec;
+};
+
+// Throws MediaError naming the file if it is missing or unreadable.
+MediaInfo probe(const std::string& path);
+
+}  // namespace reelforge

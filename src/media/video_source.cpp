@@ -1,0 +1,77 @@
+#include "media/video_source.h"
+
+#include "util/errors.h"
+
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
+
+namespace reelforge {
+
+VideoSource::VideoSource(const std::string& path, double trim_start)
+    : path_(path), s_(open_stream(path, AVMEDIA_TYPE_VIDEO)), pkt_(make_packet()), raw_(make_frame()) {
+  AVStream* st = s_.stream();
+  width_ = s_.dec->width & ~1;
+  height_ = s_.dec->height & ~1;
+  if (width_ <= 0 || height_ <= 0) throw MediaError("'" + path + "' has a video stream without a size");
+  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(s_.dec->pix_fmt);
+  has_alpha_ = d && (d->flags & AV_PIX_FMT_FLAG_ALPHA);
+  if (st->start_time != AV_NOPTS_VALUE) start_time_ = st->start_time * av_q2d(st->time_base);
+  if (trim_start > 0) {
+    // One seek to the keyframe before trim_start; frames before it are decoded and skipped by frame_at.
+    int64_t ts = int64_t((trim_start + start_time_) / av_q2d(st->time_base));
+    if (av_seek_frame(s_.fmt.get(), s_.stream_index, ts, AVSEEK_FLAG_BACKWARD) >= 0)
+      avcodec_flush_buffers(s_.dec.get());
+  }
+  if (!decode_one(next_)) throw MediaError("'" + path + "' contains no decodable video frame");
+}
+
+double VideoSource::seconds(const AVFrame* f) const {
+  int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+  if (ts == AV_NOPTS_VALUE) return 0.0;
+  return ts * av_q2d(s_.stream()->time_base) - start_time_;
+}
+
+bool VideoSource::decode_one(FramePtr& into) {
+  if (eof_ || !decode_next(s_, pkt_.get(), raw_.get(), path_)) {
+    eof_ = true;
+    return false;
+  }
+  const auto fmt = AVPixelFormat(raw_->format);
+  const bool native = raw_->width == width_ && raw_->height == height_ &&
+                      (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P || fmt == AV_PIX_FMT_YUVA420P);
+  if (native) {
+    into = make_frame();
+    av_frame_move_ref(into.get(), raw_.get());
+    return true;
+  }
+  // Other layouts (4:2:2, 4:4:4, 10-bit, RGB, size changes) become 8-bit 4:2:0 planes here;
+  // colour stays YUV so the shader still applies the source's matrix and range.
+  const AVPixelFormat want = has_alpha_ ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P;
+  sws_.reset(sws_getCachedContext(sws_.release(), raw_->width, raw_->height, fmt, width_, height_, want,
+                                  SWS_BILINEAR, nullptr, nullptr, nullptr));
+  if (!sws_) throw MediaError("cannot convert pixel format of '" + path_ + "'");
+  into = make_frame();
+  into->format = want;
+  into->width = width_;
+  into->height = height_;
+  if (av_frame_get_buffer(into.get(), 0) < 0) throw std::bad_alloc();
+  sws_scale(sws_.get(), raw_->data, raw_->linesize, 0, raw_->height, into->data, into->linesize);
+  av_frame_copy_props(into.get(), raw_.get());
+  if (fmt == AV_PIX_FMT_YUVJ420P || fmt == AV_PIX_FMT_YUVJ422P || fmt == AV_PIX_FMT_YUVJ444P)
+    into->color_range = AVCOL_RANGE_JPEG;
+  av_frame_unref(raw_.get());
+  return true;
+}
+
+const AVFrame* VideoSource::frame_at(double t) {
+  constexpr double eps = 1e-4;  // absorbs rounding between the output and source time bases
+  while (next_ && (!cur_ || seconds(next_.get()) <= t + eps)) {
+    cur_ = std::move(next_);
+    FramePtr n;
+    if (decode_one(n)) next_ = std::move(n);
+  }
+  return cur_.get();
+}
+
+}  // namespace reelforge

@@ -1,0 +1,62 @@
+#include "render/frame_feeder.h"
+
+#include "media/image_loader.h"
+#include "timeline/frame_state.h"
+
+namespace reelforge {
+
+FrameFeeder::FrameFeeder(const Timeline& tl) : tl_(tl) {
+  tl_.validate();
+  images_.resize(tl.layers.size());
+  videos_.resize(tl.layers.size());
+  last_t_.assign(tl.layers.size(), -1.0);
+  for (size_t i = 0; i < tl.layers.size(); ++i) {
+    const Layer& l = tl.layers[i];
+    if (l.kind == LayerKind::Image)
+      images_[i] = l.image ? l.image : std::make_shared<const RgbaImage>(load_image(l.path));
+    else if (l.kind == LayerKind::Video)
+      videos_[i] = std::make_unique<VideoSource>(l.path, l.trim_start);
+  }
+}
+
+std::vector<LayerSource> FrameFeeder::layer_sources() const {
+  std::vector<LayerSource> out(tl_.layers.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].kind = tl_.layers[i].kind;
+    out[i].image = images_[i];
+    if (videos_[i]) {
+      out[i].video_width = videos_[i]->width();
+      out[i].video_height = videos_[i]->height();
+      out[i].video_alpha = videos_[i]->has_alpha();
+    }
+  }
+  return out;
+}
+
+FrameInputs FrameFeeder::frame(int64_t i) {
+  FrameInputs in;
+  in.index = i;
+  for (size_t k = 0; k < tl_.layers.size(); ++k) {
+    const Layer& l = tl_.layers[k];
+    if (!layer_active(l, i)) continue;
+    LayerDraw d;
+    d.layer = int(k);
+    d.place = place_layer(l, i);
+    if (d.place.opacity <= 0.0f) continue;
+    d.blend = l.blend;
+    d.color = l.color;
+    if (l.kind == LayerKind::Video) {
+      const double t = frame_time(i - l.start_frame, tl_.fps) + l.trim_start;
+      if (t < last_t_[k]) videos_[k] = std::make_unique<VideoSource>(l.path, t);  // backwards: one seek
+      last_t_[k] = t;
+      FramePtr ref = make_frame();
+      av_frame_ref(ref.get(), videos_[k]->frame_at(t));
+      d.video = ref.get();
+      in.refs.push_back(std::move(ref));
+    }
+    in.draws.push_back(d);
+  }
+  return in;
+}
+
+}  // namespace reelforge

@@ -1,0 +1,36 @@
+// CPU side of producing a frame: video layers decoded in order, image layers loaded once, and
+// per-frame placements evaluated from the timeline. Feeds Compositor::submit.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "gpu/compositor.h"
+#include "media/ffmpeg_ptr.h"
+#include "media/video_source.h"
+#include "timeline/timeline.h"
+
+namespace reelforge {
+
+struct FrameInputs {
+  int64_t index = 0;
+  std::vector<LayerDraw> draws;
+  std::vector<FramePtr> refs;  // keep the video frames referenced by `draws` alive
+};
+
+class FrameFeeder {
+ public:
+  // Opens every video source and loads every image (MediaError naming the file on failure).
+  explicit FrameFeeder(const Timeline& timeline);
+
+  std::vector<LayerSource> layer_sources() const;
+  // Draw list for frame `i`. Sequential access is cheapest; going backwards reopens (one seek).
+  FrameInputs frame(int64_t i);
+
+ private:
+  const Timeline& tl_;
+  std::vector<std::shared_ptr<const RgbaImage>> images_;
+  std::vector<std::unique_ptr<VideoSource>> videos_;
+  std::vector<double> last_t_;
+};
+
+}  // namespace reelforge

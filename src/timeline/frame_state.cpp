@@ -1,0 +1,42 @@
+#include "timeline/frame_state.h"
+
+#include <Eigen/Geometry>
+#include <algorithm>
+#include <cmath>
+
+namespace reelforge {
+
+bool layer_active(const Layer& l, int64_t frame) { return frame >= l.start_frame && frame < l.end_frame; }
+
+LayerPlacement place_layer(const Layer& l, int64_t i) {
+  const LayerTrack& t = l.track;
+  LayerPlacement p;
+  const double w = t.width[i], h = t.height[i];
+  p.size = {float(w), float(h)};
+  p.opacity = std::clamp(t.opacity[i], 0.0f, 1.0f);
+  using Eigen::Affine2d;
+  Affine2d m = Eigen::Translation2d(t.x[i], t.y[i]) * Eigen::Rotation2Dd(t.rotation[i] * M_PI / 180.0) *
+               Eigen::Scaling(double(t.scale_x[i]), double(t.scale_y[i])) *
+               Eigen::Translation2d(-t.anchor_x[i] * w, -t.anchor_y[i] * h);
+  const double det = m.linear().determinant();
+  if (std::abs(det) < 1e-12 || w <= 0 || h <= 0) {
+    p.opacity = 0.0f;  // degenerate (zero scale or size): draws nothing
+    p.size = {1, 1};
+    return p;
+  }
+  const Affine2d inv = m.inverse();
+  const auto& a = inv.matrix();
+  p.inv = {float(a(0, 0)), float(a(0, 1)), float(a(0, 2)), float(a(1, 0)), float(a(1, 1)), float(a(1, 2))};
+  // Length on the canvas of one local unit along each local axis.
+  p.px_per_local = {float(m.linear().col(0).norm()), float(m.linear().col(1).norm())};
+  Eigen::Vector2d lo(1e30, 1e30), hi(-1e30, -1e30);
+  for (const Eigen::Vector2d corner : {Eigen::Vector2d(0, 0), Eigen::Vector2d(w, 0), Eigen::Vector2d(0, h), Eigen::Vector2d(w, h)}) {
+    const Eigen::Vector2d q = m * corner;
+    lo = lo.cwiseMin(q);
+    hi = hi.cwiseMax(q);
+  }
+  p.bounds = {float(lo.x()), float(lo.y()), float(hi.x()), float(hi.y())};
+  return p;
+}
+
+}  // namespace reelforge

@@ -1,0 +1,44 @@
+#include "timeline/timeline.h"
+
+#include <cmath>
+
+#include "util/errors.h"
+
+namespace reelforge {
+
+namespace {
+void check_track(const Layer& l, const std::vector<float>& v, const char* prop, int64_t n) {
+  if (int64_t(v.size()) != n)
+    throw InputError("layer '" + l.name + "' property '" + prop + "': expected " + std::to_string(n) +
+                     " per-frame values, got " + std::to_string(v.size()));
+  for (size_t i = 0; i < v.size(); ++i)
+    if (!std::isfinite(v[i]))
+      throw InputError("layer '" + l.name + "' property '" + prop + "': non-finite value at frame " +
+                       std::to_string(i));
+}
+}  // namespace
+
+void Timeline::validate() const {
+  if (width <= 0 || height <= 0 || width % 2 || height % 2)
+    throw InputError("width and height must be positive and even (4:2:0 chroma needs even sizes), got " +
+                     std::to_string(width) + "x" + std::to_string(height));
+  if (fps.num <= 0 || fps.den <= 0) throw InputError("fps must be positive");
+  if (frame_count <= 0) throw InputError("scene has no frames: duration * fps must be >= 1 frame");
+  for (const auto& l : layers) {
+    const auto& t = l.track;
+    for (auto [v, name] : {std::pair{&t.x, "x"}, {&t.y, "y"}, {&t.width, "width"}, {&t.height, "height"},
+                           {&t.anchor_x, "anchor_x"}, {&t.anchor_y, "anchor_y"}, {&t.scale_x, "scale_x"},
+                           {&t.scale_y, "scale_y"}, {&t.rotation, "rotation"}, {&t.opacity, "opacity"}})
+      check_track(l, *v, name, frame_count);
+    if (l.start_frame < 0 || l.end_frame <= l.start_frame || l.start_frame >= frame_count)
+      throw InputError("layer '" + l.name + "' is outside the timeline (frames " + std::to_string(l.start_frame) +
+                       ".." + std::to_string(l.end_frame) + " of " + std::to_string(frame_count) + ")");
+    if ((l.kind == LayerKind::Video || (l.kind == LayerKind::Image && !l.image)) && l.path.empty())
+      throw InputError("layer '" + l.name + "' has no source path");
+  }
+  for (const auto& c : audio)
+    if (!c.gain_db_per_frame.empty() && int64_t(c.gain_db_per_frame.size()) != frame_count)
+      throw InputError("audio clip '" + c.path + "': gain_db needs one value per frame");
+}
+
+}  // namespace reelforge

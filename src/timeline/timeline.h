@@ -1,0 +1,70 @@
+// The compiled scene: sources plus per-frame parameter tables, built once by Scene.compile().
+// Pure data: nothing here calls back into Python during rendering.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "util/rational.h"
+
+namespace reelforge {
+
+enum class LayerKind { Solid = 0, Image = 1, Video = 2 };
+
+// W3C Compositing and Blending Level 1 modes; numbering shared with shaders/composite.comp.
+enum class BlendMode { Normal = 0, Multiply, Screen, Overlay, Darken, Lighten, Add, Difference };
+
+// Premultiplied RGBA8 pixels, row-major, stride width*4.
+struct RgbaImage {
+  int width = 0, height = 0;
+  std::vector<uint8_t> pixels;
+};
+
+// Per-frame values over the whole scene (size frame_count each), sampled by Scene.compile().
+struct LayerTrack {
+  std::vector<float> x, y;              // canvas position of the anchor point, pixels
+  std::vector<float> width, height;     // displayed size before `scale`, pixels
+  std::vector<float> anchor_x, anchor_y;  // anchor as a fraction of width/height (0 = left/top)
+  std::vector<float> scale_x, scale_y;  // multiplicative scale about the anchor
+  std::vector<float> rotation;          // degrees, clockwise on screen (y down)
+  std::vector<float> opacity;           // 0..1
+};
+
+struct Layer {
+  std::string name;
+  LayerKind kind = LayerKind::Solid;
+  std::string path;                      // Image/Video source file
+  std::shared_ptr<const RgbaImage> image;  // Image given as pixels (text, numpy), else loaded from path
+  std::array<float, 4> color{1, 1, 1, 1};  // Solid colour, straight RGBA 0..1
+  int64_t start_frame = 0, end_frame = 0;  // active for frames [start_frame, end_frame)
+  double trim_start = 0.0;               // Video: seconds into the source shown at start_frame
+  BlendMode blend = BlendMode::Normal;
+  LayerTrack track;
+};
+
+struct AudioClip {
+  std::string path;
+  double start = 0.0;       // seconds on the timeline
+  double trim_start = 0.0;  // seconds into the source
+  double duration = -1.0;   // seconds to play; < 0: until the source ends
+  double gain_db = 0.0;
+  double fade_in = 0.0, fade_out = 0.0;  // seconds, linear gain ramps
+  bool loop = false;
+  std::vector<float> gain_db_per_frame;  // optional keyframed gain (dB), size frame_count
+};
+
+struct Timeline {
+  int width = 1920, height = 1080;
+  Rational fps{30, 1};
+  int64_t frame_count = 0;
+  std::array<float, 4> background{0, 0, 0, 1};  // straight RGBA 0..1
+  std::vector<Layer> layers;  // bottom to top
+  std::vector<AudioClip> audio;
+
+  // Throws InputError naming the first inconsistent field.
+  void validate() const;
+};
+
+}  // namespace reelforge
