@@ -371,6 +371,14 @@ class Scene:
         self.audio.append(clip)
         return clip
 
+    def add_text(self, text, *, font=None, size_px=48.0, color=(255, 255, 255, 255), start=0.0, end=None, x=0,
+                 y=0, anchor="top_left", align="left", line_spacing=1.2, opacity=1.0, name=None) -> Layer:
+        """Add a text layer, shaped with HarfBuzz and rasterised with FreeType (see
+        :func:`reelforge.text.add_text_layer` for the arguments, units and errors)."""
+        from .text import add_text_layer
+        return add_text_layer(self, text, font=font, size_px=size_px, color=color, start=start, end=end, x=x, y=y,
+                              anchor=anchor, align=align, line_spacing=line_spacing, opacity=opacity, name=name)
+
     # -- compile -------------------------------------------------------------------------------
     def compile(self) -> "_core.Timeline":
         """Evaluate every property at every frame and return the native timeline (pure data).
@@ -456,3 +464,4 @@ def _premultiply(rgba: np.ndarray) -> np.ndarray:
     out = rgba.copy()
     out[..., :3] = ((rgba[..., :3].astype(np.uint32) * a + 127) // 255).astype(np.uint8)
     return out
+

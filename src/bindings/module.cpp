@@ -31,4 +31,6 @@ PYBIND11_MODULE(_core, m) {
   reelforge::bind_timeline(m);
   reelforge::bind_render(m);
   reelforge::bind_export(m);
+  reelforge::bind_text(m);
+  reelforge::bind_audio(m);
 }
