@@ -7,10 +7,19 @@
 #include "bindings/bind.h"
 #include "util/errors.h"
 
+extern "C" {
+#include <libavutil/log.h>
+}
+#include <cstdlib>
+
 namespace py = pybind11;
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "reelforge native core (Vulkan compositing, FFmpeg encoding)";
+  // FFmpeg's own console chatter stays off unless asked for; reelforge reports through exceptions
+  // and the `reelforge` logger. REELFORGE_FFMPEG_LOG=<av_log level number> overrides.
+  const char* lvl = std::getenv("REELFORGE_FFMPEG_LOG");
+  av_log_set_level(lvl ? std::atoi(lvl) : AV_LOG_FATAL);
   py::register_exception_translator([](std::exception_ptr p) {
     if (!p) return;
     auto raise = [](const char* cls, const std::exception& e) {

@@ -1,0 +1,134 @@
+"""Type stubs for the native module reelforge._core (pybind11). Use the public API in
+reelforge (Scene, Renderer, Exporter); these classes are its building blocks."""
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+class LayerKind:
+    SOLID: LayerKind
+    IMAGE: LayerKind
+    VIDEO: LayerKind
+    name: str
+    value: int
+
+class BlendMode:
+    NORMAL: BlendMode
+    MULTIPLY: BlendMode
+    SCREEN: BlendMode
+    OVERLAY: BlendMode
+    DARKEN: BlendMode
+    LIGHTEN: BlendMode
+    ADD: BlendMode
+    DIFFERENCE: BlendMode
+    name: str
+    value: int
+
+class RgbaImage:
+    """Premultiplied RGBA8 pixels, from a uint8 array of shape (height, width, 4)."""
+    def __init__(self, premultiplied_rgba: npt.NDArray[np.uint8]) -> None: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+
+class LayerTrack:
+    """Per-frame float32 tables, each of length frame_count."""
+    x: list[float]
+    y: list[float]
+    width: list[float]
+    height: list[float]
+    anchor_x: list[float]
+    anchor_y: list[float]
+    scale_x: list[float]
+    scale_y: list[float]
+    rotation: list[float]
+    opacity: list[float]
+    def __init__(self) -> None: ...
+
+class Layer:
+    name: str
+    kind: LayerKind
+    path: str
+    image: RgbaImage | None
+    color: list[float]
+    start_frame: int
+    end_frame: int
+    trim_start: float
+    blend: BlendMode
+    track: LayerTrack
+    def __init__(self) -> None: ...
+
+class AudioClip:
+    path: str
+    start: float
+    trim_start: float
+    duration: float
+    gain_db: float
+    fade_in: float
+    fade_out: float
+    loop: bool
+    gain_db_per_frame: list[float]
+    def __init__(self) -> None: ...
+
+class Timeline:
+    width: int
+    height: int
+    fps: tuple[int, int]
+    frame_count: int
+    background: list[float]
+    layers: list[Layer]
+    audio: list[AudioClip]
+    def __init__(self) -> None: ...
+    def validate(self) -> None: ...
+
+class MediaInfo:
+    @property
+    def has_video(self) -> bool: ...
+    @property
+    def has_audio(self) -> bool: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def fps(self) -> float: ...
+    @property
+    def duration(self) -> float: ...
+    @property
+    def is_image(self) -> bool: ...
+    @property
+    def sample_rate(self) -> int: ...
+    @property
+    def channels(self) -> int: ...
+    @property
+    def video_codec(self) -> str: ...
+    @property
+    def audio_codec(self) -> str: ...
+
+def probe(path: str) -> MediaInfo: ...
+
+class Renderer:
+    def __init__(self, timeline: Timeline) -> None: ...
+    @property
+    def device(self) -> str: ...
+    def render_rgba(self, frame: int) -> npt.NDArray[np.uint8]: ...
+    def render_nv12(self, frame: int) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]: ...
+
+class Export:
+    def __init__(self, timeline: Timeline, path: str, video_codec: str, encoder: str, crf: int, preset: str,
+                 bitrate: int, gop: int, audio_bitrate: int, stall_timeout: float, gpu_slots: int,
+                 debug_stall: str) -> None: ...
+    def start(self) -> None: ...
+    def wait_for(self, seconds: float) -> bool: ...
+    def cancel(self) -> None: ...
+    def take_logs(self) -> list[str]: ...
+    def progress(self) -> dict[str, Any]: ...
+    def result(self) -> dict[str, Any]: ...
+    def close(self) -> None: ...
+
+def encoder_candidates(codec: str) -> list[str]: ...
+def render_text(text: str, font_path: str, size_px: float, color: tuple[int, int, int, int], line_spacing: float,
+                align: str) -> tuple[npt.NDArray[np.uint8], float]: ...
+def mix_audio(timeline: Timeline, start: int = 0, count: int = -1) -> npt.NDArray[np.float32]: ...

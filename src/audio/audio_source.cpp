@@ -1,0 +1,176 @@
+#include "audio/audio_source.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/errors.h"
+
+extern "C" {
+#include <libavutil/channel_layout.h>
+}
+
+namespace reelforge {
+
+namespace {
+// Decoding starts this long before trim_start after a seek: MDCT codecs (AAC, Vorbis, Opus) and
+// mp3's bit reservoir need previous packets, so the first frames after a seek are not usable.
+constexpr double kPrerollSeconds = 0.2;
+
+// Only our stream's packets are wanted; discarding the rest saves demuxing video/cover art.
+void discard_other_streams(OpenStream& s) {
+  for (unsigned i = 0; i < s.fmt->nb_streams; ++i)
+    if (int(i) != s.stream_index) s.fmt->streams[i]->discard = AVDISCARD_ALL;
+}
+}  // namespace
+
+double probe_audio_duration(const std::string& path) {
+  InputContextPtr fmt = open_input(path);
+  const int idx = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  if (idx < 0) throw MediaError("'" + path + "' has no audio stream");
+  const AVStream* st = fmt->streams[idx];
+  if (st->duration != AV_NOPTS_VALUE && st->duration > 0) return st->duration * av_q2d(st->time_base);
+  if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0) return fmt->duration / double(AV_TIME_BASE);
+  return -1.0;
+}
+
+AudioSource::AudioSource(const std::string& path, double trim_start)
+    : path_(path),
+      trim_(std::max(0.0, trim_start)),
+      s_(open_stream(path, AVMEDIA_TYPE_AUDIO, /*frame_threads=*/false)),
+      pkt_(make_packet()),
+      frame_(make_frame()) {
+  discard_other_streams(s_);
+  seek_to_trim(true);
+}
+
+AudioSource::~AudioSource() { av_channel_layout_uninit(&in_layout_); }
+
+void AudioSource::restart() { seek_to_trim(false); }
+
+void AudioSource::seek_to_trim(bool fresh) {
+  AVStream* st = s_.stream();
+  origin_ = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+  const int rate = std::max(1, st->codecpar->sample_rate);
+  const double at = trim_ - std::max(kPrerollSeconds, st->codecpar->seek_preroll / double(rate));
+  // A fresh stream already sits at its start; otherwise go to the start or just before trim_start.
+  // Exactness does not depend on where the seek lands: fill() discards by frame timestamps.
+  if (!fresh || at > 0) {
+    const int64_t ts = origin_ + (at > 0 ? av_rescale_q(int64_t(at * AV_TIME_BASE), AV_TIME_BASE_Q, st->time_base) : 0);
+    if (av_seek_frame(s_.fmt.get(), s_.stream_index, ts, AVSEEK_FLAG_BACKWARD) >= 0) {
+      avcodec_flush_buffers(s_.dec.get());
+      pos_ = av_rescale_q(ts - origin_, st->time_base, AVRational{1, rate});  // used only if frames lack pts
+    } else if (!fresh) {
+      s_ = open_stream(path_, AVMEDIA_TYPE_AUDIO, false);  // unseekable input: start over
+      discard_other_streams(s_);
+      pos_ = 0;
+    }  // a fresh stream that cannot seek is decoded from its start and discarded up to trim_start
+  }
+  swr_.reset();  // its delay line holds samples from before the seek
+  in_format_ = -1;
+  buf_.clear();
+  head_ = 0;
+  started_ = eof_ = false;
+}
+
+int AudioSource::read(float* out, int n) {
+  int done = 0;
+  while (done < n) {
+    if (head_ == buf_.size() && !fill()) break;
+    const int k = int(std::min<size_t>(size_t(n - done), (buf_.size() - head_) / 2));
+    std::copy_n(buf_.data() + head_, 2 * size_t(k), out + 2 * size_t(done));
+    head_ += 2 * size_t(k);
+    done += k;
+  }
+  return done;
+}
+
+bool AudioSource::fill() {
+  buf_.clear();
+  head_ = 0;
+  AVFrame* f = frame_.get();
+  while (buf_.empty()) {
+    if (eof_) return false;
+    if (!decode_next(s_, pkt_.get(), f, path_)) {
+      eof_ = true;
+      if (swr_) convert(nullptr, 0);  // flush the resampler's delay line
+      continue;
+    }
+    const int rate = f->sample_rate, nb = f->nb_samples;
+    if (rate <= 0 || f->ch_layout.nb_channels <= 0)
+      throw MediaError("decoding '" + path_ + "' gave audio without a sample rate or channels");
+    int skip = 0;
+    if (!started_) {
+      // Before the trim point, place each frame by its timestamp and drop what precedes trim_start.
+      const int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+      if (ts != AV_NOPTS_VALUE) pos_ = av_rescale_q(ts - origin_, s_.stream()->time_base, AVRational{1, rate});
+      const int64_t target = std::llround(trim_ * rate);
+      if (pos_ + nb <= target) {
+        pos_ += nb;
+        av_frame_unref(f);
+        continue;
+      }
+      configure(f);
+      if (pos_ < target) {
+        skip = int(target - pos_);
+      } else if (pos_ > target) {  // the audio starts after the trim point: keep the gap as silence
+        buf_.assign(2 * size_t(av_rescale(pos_ - target, kSampleRate, rate)), 0.0f);
+      }
+      started_ = true;
+    } else {
+      configure(f);
+    }
+    // Pointers to the first kept sample of each plane (one plane for packed formats).
+    const auto fmt = AVSampleFormat(f->format);
+    const bool planar = av_sample_fmt_is_planar(fmt);
+    const int channels = f->ch_layout.nb_channels;
+    const size_t offset = size_t(skip) * av_get_bytes_per_sample(fmt) * (planar ? 1 : channels);
+    std::vector<const uint8_t*> in(planar ? channels : 1);
+    for (size_t p = 0; p < in.size(); ++p) in[p] = f->extended_data[p] + offset;
+    convert(in.data(), nb - skip);
+    pos_ += nb;
+    av_frame_unref(f);
+  }
+  return true;
+}
+
+void AudioSource::configure(const AVFrame* f) {
+  AVChannelLayout layout{};
+  if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)  // e.g. raw wav: assume the usual layout
+    av_channel_layout_default(&layout, f->ch_layout.nb_channels);
+  else if (av_channel_layout_copy(&layout, &f->ch_layout) < 0)
+    throw std::bad_alloc();
+  if (swr_ && f->format == in_format_ && f->sample_rate == in_rate_ && !av_channel_layout_compare(&layout, &in_layout_)) {
+    av_channel_layout_uninit(&layout);
+    return;
+  }
+  if (swr_) convert(nullptr, 0);  // the format changed mid-stream: drain the old resampler first
+  av_channel_layout_uninit(&in_layout_);
+  in_layout_ = layout;  // takes ownership
+  in_format_ = f->format;
+  in_rate_ = f->sample_rate;
+  SwrContext* raw = nullptr;
+  AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;  // FFmpeg 5.1 takes it non-const
+  int err = swr_alloc_set_opts2(&raw, &stereo, AV_SAMPLE_FMT_FLT, kSampleRate, &in_layout_, AVSampleFormat(in_format_),
+                                in_rate_, 0, nullptr);
+  swr_.reset(raw);
+  if (err >= 0 && in_layout_.nb_channels == 1) {
+    // swr's default puts mono at -3 dB in each channel; a mono clip should play at its own level.
+    const double unity[2] = {1.0, 1.0};
+    err = swr_set_matrix(swr_.get(), unity, 1);
+  }
+  if (err >= 0) err = swr_init(swr_.get());
+  if (err < 0) throw MediaError("cannot resample audio of '" + path_ + "': " + av_error_text(err));
+}
+
+void AudioSource::convert(const uint8_t* const* in, int count) {
+  const int cap = swr_get_out_samples(swr_.get(), count);
+  if (cap <= 0) return;
+  const size_t old = buf_.size();
+  buf_.resize(old + 2 * size_t(cap));
+  auto* out = reinterpret_cast<uint8_t*>(buf_.data() + old);
+  const int got = swr_convert(swr_.get(), &out, cap, const_cast<const uint8_t**>(in), count);
+  if (got < 0) throw MediaError("resampling audio of '" + path_ + "' failed: " + av_error_text(got));
+  buf_.resize(old + 2 * size_t(got));
+}
+
+}  // namespace reelforge

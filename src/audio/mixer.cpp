@@ -1,0 +1,137 @@
+#include "audio/mixer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "util/errors.h"
+
+namespace reelforge {
+
+float soft_limit(float x) {
+  constexpr float T = 0.9f, K = 0.0999f;  // see mixer.h
+  const float ax = std::fabs(x);
+  if (!(ax > T)) return x;
+  return std::copysign(T + K * std::tanh((ax - T) / K), x);
+}
+
+AudioMixer::AudioMixer(const Timeline& tl) : fps_(tl.fps), frame_count_(tl.frame_count) {
+  if (fps_.num <= 0 || fps_.den <= 0 || frame_count_ < 0) throw InputError("audio mixer: invalid fps or frame count");
+  total_ = frame_first_sample(frame_count_, kSampleRate, fps_);
+  const auto samples = [](double seconds) { return std::llround(std::max(0.0, seconds) * kSampleRate); };
+  std::map<std::string, double> durations;  // one header read per distinct file
+  for (const AudioClip& a : tl.audio) {
+    auto it = durations.find(a.path);
+    if (it == durations.end()) it = durations.emplace(a.path, probe_audio_duration(a.path)).first;
+    const double source_seconds = it->second;
+    Clip c;
+    c.path = a.path;
+    c.trim = std::max(0.0, a.trim_start);
+    c.loop = a.loop;
+    c.first = samples(a.start);
+    if (a.duration >= 0) {
+      c.end = c.known_end = c.first + samples(a.duration);
+    } else if (a.loop) {
+      c.end = c.known_end = total_;
+    } else {
+      // Plays until the source really ends (container durations can be estimates, e.g. mp3); the
+      // fade-out, which must be placed in advance, uses the container's figure.
+      c.end = std::numeric_limits<int64_t>::max();
+      if (source_seconds > 0) c.known_end = c.first + samples(source_seconds - c.trim);
+    }
+    c.end = std::min(c.end, total_);
+    c.fade_in = std::max(0.0, a.fade_in) * kSampleRate;
+    c.fade_out = std::max(0.0, a.fade_out) * kSampleRate;
+    c.gain = float(std::pow(10.0, a.gain_db / 20.0));
+    if (!a.gain_db_per_frame.empty()) {
+      if (int64_t(a.gain_db_per_frame.size()) != frame_count_)
+        throw InputError("audio clip '" + a.path + "': gain_db needs one value per frame");
+      c.amp.reserve(a.gain_db_per_frame.size());
+      for (float db : a.gain_db_per_frame) c.amp.push_back(float(std::pow(10.0, db / 20.0)));
+    }
+    c.done = c.first >= c.end;
+    clips_.push_back(std::move(c));
+  }
+}
+
+AudioMixer::~AudioMixer() = default;
+
+void AudioMixer::mix(int64_t pos, int n, float* out) {
+  if (pos != next_pos_ || n < 0)
+    throw InputError("AudioMixer::mix: calls must be sequential from 0 (expected pos " + std::to_string(next_pos_) +
+                     ", got " + std::to_string(pos) + ")");
+  next_pos_ = pos + n;
+  std::fill_n(out, 2 * size_t(n), 0.0f);
+  for (Clip& c : clips_)
+    if (!c.done) mix_clip(c, pos, n, out);
+  for (size_t i = 0; i < 2 * size_t(n); ++i) out[i] = soft_limit(out[i]);
+}
+
+void AudioMixer::mix_clip(Clip& c, int64_t pos, int n, float* out) {
+  const int64_t a = std::max(pos, c.first), b = std::min(pos + n, c.end);
+  if (a < b) {
+    if (!c.src) c.src = std::make_unique<AudioSource>(c.path, c.trim);  // opened when first needed
+    const int want = int(b - a);
+    tmp_.resize(2 * size_t(want));
+    int got = 0;
+    bool restarted = false;
+    while (got < want) {
+      const int r = c.src->read(tmp_.data() + 2 * size_t(got), want - got);
+      got += r;
+      if (got == want) break;
+      if (!c.loop || (restarted && r == 0)) {  // the source ended (a loop that yields nothing ends too)
+        c.done = true;
+        break;
+      }
+      c.src->restart();
+      restarted = true;
+    }
+    gain_.resize(size_t(got));
+    for (int i = 0; i < got; ++i) {
+      const int64_t s = a + i;
+      double g = c.gain;
+      if (c.fade_in > 0) g *= std::min(1.0, double(s - c.first) / c.fade_in);
+      if (c.fade_out > 0 && c.known_end >= 0) g *= std::clamp(double(c.known_end - 1 - s) / c.fade_out, 0.0, 1.0);
+      gain_[size_t(i)] = g;
+    }
+    if (!c.amp.empty()) apply_keyframes(c.amp, a, got);
+    float* o = out + 2 * size_t(a - pos);
+    for (size_t i = 0; i < size_t(got); ++i) {
+      const float g = float(gain_[i]);
+      o[2 * i] += g * tmp_[2 * i];
+      o[2 * i + 1] += g * tmp_[2 * i + 1];
+    }
+  }
+  if (c.done || pos + n >= c.end) {  // past its last sample: release the decoder
+    c.done = true;
+    c.src.reset();
+  }
+}
+
+void AudioMixer::apply_keyframes(const std::vector<float>& amp, int64_t a, int count) {
+  const int64_t nf = int64_t(amp.size());
+  const auto first_sample = [&](int64_t f) { return frame_first_sample(f, kSampleRate, fps_); };
+  const auto centre = [&](int64_t f) { return 0.5 * double(first_sample(f) + first_sample(f + 1) - 1); };
+  // Frame containing sample a: the largest f with first_sample(f) <= a.
+  const __int128 per = (__int128)kSampleRate * fps_.den;
+  int64_t f = int64_t(((__int128)(a + 1) * fps_.num + per - 1) / per) - 1;
+  f = std::clamp<int64_t>(f, 0, nf - 1);
+  // Segment k spans centre(k) <= s < centre(k + 1) and interpolates amp[k] -> amp[k + 1].
+  int64_t k = double(a) < centre(f) ? f - 1 : f;
+  for (int i = 0; i < count; ++k) {
+    const double c0 = k >= 0 ? centre(k) : 0.0;
+    const bool last = k + 1 >= nf;
+    const double c1 = last ? 0.0 : centre(k + 1);
+    const int stop = last ? count : int(std::clamp<int64_t>(int64_t(std::ceil(c1)) - a, i, count));
+    for (; i < stop; ++i) {
+      double v;
+      if (k < 0) v = amp.front();
+      else if (last) v = amp.back();
+      else v = amp[k] + (amp[k + 1] - amp[k]) * ((double(a + i) - c0) / (c1 - c0));
+      gain_[size_t(i)] *= v;
+    }
+  }
+}
+
+}  // namespace reelforge

@@ -1,0 +1,95 @@
+#include "media/audio_encoder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "util/errors.h"
+
+namespace reelforge {
+
+namespace {
+const char* encoder_for(const AVOutputFormat* of) {
+  const std::string n = of->name;
+  if (n.find("webm") != std::string::npos || n == "ogg" || n == "opus") return "libopus";
+  if (n == "wav") return "pcm_s16le";
+  if (n == "mp3") return "libmp3lame";
+  return "aac";
+}
+}  // namespace
+
+AudioEncoder::AudioEncoder(const AVOutputFormat* of, int64_t bitrate, bool global_header)
+    : frame_(make_frame()), pkt_(make_packet()) {
+  const char* name = encoder_for(of);
+  const AVCodec* codec = avcodec_find_encoder_by_name(name);
+  if (!codec) throw EncoderError(std::string("audio encoder '") + name + "' is not available in this FFmpeg build");
+  ctx_.reset(avcodec_alloc_context3(codec));
+  if (!ctx_) throw std::bad_alloc();
+  ctx_->sample_rate = 48000;
+  ctx_->time_base = AVRational{1, 48000};
+  av_channel_layout_default(&ctx_->ch_layout, 2);
+  // Prefer planar float (aac, opus); fall back to the encoder's first format (pcm_s16le, mp3).
+  ctx_->sample_fmt = codec->sample_fmts ? codec->sample_fmts[0] : AV_SAMPLE_FMT_FLTP;
+  for (const AVSampleFormat* f = codec->sample_fmts; f && *f != AV_SAMPLE_FMT_NONE; ++f)
+    if (*f == AV_SAMPLE_FMT_FLTP || *f == AV_SAMPLE_FMT_FLT) { ctx_->sample_fmt = *f; break; }
+  if (std::strncmp(name, "pcm", 3) != 0) ctx_->bit_rate = bitrate;
+  if (global_header) ctx_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  int err = avcodec_open2(ctx_.get(), codec, nullptr);
+  if (err < 0) throw EncoderError(std::string("cannot open audio encoder '") + name + "': " + av_error_text(err));
+}
+
+int AudioEncoder::frame_samples() const { return ctx_->frame_size > 0 ? ctx_->frame_size : 1024; }
+
+void AudioEncoder::encode(const float* in, int n, int64_t pts, const std::function<void(AVPacket*)>& sink) {
+  av_frame_unref(frame_.get());
+  frame_->nb_samples = n;
+  frame_->format = ctx_->sample_fmt;
+  frame_->sample_rate = 48000;
+  av_channel_layout_copy(&frame_->ch_layout, &ctx_->ch_layout);
+  int err = av_frame_get_buffer(frame_.get(), 0);
+  if (err < 0) throw std::bad_alloc();
+  switch (ctx_->sample_fmt) {
+    case AV_SAMPLE_FMT_FLTP: {
+      auto* l = reinterpret_cast<float*>(frame_->data[0]);
+      auto* r = reinterpret_cast<float*>(frame_->data[1]);
+      for (int i = 0; i < n; ++i) l[i] = in[2 * i], r[i] = in[2 * i + 1];
+      break;
+    }
+    case AV_SAMPLE_FMT_FLT: std::memcpy(frame_->data[0], in, sizeof(float) * 2 * size_t(n)); break;
+    case AV_SAMPLE_FMT_S16: {
+      auto* d = reinterpret_cast<int16_t*>(frame_->data[0]);
+      for (int i = 0; i < 2 * n; ++i) d[i] = int16_t(std::lrintf(std::max(-1.0f, std::min(1.0f, in[i])) * 32767.0f));
+      break;
+    }
+    case AV_SAMPLE_FMT_S16P: {
+      auto* l = reinterpret_cast<int16_t*>(frame_->data[0]);
+      auto* r = reinterpret_cast<int16_t*>(frame_->data[1]);
+      auto cv = [](float v) { return int16_t(std::lrintf(std::max(-1.0f, std::min(1.0f, v)) * 32767.0f)); };
+      for (int i = 0; i < n; ++i) l[i] = cv(in[2 * i]), r[i] = cv(in[2 * i + 1]);
+      break;
+    }
+    default: throw EncoderError("unsupported audio encoder sample format");
+  }
+  frame_->pts = pts;
+  err = avcodec_send_frame(ctx_.get(), frame_.get());
+  if (err < 0) throw EncoderError("audio encoding failed: " + av_error_text(err));
+  drain(sink);
+}
+
+void AudioEncoder::flush(const std::function<void(AVPacket*)>& sink) {
+  int err = avcodec_send_frame(ctx_.get(), nullptr);
+  if (err < 0 && err != AVERROR_EOF) throw EncoderError("audio encoder flush failed: " + av_error_text(err));
+  drain(sink);
+}
+
+void AudioEncoder::drain(const std::function<void(AVPacket*)>& sink) {
+  for (;;) {
+    int err = avcodec_receive_packet(ctx_.get(), pkt_.get());
+    if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return;
+    if (err < 0) throw EncoderError("audio encoding failed: " + av_error_text(err));
+    sink(pkt_.get());
+    av_packet_unref(pkt_.get());
+  }
+}
+
+}  // namespace reelforge

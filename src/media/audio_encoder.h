@@ -1,0 +1,29 @@
+// Audio encoding for the container: AAC-LC for MP4/MOV/MKV/M4A, Opus for WebM, PCM for WAV,
+// MP3 (libmp3lame) for .mp3. Input is 48 kHz stereo interleaved float from the mixer.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "media/ffmpeg_ptr.h"
+
+namespace reelforge {
+
+class AudioEncoder {
+ public:
+  AudioEncoder(const AVOutputFormat* container, int64_t bitrate, bool global_header);
+  AVCodecContext* ctx() const { return ctx_.get(); }
+  const char* name() const { return ctx_->codec->name; }
+  // Samples per encoder frame (1024 for AAC); the last frame may be shorter.
+  int frame_samples() const;
+  // Encodes `n` interleaved stereo samples with pts `pts` (in 1/48000), passing packets to `sink`.
+  void encode(const float* interleaved, int n, int64_t pts, const std::function<void(AVPacket*)>& sink);
+  void flush(const std::function<void(AVPacket*)>& sink);
+
+ private:
+  void drain(const std::function<void(AVPacket*)>& sink);
+  CodecContextPtr ctx_;
+  FramePtr frame_;
+  PacketPtr pkt_;
+};
+
+}  // namespace reelforge

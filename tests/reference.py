@@ -1,0 +1,160 @@
+"""Independent numpy reference implementations used by the rendering tests.
+
+Nothing here imports reelforge: these are straight transcriptions of the published formulas,
+so a test compares the engine against the specification, not against itself.
+
+* :func:`rgb_to_nv12` — ITU-R BT.709-6 matrix, limited ("TV") range, 4:2:0 chroma from the
+  2x2 average of the 8-bit RGB values, rounded half up.
+* :func:`composite` — premultiplied Porter-Duff source-over of layers placed at integer
+  positions, unscaled, in float64 (rounded only at the end by :func:`to_u8`).
+* :func:`blend` — W3C Compositing and Blending Level 1 separable blend modes in
+  premultiplied form:  co = cs (1 - ab) + cb (1 - as) + as ab B(Cb, Cs),  ao = as + ab (1 - as);
+  ``add`` is plus-lighter: co = min(1, cs + cb), ao = min(1, as + ab).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "KR", "KG", "KB", "round_half_up", "rgb_to_nv12", "premultiply", "solid", "image",
+    "blend_fn", "blend", "composite", "to_u8", "BLEND_MODES",
+]
+
+# ITU-R BT.709-6, item 3.2 / 3.3
+KR, KG, KB = 0.2126, 0.7152, 0.0722
+
+
+def round_half_up(x) -> np.ndarray:
+    return np.floor(np.asarray(x, dtype=np.float64) + 0.5)
+
+
+def _ycbcr(rgb: np.ndarray):
+    """Limited-range Y, Cb, Cr (unrounded floats) of float RGB in 0..1 (last axis = channel)."""
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    yp = KR * r + KG * g + KB * b
+    y = 16.0 + 219.0 * yp
+    cb = 128.0 + 224.0 * (b - yp) / 1.8556
+    cr = 128.0 + 224.0 * (r - yp) / 1.5748
+    return y, cb, cr
+
+
+def rgb_to_nv12(rgb8) -> tuple[np.ndarray, np.ndarray]:
+    """8-bit RGB(A) frame (h, w, 3|4) -> NV12 planes ``(y (h, w), uv (h/2, w/2, 2))``, uint8.
+
+    BT.709 limited range: ``Y = 16 + 219 Y'``, ``Cb = 128 + 224 (B - Y') / 1.8556``,
+    ``Cr = 128 + 224 (R - Y') / 1.5748`` with ``R, G, B = rgb8 / 255``. Chroma is computed from
+    the average of the 2x2 block's 8-bit RGB values. Rounding is half up. Alpha (if present) is
+    ignored: an RGBA frame with premultiplied alpha is its composite over black.
+    """
+    a = np.asarray(rgb8)
+    if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] not in (3, 4):
+        raise ValueError(f"expected uint8 (h, w, 3|4), got {a.dtype} {a.shape}")
+    h, w = a.shape[:2]
+    if h % 2 or w % 2:
+        raise ValueError(f"4:2:0 needs even width and height, got {w}x{h}")
+    rgb = a[..., :3].astype(np.float64)
+    y, _, _ = _ycbcr(rgb / 255.0)
+    avg = rgb.reshape(h // 2, 2, w // 2, 2, 3).mean(axis=(1, 3))
+    _, cb, cr = _ycbcr(avg / 255.0)
+    y8 = np.clip(round_half_up(y), 0, 255).astype(np.uint8)
+    uv8 = np.clip(round_half_up(np.stack([cb, cr], axis=-1)), 0, 255).astype(np.uint8)
+    return y8, uv8
+
+
+# --- premultiplied compositing ---------------------------------------------------------------
+
+def premultiply(straight_u8, *, quantize: bool = True) -> np.ndarray:
+    """Straight RGBA8 (h, w, 4) -> premultiplied float64 RGBA in 0..1.
+
+    ``quantize=True`` models an RGBA8 premultiplied texture (``round(c * a / 255)``, the format
+    images are uploaded in); ``False`` keeps the exact product.
+    """
+    s = np.asarray(straight_u8)
+    if s.shape[-1] == 3:
+        s = np.concatenate([s, np.full(s.shape[:-1] + (1,), 255, np.uint8)], axis=-1)
+    c = s[..., :3].astype(np.float64)
+    a = s[..., 3:4].astype(np.float64)
+    out = np.empty(s.shape, np.float64)
+    if quantize:
+        out[..., :3] = round_half_up(c * a / 255.0) / 255.0
+    else:
+        out[..., :3] = c * a / (255.0 * 255.0)
+    out[..., 3:] = a / 255.0
+    return out
+
+
+def solid(color, width: int, height: int) -> np.ndarray:
+    """Premultiplied float RGBA block of a straight 0-255 colour ``(r, g, b[, a])``."""
+    c = np.asarray(list(color) + ([255] if len(color) == 3 else []), dtype=np.float64) / 255.0
+    px = np.concatenate([c[:3] * c[3], c[3:]])
+    return np.broadcast_to(px, (height, width, 4)).copy()
+
+
+def image(straight_u8) -> np.ndarray:
+    """Premultiplied float RGBA of a straight RGBA8 image, as uploaded (8-bit premultiplied)."""
+    return premultiply(straight_u8, quantize=True)
+
+
+BLEND_MODES = ("normal", "multiply", "screen", "overlay", "darken", "lighten", "add", "difference")
+
+
+def blend_fn(mode: str, Cb: np.ndarray, Cs: np.ndarray) -> np.ndarray:
+    """W3C separable blend function B(Cb, Cs) on straight (un-premultiplied) colours."""
+    if mode == "normal":
+        return Cs
+    if mode == "multiply":
+        return Cb * Cs
+    if mode == "screen":
+        return Cb + Cs - Cb * Cs
+    if mode == "overlay":  # HardLight(Cs, Cb): multiply/screen chosen by the backdrop
+        return np.where(Cb <= 0.5, Cs * 2.0 * Cb, Cs + (2.0 * Cb - 1.0) - Cs * (2.0 * Cb - 1.0))
+    if mode == "darken":
+        return np.minimum(Cb, Cs)
+    if mode == "lighten":
+        return np.maximum(Cb, Cs)
+    if mode == "difference":
+        return np.abs(Cb - Cs)
+    raise ValueError(f"no separable blend function for {mode!r}")
+
+
+def blend(dst: np.ndarray, src: np.ndarray, mode: str = "normal") -> np.ndarray:
+    """Composite premultiplied ``src`` over premultiplied ``dst`` (float RGBA, same shape)."""
+    dst = np.asarray(dst, np.float64)
+    src = np.asarray(src, np.float64)
+    cs, as_ = src[..., :3], src[..., 3:4]
+    cb, ab = dst[..., :3], dst[..., 3:4]
+    if mode == "add":  # plus-lighter
+        return np.minimum(1.0, src + dst)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        Cs = np.where(as_ > 0, cs / np.where(as_ > 0, as_, 1.0), 0.0)
+        Cb = np.where(ab > 0, cb / np.where(ab > 0, ab, 1.0), 0.0)
+    co = cs * (1.0 - ab) + cb * (1.0 - as_) + as_ * ab * blend_fn(mode, Cb, Cs)
+    ao = as_ + ab * (1.0 - as_)
+    return np.concatenate([co, ao], axis=-1)
+
+
+def composite(width: int, height: int, background, layers) -> np.ndarray:
+    """Premultiplied float RGBA canvas (height, width, 4).
+
+    background: straight 0-255 ``(r, g, b[, a])``.
+    layers: bottom to top, each a dict with ``pixels`` (premultiplied float (h, w, 4), e.g. from
+    :func:`solid` / :func:`image`), integer ``x``, ``y`` (top-left corner; may be partly
+    off-canvas) and optional ``opacity`` (0..1, scales the premultiplied source) and ``blend``.
+    """
+    canvas = solid(background, width, height)
+    for L in layers:
+        px = np.asarray(L["pixels"], np.float64) * float(L.get("opacity", 1.0))
+        x, y = int(L["x"]), int(L["y"])
+        h, w = px.shape[:2]
+        x0, y0, x1, y1 = max(0, x), max(0, y), min(width, x + w), min(height, y + h)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        src = px[y0 - y:y1 - y, x0 - x:x1 - x]
+        canvas[y0:y1, x0:x1] = blend(canvas[y0:y1, x0:x1], src, L.get("blend", "normal"))
+    return canvas
+
+
+def to_u8(canvas: np.ndarray) -> np.ndarray:
+    """Float 0..1 -> uint8, clamped, rounded half up."""
+    return np.clip(round_half_up(np.asarray(canvas) * 255.0), 0, 255).astype(np.uint8)
