@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "util/errors.h"
 
@@ -15,6 +16,8 @@ namespace {
 // Decoding starts this long before trim_start after a seek: MDCT codecs (AAC, Vorbis, Opus) and
 // mp3's bit reservoir need previous packets, so the first frames after a seek are not usable.
 constexpr double kPrerollSeconds = 0.2;
+// Input samples fed to the resampler before the trim point (> half its 32-tap filter at the input rate).
+constexpr int64_t kWarmupInputSamples = 64;
 
 // Only our stream's packets are wanted; discarding the rest saves demuxing video/cover art.
 void discard_other_streams(OpenStream& s) {
@@ -67,6 +70,7 @@ void AudioSource::seek_to_trim(bool fresh) {
   }
   swr_.reset();  // its delay line holds samples from before the seek
   in_format_ = -1;
+  drop_out_ = 0;
   buf_.clear();
   head_ = 0;
   started_ = eof_ = false;
@@ -104,17 +108,29 @@ bool AudioSource::fill() {
       const int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
       if (ts != AV_NOPTS_VALUE) pos_ = av_rescale_q(ts - origin_, s_.stream()->time_base, AVRational{1, rate});
       const int64_t target = std::llround(trim_ * rate);
-      if (pos_ + nb <= target) {
+      // Resampled input starts a little before the trim point and the matching output is dropped,
+      // so the filter has real history and a mid-signal trim does not ring. The warm-up is a whole
+      // number of in/out periods (147 in = 160 out for 44.1 kHz) to keep the cut sample-exact.
+      const int64_t g = std::gcd<int64_t>(rate, kSampleRate), in_step = rate / g, out_step = kSampleRate / g;
+      int64_t warm = rate == kSampleRate || in_step > 4096 ? 0 : (kWarmupInputSamples + in_step - 1) / in_step * in_step;
+      if (pos_ + nb <= target - warm) {
         pos_ += nb;
         av_frame_unref(f);
         continue;
       }
-      configure(f);
       if (pos_ < target) {
-        skip = int(target - pos_);
+        warm = std::min(warm, (target - pos_) / in_step * in_step);  // only as much history as exists
+        if (target - warm - pos_ >= nb) {  // (short frame) the warm-up starts in a later frame
+          pos_ += nb;
+          av_frame_unref(f);
+          continue;
+        }
+        skip = int(target - warm - pos_);
+        drop_out_ = warm / in_step * out_step;
       } else if (pos_ > target) {  // the audio starts after the trim point: keep the gap as silence
         buf_.assign(2 * size_t(av_rescale(pos_ - target, kSampleRate, rate)), 0.0f);
       }
+      configure(f);
       started_ = true;
     } else {
       configure(f);
@@ -170,7 +186,10 @@ void AudioSource::convert(const uint8_t* const* in, int count) {
   auto* out = reinterpret_cast<uint8_t*>(buf_.data() + old);
   const int got = swr_convert(swr_.get(), &out, cap, const_cast<const uint8_t**>(in), count);
   if (got < 0) throw MediaError("resampling audio of '" + path_ + "' failed: " + av_error_text(got));
-  buf_.resize(old + 2 * size_t(got));
+  const int drop = int(std::min<int64_t>(drop_out_, got));  // warm-up output before the trim point
+  drop_out_ -= drop;
+  buf_.erase(buf_.begin() + old, buf_.begin() + old + 2 * size_t(drop));
+  buf_.resize(old + 2 * size_t(got - drop));
 }
 
 }  // namespace reelforge

@@ -49,6 +49,7 @@ class AudioSource {
   int64_t origin_ = 0;      // stream start_time (stream time base): source time 0
   std::vector<float> buf_;  // resampled interleaved stereo; [head_, size) not yet read
   size_t head_ = 0;
+  int64_t drop_out_ = 0;    // resampled warm-up samples still to drop (see fill())
   int64_t pos_ = 0;         // input-rate sample index (from origin_) of the next decoded frame
   bool started_ = false;    // trim point reached; later frames are taken back to back
   bool eof_ = false;

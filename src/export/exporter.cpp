@@ -33,6 +33,7 @@ struct StageClock {
   std::atomic<int64_t> last_ns{0};
   std::atomic<int64_t> frame{0};
   std::atomic<bool> finished{false};
+  std::atomic<bool> waiting{false};  // blocked on a queue (starved or back-pressured), not working
   double busy = 0.0;  // seconds spent working (written by the stage's thread only)
   int64_t frames = 0;
   void tick(int64_t f) {
@@ -217,7 +218,10 @@ void Export::Impl::run() {
         decode.busy += seconds_since(w0);
         decode.frames++;
         decode.tick(i);
-        if (!q_decoded.push(std::move(in))) return;
+        decode.waiting = true;
+        const bool pushed = q_decoded.push(std::move(in));
+        decode.waiting = false;
+        if (!pushed) return;
       }
       q_decoded.close();
     }));
@@ -257,9 +261,16 @@ void Export::Impl::run() {
         render.busy += seconds_since(w0);
         render.frames++;
         render.tick(f->pts);
-        if (!q_nv12.push(std::move(f))) throw ExportCancelled("export cancelled");
+        render.waiting = true;
+        const bool pushed = q_nv12.push(std::move(f));
+        render.waiting = false;
+        if (!pushed) throw ExportCancelled("export cancelled");
       };
-      while (auto in = q_decoded.pop()) {
+      for (;;) {
+        render.waiting = true;
+        auto in = q_decoded.pop();
+        render.waiting = false;
+        if (!in) break;
         check_cancel();
         maybe_debug_stall(render, in->index);
         const int s = int(in->index % slots);
@@ -312,7 +323,11 @@ void Export::Impl::run() {
       }
     };
     if (video) {
-      while (auto f = q_nv12.pop()) {
+      for (;;) {
+        encode.waiting = true;
+        auto f = q_nv12.pop();
+        encode.waiting = false;
+        if (!f) break;
         check_cancel();
         maybe_debug_stall(encode, (*f)->pts);
         auto w0 = Clock::now();
@@ -340,7 +355,9 @@ void Export::Impl::run() {
     frames_done = t.frame_count;
   }));
 
-  // Watchdog: fail with ExportStalled naming the stage whose progress is oldest.
+  // Watchdog: on no progress for stall_timeout, fail with ExportStalled naming the stuck stage:
+  // the one busy (not waiting on a queue) with the oldest progress; the others are only starved
+  // or back-pressured by it.
   const auto stall_ns = int64_t(opt.stall_timeout * 1e9);
   {
     std::unique_lock lk(m);
@@ -355,7 +372,9 @@ void Export::Impl::run() {
       for (auto* c : {&decode, &render, &encode}) {
         if ((c != &encode && !video) || c->finished) continue;
         newest = std::max(newest, c->last_ns.load());
-        if (!oldest || c->last_ns < oldest->last_ns) oldest = c;
+        const bool better = !oldest || (oldest->waiting && !c->waiting) ||
+                            (oldest->waiting == c->waiting && c->last_ns < oldest->last_ns);
+        if (better) oldest = c;
       }
       if (oldest && now - newest > stall_ns) {
         lk.unlock();
