@@ -152,10 +152,10 @@ def test_click_onset_is_sample_exact(tmp_path, name, rate, tolerance, start, tri
 
 
 CODECS = {  # name: (file, ffmpeg args, input rate, tolerance in samples)
-    "mp3": ("x.mp3", ["-c:a", "libmp3lame", "-b:a", "192k"], 44100, 3),
-    "aac_m4a": ("x.m4a", ["-c:a", "aac", "-b:a", "192k"], 44100, 3),
-    "vorbis": ("x.ogg", ["-c:a", "libvorbis", "-q:a", "6"], 44100, 3),
-    "opus": ("x.opus", ["-c:a", "libopus", "-b:a", "160k"], SR, 3),
+    "mp3": ("x.mp3", ["-c:a", "libmp3lame", "-b:a", "192k"], 44100, 1),
+    "aac_m4a": ("x.m4a", ["-c:a", "aac", "-b:a", "192k"], 44100, 1),
+    "vorbis": ("x.ogg", ["-c:a", "libvorbis", "-q:a", "6"], 44100, 1),
+    "opus": ("x.opus", ["-c:a", "libopus", "-b:a", "160k"], SR, 1),
     "flac": ("x.flac", [], 44100, 0),
 }
 
@@ -191,7 +191,7 @@ def test_video_audio_track_and_mp3_with_cover_art(tmp_path):
         s.add_audio(str(path), start=0.2, trim_start=0.3, duration=1.0)
         out = mix(s)
         ref = clip_ref(len(out), chirp, 0.2, trim=0.3, end=1.2)
-        assert abs(lag_of(out[:, 0], ref[:, 0])) <= 3, path
+        assert abs(lag_of(out[:, 0], ref[:, 0])) <= 1, path
 
 
 def test_mono_is_upmixed_at_unity_and_surround_is_downmixed(tmp_path):
@@ -210,23 +210,41 @@ def test_mono_is_upmixed_at_unity_and_surround_is_downmixed(tmp_path):
 
 # --- loop, keyframes, limiter ----------------------------------------------------------------
 
-def test_loop_repeats_from_trim_start_until_duration_or_scene_end(tmp_path):
-    path = make(tmp_path, "l.wav", CHIRP, SR, 0.3)
+@pytest.mark.parametrize("rate", [SR, 44100])
+def test_loop_repeats_from_trim_start_until_duration_or_scene_end(tmp_path, rate):
+    path = make(tmp_path, "l.wav", CHIRP, rate, 0.3)
     s = rf.Scene(64, 64, fps=30, duration=2)
     s.add_audio(path, start=0.1, trim_start=0.05, loop=True)
     out = mix(s)[:, 0]
     period, first = round(0.25 * SR), round(0.1 * SR)
-    one = chirp(np.arange(period) / SR + 0.05)
     body = out[first:]
-    reps = np.resize(one, len(body))  # the chirp repeated, cut at the scene end
-    assert np.abs(body - reps).max() < 1e-4
+    reps = np.resize(chirp(np.arange(period) / SR + 0.05), len(body))  # the chirp repeated, cut at the scene end
     assert np.all(out[:first] == 0)
+    assert np.array_equal(body[period:2 * period], body[:period])  # every pass decodes the same samples
+    # 48 kHz is taken as is; resampled input rings briefly where the file itself ends (a hard cut)
+    edge = 0 if rate == SR else 64
+    inner = np.abs((np.arange(len(body)) + period // 2) % period - period // 2) >= edge
+    assert np.abs(body - reps)[inner].max() < (1e-4 if rate == SR else 1e-3)
+    assert np.abs(body[-period // 2:]).max() > 0.4  # still playing at the scene end
     # with an explicit duration the loop stops there
     s = rf.Scene(64, 64, fps=30, duration=2)
     s.add_audio(path, start=0.1, trim_start=0.05, loop=True, duration=0.6)
     out = mix(s)[:, 0]
-    assert np.abs(out[first:first + round(0.6 * SR)] - reps[:round(0.6 * SR)]).max() < 1e-4
-    assert np.all(out[first + round(0.6 * SR):] == 0)
+    n = round(0.6 * SR)
+    assert np.array_equal(out[first:first + n], body[:n])
+    assert np.all(out[first + n:] == 0)
+
+
+def test_many_back_to_back_clips_open_and_close_in_turn(tmp_path):
+    path = make(tmp_path, "b.flac", "if(lt(n,100),0.5,0)", SR, 0.05)  # 100-sample pulse
+    s = rf.Scene(64, 64, fps=30, duration=6)
+    starts = [0.05 * i for i in range(110)]
+    for t in starts:
+        s.add_audio(path, start=t)
+    out = mix(s)[:, 0]
+    onsets = np.flatnonzero(np.diff((out > 0.25).astype(int)) == 1) + 1
+    assert list(onsets) == [round(t * SR) for t in starts[1:]]  # (the first starts at sample 0)
+    assert out[0] == 0.5
 
 
 @pytest.mark.parametrize("fps", [30, Fraction(30000, 1001)])
@@ -273,7 +291,7 @@ def test_clip_without_audio_or_missing_file_raises(tmp_path):
     video = tmp_path / "silent.mp4"
     ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x64:rate=25:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
     s = rf.Scene(64, 64, fps=30, duration=1)
-    with pytest.raises(rf.SceneError, match="no audio"):
+    with pytest.raises(rf.MediaError, match="no audio"):  # as Scene.add_audio documents
         s.add_audio(str(video))
     # The core checks too (timelines can be built without Scene).
     tl = s.compile()
@@ -288,7 +306,7 @@ def test_clip_without_audio_or_missing_file_raises(tmp_path):
         _core.mix_audio(tl)
 
 
-def test_corrupt_file_fails_cleanly_without_hanging(tmp_path):
+def test_decoder_error_midway_raises_media_error_without_hanging(tmp_path):
     path = make(tmp_path, "bad.flac", CHIRP, SR, 4.0)
     data = bytearray(open(path, "rb").read())
     rng = np.random.default_rng(1)
@@ -308,5 +326,5 @@ def test_corrupt_file_fails_cleanly_without_hanging(tmp_path):
     """)
     r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    line = r.stdout.strip()
-    assert line == f"ok {5 * SR} True" or (line.startswith("MediaError") and "bad.flac" in line), line
+    line = r.stdout.strip()  # FFmpeg's flac decoder rejects the garbage frame: the error names the file
+    assert line.startswith("MediaError") and "bad.flac" in line, line

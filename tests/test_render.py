@@ -273,9 +273,6 @@ def test_layer_start_and_end_frames():
     assert visible == [5 <= i < 10 for i in range(20)], visible
 
 
-@pytest.mark.xfail(strict=True, reason="BUG scene.py:406 compile(): end_frame = round(Fraction(end)*fps) uses "
-                   "banker's rounding, so end=0.25s at 10 fps hides frame 2 (t=0.2s < end) while end=0.35s "
-                   "shows frame 3")
 def test_layer_end_between_frames_is_consistent():
     # A frame is shown while its time is before the layer's end: frame 2 (t=0.2 s) is inside
     # [0, 0.25). Both ceil and round-half-up give end_frame 3 here; half-to-even gives 2.
@@ -460,9 +457,6 @@ def test_rgba_video_alpha(lavfi):
     assert psnr(f, ref.to_u8(ref.premultiply(straight, quantize=False))) >= 30.0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG src/media/video_source.cpp:18: has_alpha_ is read from the decoder's "
-                   "pix_fmt before any frame is decoded; libvpx-vp9 only reports yuva420p per frame, so VP9 "
-                   "alpha (alpha_mode=1) is dropped and the layer renders opaque")
 def test_vp9_alpha_video(lavfi):
     path = lavfi.file("alpha_ramp.webm", ["-f", "lavfi", "-i", "testsrc2=s=64x48:r=10:d=1,format=yuva420p,"
                                           "geq=lum='lum(X,Y)':cb='cb(X,Y)':cr='cr(X,Y)':a='X*4'",
@@ -498,8 +492,6 @@ def test_shared_video_frames_match_ffmpeg(media, lavfi):
         assert p >= 30.0, f"chaplin.mp4 frame {i}: PSNR {p:.1f} dB"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG src/media/video_source.cpp:18: VP9 alpha (alpha_mode=1) is dropped, "
-                   "transparent.webm renders fully opaque")
 def test_shared_transparent_webm_keeps_alpha(media, lavfi):
     path = media("transparent.webm")  # VP9 with alpha_mode=1, 200x200
     s = rf.Scene(200, 200, fps=30, duration=1, background=(0, 0, 0, 0))

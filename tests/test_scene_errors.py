@@ -89,8 +89,6 @@ def test_bad_fps(fps):
         scene(fps=fps)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG scene.py:233 Scene.__init__: Fraction(inf) raises OverflowError, "
-                   "which the (TypeError, ValueError) handler does not catch")
 def test_infinite_fps():
     with raises_scene_error("fps"):
         scene(fps=float("inf"))
@@ -142,29 +140,12 @@ def text_as_png(tmp_path):
     return p
 
 
-def test_unreadable_image_fails_by_renderer_construction(text_as_png):
-    s = scene()
-    try:
-        s.add_image(text_as_png)
-    except rf.MediaError:
-        return  # the better place (see the xfail test below)
-    with pytest.raises(rf.MediaError) as ei:
-        rf.Renderer(s)
-    assert str(text_as_png) in str(ei.value)
-
-
-@pytest.mark.xfail(strict=True, reason="BUG scene.py add_image: probe() of a text file named .png succeeds "
-                   "(0x0 picture), so add_image returns a 0x0 layer instead of raising MediaError as documented; "
-                   "the error only appears at Renderer construction")
 def test_unreadable_image_is_media_error_at_add_image(text_as_png):
     with pytest.raises(rf.MediaError) as ei:
         scene().add_image(text_as_png)
     assert str(text_as_png) in str(ei.value)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG renderer/demux: a media file deleted after add_image is reported as "
-                   "plain MediaError('media file not found ...') by the C++ core, not MediaNotFoundError "
-                   "(FileNotFoundError) as errors.py documents for missing media")
 def test_file_removed_before_render_is_media_not_found(lavfi, tmp_path):
     p = tmp_path / "soon_gone.png"
     p.write_bytes(lavfi.png.read_bytes())
@@ -186,9 +167,6 @@ def test_video_without_video_stream(tone_wav):
         scene().add_video(tone_wav, name="clip")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG src/media/probe.cpp:23: a PNG (demuxer png_pipe; FFmpeg's png codec "
-                   "descriptor lacks AV_CODEC_PROP_INTRA_ONLY) gets is_image=False, so add_video accepts a still "
-                   "PNG instead of raising 'has no video stream (use add_image for pictures)' (JPEG/WebP are refused)")
 def test_add_video_refuses_png(lavfi):
     with raises_scene_error("add_image"):
         scene().add_video(lavfi.png, name="still")
@@ -200,8 +178,6 @@ def test_add_video_refuses_jpeg(lavfi):
         scene().add_video(jpg, name="still")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG scene.py add_audio: a file without an audio stream raises SceneError, "
-                   "but the docstring promises MediaError (no audio stream); SceneError is not a MediaError")
 def test_audio_clip_without_audio_is_media_error(silent_video):
     with pytest.raises(rf.MediaError):
         scene().add_audio(silent_video)

@@ -17,7 +17,7 @@ import numpy as np
 from . import _core
 from . import animation as _anim
 from . import easing as _easing
-from .errors import MediaNotFoundError, SceneError
+from .errors import MediaError, MediaNotFoundError, SceneError
 
 #: Animatable layer properties, their units and defaults (None = from the source).
 PROPERTIES = {
@@ -137,7 +137,11 @@ class Layer:
         easing object (``cubic_bezier``, ``spring``). Times are scene seconds, strictly increasing.
         Raises SceneError for an unknown property or easing, keyframes out of order, NaN/inf."""
         self._check_prop(name)
-        kf = list(keyframes)
+        try:
+            kf = list(keyframes)
+        except TypeError:
+            raise SceneError(f"{self._what(name)}: keyframes must be a list of (t_seconds, value) pairs, "
+                             f"got {keyframes!r}") from None
         try:
             _easing.get(easing)
         except (ValueError, TypeError) as e:
@@ -231,8 +235,8 @@ class Scene:
         self.width, self.height = int(width), int(height)
         try:
             f = fps if isinstance(fps, Fraction) else Fraction(fps).limit_denominator(1001 * 1000)
-        except (TypeError, ValueError):
-            raise SceneError(f"fps must be a number or Fraction, got {fps!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise SceneError(f"fps must be a finite number or Fraction, got {fps!r}") from None
         if f <= 0 or f > 1000:
             raise SceneError(f"fps must be in (0, 1000], got {fps!r}")
         self.fps = f
@@ -306,6 +310,8 @@ class Scene:
             if not info.has_video:
                 raise SceneError(f"layer {name!r}: {layer.path!r} contains no picture")
             sw, sh = info.width, info.height
+            if sw <= 0 or sh <= 0:
+                raise MediaError(f"layer {name!r}: cannot read a picture from {layer.path!r}")
         _set_size(layer, width, height, sw, sh)
         self.layers.append(layer)
         return layer
@@ -338,7 +344,7 @@ class Scene:
         self.layers.append(layer)
         if audio:
             if not info.has_audio:
-                raise SceneError(f"layer {name!r}: audio=True but {p!r} has no audio stream")
+                raise MediaError(f"layer {name!r}: audio=True but {p!r} has no audio stream")
             dur = None if end is None else end - start
             self.add_audio(p, start=start, trim_start=trim_start, duration=dur, gain_db=gain_db)
         return layer
@@ -366,7 +372,7 @@ class Scene:
         fade_out = _check_time(fade_out, "audio clip fade_out")
         info = _core.probe(p)
         if not info.has_audio:
-            raise SceneError(f"audio clip: {p!r} has no audio stream")
+            raise MediaError(f"audio clip: {p!r} has no audio stream")
         clip = AudioClip(self, p, start, trim_start, duration, gain_db, fade_in, fade_out, bool(loop))
         self.audio.append(clip)
         return clip
@@ -378,6 +384,15 @@ class Scene:
         from .text import add_text_layer
         return add_text_layer(self, text, font=font, size_px=size_px, color=color, start=start, end=end, x=x, y=y,
                               anchor=anchor, align=align, line_spacing=line_spacing, opacity=opacity, name=name)
+
+    def preview(self, t: float = 0.0, *, max_width: int | None = 960):
+        """Render the frame on screen at ``t`` seconds for inline display in Jupyter.
+
+        Returns a :class:`reelforge.notebook.FramePreview` (shows as PNG in notebooks; ``.array`` is
+        the ``(height, width, 4)`` uint8 RGBA frame). ``max_width`` (pixels) downsizes the PNG only.
+        Raises SceneError for ``t`` outside the scene."""
+        from .notebook import preview
+        return preview(self, t, max_width=max_width)
 
     # -- compile -------------------------------------------------------------------------------
     def compile(self) -> "_core.Timeline":
@@ -403,7 +418,9 @@ class Scene:
             c.color = list(layer.color)
             # First frame whose time is >= start (tolerating float error in `start`).
             c.start_frame = max(0, math.ceil(Fraction(layer.start) * self.fps - Fraction(1, 10**6)))
-            c.end_frame = n if layer.end is None else min(n, max(c.start_frame + 1, int(round(Fraction(layer.end) * self.fps))))
+            # Frames shown are those with start <= t < end.
+            c.end_frame = n if layer.end is None else min(
+                n, max(c.start_frame + 1, math.ceil(Fraction(layer.end) * self.fps - Fraction(1, 10**6))))
             c.trim_start = layer.trim_start
             if layer.blend not in BLEND_MODES:
                 raise SceneError(f"layer {layer.name!r}: unknown blend mode {layer.blend!r}; use one of {BLEND_MODES}")

@@ -16,7 +16,8 @@ namespace {
 // Decoding starts this long before trim_start after a seek: MDCT codecs (AAC, Vorbis, Opus) and
 // mp3's bit reservoir need previous packets, so the first frames after a seek are not usable.
 constexpr double kPrerollSeconds = 0.2;
-// Input samples fed to the resampler before the trim point (> half its 32-tap filter at the input rate).
+// Input samples fed to the resampler before the trim point: more than half of swr's default filter
+// (32 taps at the lower rate) for input rates up to 192 kHz.
 constexpr int64_t kWarmupInputSamples = 64;
 
 // Only our stream's packets are wanted; discarding the rest saves demuxing video/cover art.

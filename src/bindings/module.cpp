@@ -29,6 +29,7 @@ PYBIND11_MODULE(_core, m) {
     try {
       std::rethrow_exception(p);
     } catch (const reelforge::InputError& e) { raise("SceneError", e);
+    } catch (const reelforge::MediaNotFound& e) { raise("MediaNotFoundError", e);
     } catch (const reelforge::MediaError& e) { raise("MediaError", e);
     } catch (const reelforge::EncoderError& e) { raise("EncoderError", e);
     } catch (const reelforge::GpuError& e) { raise("GpuError", e);

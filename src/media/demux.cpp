@@ -23,7 +23,7 @@ PacketPtr make_packet() {
 }
 
 InputContextPtr open_input(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw MediaError("media file not found: '" + path + "'");
+  if (!std::filesystem::exists(path)) throw MediaNotFound("media file not found: '" + path + "'");
   AVFormatContext* raw = nullptr;
   int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
   if (err < 0) throw MediaError("cannot open media '" + path + "': " + av_error_text(err));

@@ -18,10 +18,10 @@ MediaInfo probe(const std::string& path) {
       info.video_codec = avcodec_get_name(par->codec_id);
       if (st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0) info.fps = av_q2d(st->avg_frame_rate);
       if (info.duration <= 0 && st->duration != AV_NOPTS_VALUE) info.duration = st->duration * av_q2d(st->time_base);
-      const AVCodecDescriptor* d = avcodec_descriptor_get(par->codec_id);
+      // Still pictures come through the image demuxers: image2 or <codec>_pipe (png_pipe, ...).
       const std::string fmt_name = fmt->iformat->name;
-      info.is_image = (d && (d->props & AV_CODEC_PROP_INTRA_ONLY) && fmt_name.find("_pipe") != std::string::npos) ||
-                      fmt_name == "image2";
+      info.is_image = fmt_name == "image2" ||
+                      (fmt_name.size() > 5 && fmt_name.compare(fmt_name.size() - 5, 5, "_pipe") == 0);
     } else if (par->codec_type == AVMEDIA_TYPE_AUDIO && !info.has_audio) {
       info.has_audio = true;
       info.sample_rate = par->sample_rate;

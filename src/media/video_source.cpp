@@ -3,6 +3,10 @@
 #include "util/errors.h"
 
 extern "C" {
+#include <libavutil/dict.h>
+}
+
+extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
@@ -14,8 +18,11 @@ VideoSource::VideoSource(const std::string& path, double trim_start)
   width_ = s_.dec->width & ~1;
   height_ = s_.dec->height & ~1;
   if (width_ <= 0 || height_ <= 0) throw MediaError("'" + path + "' has a video stream without a size");
+  // Alpha: from the decoder's format, or the WebM alpha_mode tag (libvpx reports yuva420p only
+  // once it has decoded a frame carrying alpha side data).
   const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(s_.dec->pix_fmt);
-  has_alpha_ = d && (d->flags & AV_PIX_FMT_FLAG_ALPHA);
+  const AVDictionaryEntry* alpha_tag = av_dict_get(st->metadata, "alpha_mode", nullptr, 0);
+  has_alpha_ = (d && (d->flags & AV_PIX_FMT_FLAG_ALPHA)) || (alpha_tag && std::string(alpha_tag->value) == "1");
   if (st->start_time != AV_NOPTS_VALUE) start_time_ = st->start_time * av_q2d(st->time_base);
   if (trim_start > 0) {
     // One seek to the keyframe before trim_start; frames before it are decoded and skipped by frame_at.
@@ -39,7 +46,8 @@ bool VideoSource::decode_one(FramePtr& into) {
   }
   const auto fmt = AVPixelFormat(raw_->format);
   const bool native = raw_->width == width_ && raw_->height == height_ &&
-                      (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P || fmt == AV_PIX_FMT_YUVA420P);
+                      (has_alpha_ ? fmt == AV_PIX_FMT_YUVA420P
+                                  : (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P));
   if (native) {
     into = make_frame();
     av_frame_move_ref(into.get(), raw_.get());

@@ -10,6 +10,8 @@ struct Error : std::runtime_error { using std::runtime_error::runtime_error; };
 struct InputError : Error { using Error::Error; };
 // Missing, unreadable or undecodable media.
 struct MediaError : Error { using Error::Error; };
+// The media file does not exist (maps to a FileNotFoundError subclass).
+struct MediaNotFound : MediaError { using MediaError::MediaError; };
 // No encoder could be opened, or encoding/muxing failed.
 struct EncoderError : Error { using Error::Error; };
 // Vulkan failures (carry the VkResult name).
