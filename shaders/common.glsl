@@ -7,8 +7,8 @@ struct LayerParams {
   vec4 inv1;    // xyz: canvas pixel -> layer-local y (d, e, f); w: canvas pixels per local unit along y
   vec4 size;    // x, y: layer size in local units; z: opacity
   vec4 color;   // solid colour, premultiplied
-  ivec4 info;   // unused by shaders (kind and blend are specialisation constants)
-  ivec4 info2;
+  vec4 clip;    // visible local rectangle (after crop): x0, y0, x1, y1
+  vec4 reserved;
   vec4 yuv_r;   // rgb = (dot(yuv_r, v), dot(yuv_g, v), dot(yuv_b, v)) with v = (y, u, v, 1)
   vec4 yuv_g;
   vec4 yuv_b;

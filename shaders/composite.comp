@@ -44,7 +44,7 @@ void main() {
   vec2 local = vec2(dot(L.inv0.xyz, c), dot(L.inv1.xyz, c));
   // Box-filter coverage of the layer's edges in canvas pixels: antialiased borders under
   // rotation/scaling, exactly 0 or 1 for pixel-aligned layers.
-  vec2 edge = min(local, L.size.xy - local) * vec2(L.inv0.w, L.inv1.w);
+  vec2 edge = min(local - L.clip.xy, L.clip.zw - local) * vec2(L.inv0.w, L.inv1.w);
   vec2 cov2 = clamp(edge + 0.5, 0.0, 1.0);
   float cov = cov2.x * cov2.y * L.size.z;
   if (cov <= 0.0) return;

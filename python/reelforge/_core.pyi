@@ -45,6 +45,10 @@ class LayerTrack:
     scale_y: list[float]
     rotation: list[float]
     opacity: list[float]
+    crop_left: list[float]
+    crop_top: list[float]
+    crop_right: list[float]
+    crop_bottom: list[float]
     def __init__(self) -> None: ...
 
 class Layer:

@@ -32,6 +32,11 @@ PROPERTIES = {
     "scale_y": "factor",
     "rotation": "degrees, clockwise on screen",
     "opacity": "0..1",
+    "crop": "(left, top, right, bottom) fractions of width/height hidden; sets the four crop_* properties",
+    "crop_left": "fraction of width hidden at the left (0..1); the visible part stays in place",
+    "crop_top": "fraction of height hidden at the top (0..1)",
+    "crop_right": "fraction of width hidden at the right (0..1)",
+    "crop_bottom": "fraction of height hidden at the bottom (0..1)",
 }
 BLEND_MODES = ("normal", "multiply", "screen", "overlay", "darken", "lighten", "add", "difference")
 
@@ -126,6 +131,16 @@ class Layer:
         if name == "scale":
             self._props["scale_x"] = value
             self._props["scale_y"] = value
+        elif name == "crop":
+            try:
+                sides = [float(v) for v in value]
+            except (TypeError, ValueError):
+                sides = []
+            if len(sides) != 4 or not all(0.0 <= v <= 1.0 for v in sides):
+                raise SceneError(f"{self._what('crop')}: expected (left, top, right, bottom) fractions in 0..1, "
+                                 f"got {value!r}; animate crop_left/crop_top/crop_right/crop_bottom separately")
+            for side, v in zip(("crop_left", "crop_top", "crop_right", "crop_bottom"), sides):
+                self._props[side] = v
         else:
             self._props[name] = value
         return self
@@ -137,6 +152,8 @@ class Layer:
         easing object (``cubic_bezier``, ``spring``). Times are scene seconds, strictly increasing.
         Raises SceneError for an unknown property or easing, keyframes out of order, NaN/inf."""
         self._check_prop(name)
+        if name == "crop":
+            raise SceneError(f"{self._what('crop')}: animate crop_left, crop_top, crop_right or crop_bottom instead")
         try:
             kf = list(keyframes)
         except TypeError:
@@ -427,10 +444,11 @@ class Scene:
             c.blend = getattr(_core.BlendMode, layer.blend.upper())
             t = _core.LayerTrack()
             defaults = {"x": 0.0, "y": 0.0, "anchor_x": 0.0, "anchor_y": 0.0, "scale_x": 1.0, "scale_y": 1.0,
-                        "rotation": 0.0, "opacity": 1.0, "width": 0.0, "height": 0.0}
+                        "rotation": 0.0, "opacity": 1.0, "width": 0.0, "height": 0.0,
+                        "crop_left": 0.0, "crop_top": 0.0, "crop_right": 0.0, "crop_bottom": 0.0}
             for prop, d in defaults.items():
                 arr = layer._sample(prop, times, d)
-                if prop == "opacity":
+                if prop == "opacity" or prop.startswith("crop_"):
                     arr = np.clip(arr, 0.0, 1.0)
                 setattr(t, prop, arr.astype(np.float32))
             c.track = t

@@ -33,7 +33,8 @@ void bind_timeline(py::module_& m) {
   py::class_<LayerTrack>(m, "LayerTrack")
       .def(py::init<>())
 #define F(name) .def_readwrite(#name, &LayerTrack::name)
-      F(x) F(y) F(width) F(height) F(anchor_x) F(anchor_y) F(scale_x) F(scale_y) F(rotation) F(opacity);
+      F(x) F(y) F(width) F(height) F(anchor_x) F(anchor_y) F(scale_x) F(scale_y) F(rotation) F(opacity)
+      F(crop_left) F(crop_top) F(crop_right) F(crop_bottom);
 #undef F
 
   py::class_<Layer>(m, "Layer")

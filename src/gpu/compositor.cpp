@@ -20,7 +20,7 @@ constexpr int kTexBindings = 4;  // tex0..tex3 in shaders/common.glsl
 
 struct alignas(16) LayerParamsGpu {  // std430 mirror of LayerParams in shaders/common.glsl
   float inv0[4], inv1[4], size[4], color[4];
-  int32_t info[4], info2[4];
+  float clip[4], reserved[4];
   float yuv[3][4];
 };
 static_assert(sizeof(LayerParamsGpu) == 144);
@@ -366,6 +366,7 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
     p.size[0] = pl.size[0];
     p.size[1] = pl.size[1];
     p.size[2] = pl.opacity;
+    std::copy_n(pl.clip.begin(), 4, p.clip);
     const float a = d.color[3];
     p.color[0] = d.color[0] * a, p.color[1] = d.color[1] * a, p.color[2] = d.color[2] * a, p.color[3] = a;
     if (src.kind != LayerKind::Video) continue;

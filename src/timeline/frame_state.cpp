@@ -18,8 +18,13 @@ LayerPlacement place_layer(const Layer& l, int64_t i) {
   Affine2d m = Eigen::Translation2d(t.x[i], t.y[i]) * Eigen::Rotation2Dd(t.rotation[i] * M_PI / 180.0) *
                Eigen::Scaling(double(t.scale_x[i]), double(t.scale_y[i])) *
                Eigen::Translation2d(-t.anchor_x[i] * w, -t.anchor_y[i] * h);
+  const double x0 = std::clamp(double(t.crop_left[i]), 0.0, 1.0) * w;
+  const double y0 = std::clamp(double(t.crop_top[i]), 0.0, 1.0) * h;
+  const double x1 = (1.0 - std::clamp(double(t.crop_right[i]), 0.0, 1.0)) * w;
+  const double y1 = (1.0 - std::clamp(double(t.crop_bottom[i]), 0.0, 1.0)) * h;
+  p.clip = {float(x0), float(y0), float(x1), float(y1)};
   const double det = m.linear().determinant();
-  if (std::abs(det) < 1e-12 || w <= 0 || h <= 0) {
+  if (std::abs(det) < 1e-12 || w <= 0 || h <= 0 || x1 <= x0 || y1 <= y0) {
     p.opacity = 0.0f;  // degenerate (zero scale or size): draws nothing
     p.size = {1, 1};
     return p;
@@ -30,7 +35,7 @@ LayerPlacement place_layer(const Layer& l, int64_t i) {
   // Length on the canvas of one local unit along each local axis.
   p.px_per_local = {float(m.linear().col(0).norm()), float(m.linear().col(1).norm())};
   Eigen::Vector2d lo(1e30, 1e30), hi(-1e30, -1e30);
-  for (const Eigen::Vector2d corner : {Eigen::Vector2d(0, 0), Eigen::Vector2d(w, 0), Eigen::Vector2d(0, h), Eigen::Vector2d(w, h)}) {
+  for (const Eigen::Vector2d corner : {Eigen::Vector2d(x0, y0), Eigen::Vector2d(x1, y0), Eigen::Vector2d(x0, y1), Eigen::Vector2d(x1, y1)}) {
     const Eigen::Vector2d q = m * corner;
     lo = lo.cwiseMin(q);
     hi = hi.cwiseMax(q);

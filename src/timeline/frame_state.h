@@ -12,6 +12,7 @@ struct LayerPlacement {
   std::array<float, 6> inv{};
   std::array<float, 2> px_per_local{1, 1};  // canvas pixels per local unit along u and v
   std::array<float, 2> size{0, 0};          // layer extent in local units (displayed width, height)
+  std::array<float, 4> clip{0, 0, 0, 0};    // visible local rectangle after crop: x0, y0, x1, y1
   float opacity = 1.0f;
   std::array<float, 4> bounds{0, 0, 0, 0};  // canvas bounding box: min x, min y, max x, max y
 };

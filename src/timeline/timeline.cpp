@@ -28,7 +28,9 @@ void Timeline::validate() const {
     const auto& t = l.track;
     for (auto [v, name] : {std::pair{&t.x, "x"}, {&t.y, "y"}, {&t.width, "width"}, {&t.height, "height"},
                            {&t.anchor_x, "anchor_x"}, {&t.anchor_y, "anchor_y"}, {&t.scale_x, "scale_x"},
-                           {&t.scale_y, "scale_y"}, {&t.rotation, "rotation"}, {&t.opacity, "opacity"}})
+                           {&t.scale_y, "scale_y"}, {&t.rotation, "rotation"}, {&t.opacity, "opacity"},
+                           {&t.crop_left, "crop_left"}, {&t.crop_top, "crop_top"}, {&t.crop_right, "crop_right"},
+                           {&t.crop_bottom, "crop_bottom"}})
       check_track(l, *v, name, frame_count);
     if (l.start_frame < 0 || l.end_frame <= l.start_frame || l.start_frame >= frame_count)
       throw InputError("layer '" + l.name + "' is outside the timeline (frames " + std::to_string(l.start_frame) +

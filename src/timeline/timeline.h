@@ -30,6 +30,8 @@ struct LayerTrack {
   std::vector<float> scale_x, scale_y;  // multiplicative scale about the anchor
   std::vector<float> rotation;          // degrees, clockwise on screen (y down)
   std::vector<float> opacity;           // 0..1
+  // Hidden margins as fractions of width/height (0 = none); the rest stays in place.
+  std::vector<float> crop_left, crop_top, crop_right, crop_bottom;
 };
 
 struct Layer {

@@ -1,0 +1,370 @@
+"""Jupyter helpers: inline frame previews and embedded video players.
+
+* :func:`preview` (also :meth:`reelforge.Scene.preview`) renders one frame and returns a
+  :class:`FramePreview`, which Jupyter shows as a PNG image.
+* :func:`display` returns an ``IPython.display.Video`` (or ``Audio``) for an exported file, by
+  default embedded as base64 so the saved notebook is self-contained.
+* Progress: ``Exporter(...).run(progress=True)`` draws a ``tqdm.auto`` bar: a widget in Jupyter
+  when ``ipywidgets`` is installed, a text bar otherwise. ``Exporter.start()`` returns an
+  :class:`~reelforge.exporter.ExportHandle` to poll (``.progress``, ``.wait()``, ``.cancel()``)
+  without blocking the kernel.
+
+Only numpy is imported with this module; Pillow is imported when a PNG is made and IPython when
+:func:`display` is called, so ``import reelforge.notebook`` works outside Jupyter too.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import io
+import math
+import numbers
+import os
+import threading
+import types
+import warnings
+from fractions import Fraction
+
+import numpy as np
+
+from .errors import MediaNotFoundError, SceneError
+
+__all__ = ["FramePreview", "preview", "display", "clear_cache", "CHECKER_SIZE", "CHECKER_COLORS",
+           "VIDEO_MIMETYPES", "AUDIO_MIMETYPES"]
+
+#: Side, in pixels of the displayed PNG, of the checkerboard squares drawn under transparent pixels.
+CHECKER_SIZE = 8
+#: Grey levels (sRGB 0-255) of the checkerboard's two square colours.
+CHECKER_COLORS = (204, 255)
+
+#: Mimetypes used by :func:`display` for video files, by lower-case extension.
+VIDEO_MIMETYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime",
+                   ".mkv": "video/x-matroska", ".webm": "video/webm", ".ogv": "video/ogg"}
+#: Mimetypes used by :func:`display` for audio-only files (shown with ``IPython.display.Audio``).
+AUDIO_MIMETYPES = {".m4a": "audio/mp4", ".wav": "audio/wav", ".mp3": "audio/mpeg", ".opus": "audio/ogg",
+                   ".ogg": "audio/ogg", ".flac": "audio/flac"}
+
+_EMBED_WARN_BYTES = 50 * 1024 * 1024  # embedding more than this makes notebooks unwieldy
+
+
+def _check_max_width(max_width) -> int | None:
+    if max_width is None:
+        return None
+    if isinstance(max_width, bool) or not isinstance(max_width, numbers.Integral) or max_width < 1:
+        raise SceneError(f"max_width must be a positive int (pixels) or None, got {max_width!r}")
+    return int(max_width)
+
+
+class FramePreview:
+    """One rendered frame, shown inline by Jupyter as a PNG (``_repr_png_``).
+
+    Attributes:
+        array: the frame exactly as :meth:`reelforge.Renderer.render_frame` returns it: ``uint8``
+            ``(height, width, 4)`` RGBA, sRGB-encoded, premultiplied alpha (identical to straight
+            alpha where the scene background is opaque, the default). Full resolution.
+        t: the requested time in seconds.
+        frame: the frame index shown at ``t`` (``scene.time_to_frame(t)``).
+        max_width: width limit in pixels of the displayed PNG (None = full size).
+
+    The PNG (:meth:`_repr_png_`, :meth:`to_pil`) is downsized to ``max_width`` pixels wide keeping
+    the aspect ratio (Lanczos filter on the premultiplied pixels; never upscaled) and is opaque
+    RGB: transparent parts are composited over a light-grey checkerboard of
+    :data:`CHECKER_SIZE`-pixel squares, as image editors show transparency. :meth:`save` writes
+    the full-resolution frame with its alpha instead. ``numpy.asarray(preview)`` gives ``array``.
+    """
+
+    def __init__(self, array: np.ndarray, t: float, frame: int, *, max_width: int | None = 960):
+        a = np.asarray(array)
+        if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 4:
+            raise ValueError(f"FramePreview needs a uint8 (height, width, 4) RGBA array, got {a.dtype} {a.shape}")
+        self.array = a
+        self.t = float(t)
+        self.frame = int(frame)
+        self.max_width = _check_max_width(max_width)
+
+    @property
+    def width(self) -> int:
+        """Frame width in pixels (full resolution)."""
+        return int(self.array.shape[1])
+
+    @property
+    def height(self) -> int:
+        """Frame height in pixels (full resolution)."""
+        return int(self.array.shape[0])
+
+    def __repr__(self) -> str:
+        return f"<FramePreview frame {self.frame} (t={self.t:g}s) {self.width}x{self.height}>"
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.array if dtype is None else self.array.astype(dtype)
+        return a.copy() if copy else a
+
+    def display_size(self, max_width: int | None = None) -> tuple[int, int]:
+        """``(width, height)`` of the PNG for ``max_width`` (default: :attr:`max_width`)."""
+        limit = _check_max_width(max_width) if max_width is not None else self.max_width
+        w, h = self.width, self.height
+        if limit is None or w <= limit:
+            return w, h
+        return limit, max(1, int(round(h * limit / w)))
+
+    def to_pil(self, max_width: int | None = None):
+        """The displayed picture as an opaque RGB ``PIL.Image`` (see the class docs)."""
+        from PIL import Image
+        w, h = self.display_size(max_width)
+        premul = np.ascontiguousarray(self.array)
+        if (w, h) != (self.width, self.height):
+            # Mode "RGBa" = premultiplied: Pillow filters the four channels as they are, which is
+            # the correct way to resample premultiplied pixels.
+            im = Image.frombytes("RGBa", (self.width, self.height), premul.tobytes())
+            im = im.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            premul = np.asarray(im, dtype=np.uint8).reshape(h, w, 4)
+            if im.mode != "RGBa":  # defensive: never expected
+                raise RuntimeError(f"unexpected Pillow mode {im.mode!r} after resize")
+        alpha = premul[..., 3]
+        if alpha.min() == 255:
+            rgb = premul[..., :3]
+        else:
+            yy, xx = np.mgrid[0:h, 0:w]
+            lo, hi = CHECKER_COLORS
+            checker = np.where(((yy // CHECKER_SIZE) + (xx // CHECKER_SIZE)) % 2 == 0, hi, lo).astype(np.uint32)
+            a = alpha.astype(np.uint32)[..., None]
+            # Lanczos can ring colour above alpha; clamp to keep the premultiplied invariant.
+            c = np.minimum(premul[..., :3].astype(np.uint32), a)
+            rgb = (c + (checker[..., None] * (255 - a) + 127) // 255).clip(0, 255).astype(np.uint8)
+        return Image.frombytes("RGB", (w, h), np.ascontiguousarray(rgb).tobytes())
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.to_pil().save(buf, format="PNG")
+        return buf.getvalue()
+
+    def save(self, path) -> None:
+        """Write the full-resolution frame to ``path`` with Pillow (format from the extension).
+
+        Formats with alpha (PNG, WebP, TIFF, ...) get straight (un-premultiplied) RGBA, so image
+        viewers show the same picture; others (JPEG, ...) get the frame composited over black.
+        For regression goldens use ``reelforge.testing.save_png(path, preview.array)``, which
+        stores the pixels exactly as :meth:`reelforge.Renderer.render_frame` returns them.
+        """
+        from PIL import Image
+        path = os.fspath(path)
+        straight = _unpremultiply(self.array)
+        im = Image.frombytes("RGBA", (self.width, self.height), straight.tobytes())
+        buf = io.BytesIO()
+        try:
+            im.save(buf, format=Image.registered_extensions().get(os.path.splitext(path)[1].lower(), "PNG"))
+        except OSError:  # format without alpha: premultiplied RGB == composited over black
+            rgb = Image.frombytes("RGB", (self.width, self.height),
+                                  np.ascontiguousarray(self.array[..., :3]).tobytes())
+            rgb.save(path)
+            return
+        with open(path, "wb") as f:
+            f.write(buf.getvalue())
+
+
+def _unpremultiply(p: np.ndarray) -> np.ndarray:
+    a = p[..., 3:4].astype(np.uint32)
+    if a.min() == 255:
+        return np.ascontiguousarray(p)
+    safe = np.maximum(a, 1)
+    c = (p[..., :3].astype(np.uint32) * 255 + safe // 2) // safe
+    out = p.copy()
+    out[..., :3] = np.where(a > 0, np.minimum(c, 255), 0).astype(np.uint8)
+    return out
+
+
+# -- renderer cache ---------------------------------------------------------------------------------
+# A Renderer compiles the scene when it is built and ignores later changes, so a cached one may
+# only be reused while the scene describes exactly the same frames. The fingerprint hashes the
+# whole object graph reachable from the scene (every attribute of the scene, its layers, clips,
+# keyframes, easing objects, numpy arrays by content, files by size and mtime). Anything whose
+# result cannot be fingerprinted (user callables, unknown objects) disables the cache for that
+# preview: correctness over speed. Renderer construction is cheap (tens of ms) anyway.
+
+_CACHE_SIZE = 4
+_cache: "collections.OrderedDict[int, tuple[bytes, object]]" = collections.OrderedDict()
+_lock = threading.RLock()
+
+
+class _Unfingerprintable(Exception):
+    pass
+
+
+def _fingerprint(scene) -> bytes | None:
+    h = hashlib.blake2b(digest_size=20)
+    seen: dict[int, int] = {}
+
+    def put(tag: str, payload: bytes = b""):
+        h.update(tag.encode() + b"\0" + len(payload).to_bytes(8, "little") + payload)
+
+    def walk(v, depth=0):
+        if depth > 50:
+            raise _Unfingerprintable("too deep")
+        if v is None or isinstance(v, (bool, int, float, complex, Fraction, np.generic)):
+            put(type(v).__name__, repr(v).encode())
+        elif isinstance(v, str):
+            put("str", v.encode("utf-8", "surrogatepass"))
+            if v and len(v) < 4096 and os.path.isfile(v):  # media files: reload when they change
+                st = os.stat(v)
+                put("file", f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
+        elif isinstance(v, bytes):
+            put("bytes", v)
+        elif isinstance(v, np.ndarray):
+            if v.dtype.hasobject:
+                put("objarray", repr(v.shape).encode())
+                for item in v.ravel():
+                    walk(item, depth + 1)
+            else:
+                put("ndarray", f"{v.dtype.str}{v.shape}".encode())
+                h.update(memoryview(np.ascontiguousarray(v)).cast("B"))
+        elif isinstance(v, (list, tuple)):
+            put(type(v).__name__, str(len(v)).encode())
+            for item in v:
+                walk(item, depth + 1)
+        elif isinstance(v, dict):
+            put("dict", str(len(v)).encode())
+            for k, item in v.items():
+                walk(k, depth + 1)
+                walk(item, depth + 1)
+        elif isinstance(v, (types.FunctionType, types.BuiltinFunctionType)):
+            # Only reelforge's own plain functions (e.g. named easings) have known, fixed output.
+            mod = getattr(v, "__module__", "") or ""
+            if not (mod == "reelforge" or mod.startswith("reelforge.")) or getattr(v, "__closure__", None):
+                raise _Unfingerprintable(f"callable {v!r}")
+            put("func", f"{mod}.{v.__qualname__}".encode())
+        elif isinstance(v, types.MethodType):
+            put("method", v.__func__.__qualname__.encode())
+            walk(v.__func__, depth + 1)
+            walk(v.__self__, depth + 1)
+        else:
+            obj_id = id(v)
+            if obj_id in seen:  # shared or cyclic reference (layer._scene, bound methods)
+                put("ref", str(seen[obj_id]).encode())
+                return
+            seen[obj_id] = len(seen)
+            cls = type(v)
+            mod = cls.__module__ or ""
+            if mod == "reelforge._core" and hasattr(v, "value") and hasattr(v, "name"):  # pybind enums
+                put("enum", f"{cls.__qualname__}.{v.name}={int(v.value)}".encode())
+                return
+            if not (mod == "reelforge" or mod.startswith("reelforge.")) or mod == "reelforge._core":
+                raise _Unfingerprintable(f"object of type {mod}.{cls.__qualname__}")
+            put("obj", f"{mod}.{cls.__qualname__}".encode())
+            state = {}
+            if hasattr(v, "__dict__"):
+                state.update(vars(v))
+            for klass in cls.__mro__:
+                for slot in getattr(klass, "__slots__", ()):
+                    if isinstance(slot, str) and slot not in ("__dict__", "__weakref__") and hasattr(v, slot):
+                        state[slot] = getattr(v, slot)
+            for k in sorted(state):
+                put("attr", k.encode())
+                walk(state[k], depth + 1)
+
+    try:
+        walk(scene)
+    except _Unfingerprintable:
+        return None
+    return h.digest()
+
+
+def _renderer_for(scene):
+    """A Renderer matching the scene's current state (cached while the scene is unchanged)."""
+    from .renderer import Renderer
+    fp = _fingerprint(scene)
+    key = id(scene)
+    with _lock:
+        entry = _cache.get(key)
+        # The cached Renderer holds the scene, so its id cannot be reused while cached; the
+        # identity check guards against any other object with the same id.
+        if fp is not None and entry is not None and entry[0] == fp and entry[1].scene is scene:
+            _cache.move_to_end(key)
+            return entry[1]
+        _cache.pop(key, None)
+    renderer = Renderer(scene)
+    if fp is not None:
+        with _lock:
+            _cache[key] = (fp, renderer)
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return renderer
+
+
+def clear_cache() -> None:
+    """Drop the Renderers kept for repeated previews (frees their GPU and decoder resources)."""
+    with _lock:
+        _cache.clear()
+
+
+def preview(scene, t: float = 0.0, *, max_width: int | None = 960) -> FramePreview:
+    """Render the frame on screen at ``t`` seconds of ``scene`` as a :class:`FramePreview`.
+
+    ``t``: seconds, ``0 <= t < scene.duration``. ``max_width``: width limit (pixels) of the
+    displayed PNG, None for full size; the ``array`` is always full resolution.
+    The frame is rendered by a :class:`reelforge.Renderer`; the renderer is reused for the next
+    preview of the same scene while the scene is unchanged (scenes using Python callables for
+    properties or easings are re-compiled on every call).
+
+    Raises SceneError for ``t`` outside the scene or a bad ``max_width``; MediaError / GpuError as
+    :class:`reelforge.Renderer` does.
+    """
+    max_width = _check_max_width(max_width)
+    if isinstance(t, bool) or not isinstance(t, numbers.Real):
+        raise SceneError(f"t must be a number of seconds, got {t!r}")
+    if not (math.isfinite(float(t)) and 0 <= t < scene.duration):
+        raise SceneError(f"t={t!r} is outside the scene: previews need 0 <= t < {scene.duration:g} seconds "
+                         f"(the scene's duration)")
+    frame = scene.time_to_frame(float(t) if not isinstance(t, Fraction) else t)
+    renderer = _renderer_for(scene)
+    with _lock:  # one native Renderer must not render from two threads at once
+        array = renderer.render_frame(frame)
+    return FramePreview(array, float(t), frame, max_width=max_width)
+
+
+def display(path, *, width: int | None = None, embed: bool = True):
+    """Show an exported file in Jupyter: returns an ``IPython.display.Video`` (evaluate it as a
+    cell's last expression, or pass it to ``IPython.display.display``).
+
+    Args:
+        path: a file written by :class:`reelforge.Exporter` (any of .mp4/.m4v/.mov/.mkv/.webm;
+            audio-only .m4a/.wav/.mp3/.opus/.ogg/.flac give an ``IPython.display.Audio``).
+        width: player width in CSS pixels (None = the video's own width). Ignored for audio.
+        embed: True (default) reads the file now and embeds it base64-encoded in the output, so
+            the saved notebook plays anywhere (and the file may be deleted afterwards); keep
+            files small (a warning is issued above 50 MB). False links to ``path`` instead, which
+            the browser loads through the Jupyter server: give it relative to the notebook.
+
+    The mimetype comes from the extension (:data:`VIDEO_MIMETYPES`, :data:`AUDIO_MIMETYPES`).
+    Raises ImportError without IPython, MediaNotFoundError for a missing file, SceneError for
+    an unknown extension or a bad ``width``.
+    """
+    try:
+        from IPython.display import Audio, Video
+    except ImportError as e:
+        raise ImportError("reelforge.notebook.display needs IPython: pip install ipython "
+                          "(or run it inside Jupyter)") from e
+    p = os.fspath(path)
+    ext = os.path.splitext(p)[1].lower()
+    if ext not in VIDEO_MIMETYPES and ext not in AUDIO_MIMETYPES:
+        raise SceneError(f"cannot display {p!r}: unknown extension {ext!r}; use one of "
+                         f"{', '.join(list(VIDEO_MIMETYPES) + list(AUDIO_MIMETYPES))}")
+    if width is not None and (isinstance(width, bool) or not isinstance(width, numbers.Integral) or width < 1):
+        raise SceneError(f"width must be a positive int (CSS pixels) or None, got {width!r}")
+    if embed and not os.path.isfile(p):
+        raise MediaNotFoundError(f"cannot display {p!r}: file not found")
+    if ext in AUDIO_MIMETYPES:
+        if not embed:
+            return Audio(url=p, embed=False)
+        audio = Audio(filename=p)
+        audio.mimetype = AUDIO_MIMETYPES[ext]
+        return audio
+    if not embed:
+        return Video(filename=p, embed=False, mimetype=VIDEO_MIMETYPES[ext], width=width)
+    size = os.path.getsize(p)
+    if size > _EMBED_WARN_BYTES:
+        warnings.warn(f"embedding {size / 2**20:.0f} MB of video in the notebook; pass embed=False to link "
+                      f"to the file instead", stacklevel=2)
+    with open(p, "rb") as f:
+        data = f.read()
+    return Video(data=data, embed=True, mimetype=VIDEO_MIMETYPES[ext], width=width)
