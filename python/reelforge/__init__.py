@@ -5,7 +5,7 @@ Build a :class:`Scene`, preview frames with :class:`Renderer`, write files with 
 
 from .errors import (EncoderError, ExportCancelled, ExportStalled, GpuError, MediaError, MediaNotFoundError,
                      ReelforgeError, SceneError)
-from . import easing, testing
+from . import easing, notebook, testing
 from .easing import cubic_bezier, spring
 from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
 from .renderer import Renderer

@@ -118,9 +118,7 @@ class FramePreview:
             # the correct way to resample premultiplied pixels.
             im = Image.frombytes("RGBa", (self.width, self.height), premul.tobytes())
             im = im.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=3.0)
-            premul = np.asarray(im, dtype=np.uint8).reshape(h, w, 4)
-            if im.mode != "RGBa":  # defensive: never expected
-                raise RuntimeError(f"unexpected Pillow mode {im.mode!r} after resize")
+            premul = np.frombuffer(im.tobytes("raw", "RGBa"), np.uint8).reshape(h, w, 4)
         alpha = premul[..., 3]
         if alpha.min() == 255:
             rgb = premul[..., :3]
@@ -149,16 +147,18 @@ class FramePreview:
         """
         from PIL import Image
         path = os.fspath(path)
+        ext = os.path.splitext(path)[1].lower()
+        fmt = Image.registered_extensions().get(ext)
+        if fmt is None:
+            raise ValueError(f"cannot save {path!r}: unknown image extension {ext!r} (use .png)")
         straight = _unpremultiply(self.array)
-        im = Image.frombytes("RGBA", (self.width, self.height), straight.tobytes())
         buf = io.BytesIO()
         try:
-            im.save(buf, format=Image.registered_extensions().get(os.path.splitext(path)[1].lower(), "PNG"))
+            Image.frombytes("RGBA", (self.width, self.height), straight.tobytes()).save(buf, format=fmt)
         except OSError:  # format without alpha: premultiplied RGB == composited over black
-            rgb = Image.frombytes("RGB", (self.width, self.height),
-                                  np.ascontiguousarray(self.array[..., :3]).tobytes())
-            rgb.save(path)
-            return
+            buf = io.BytesIO()
+            Image.frombytes("RGB", (self.width, self.height),
+                            np.ascontiguousarray(self.array[..., :3]).tobytes()).save(buf, format=fmt)
         with open(path, "wb") as f:
             f.write(buf.getvalue())
 
@@ -229,10 +229,17 @@ def _fingerprint(scene) -> bytes | None:
                 walk(item, depth + 1)
         elif isinstance(v, (types.FunctionType, types.BuiltinFunctionType)):
             # Only reelforge's own plain functions (e.g. named easings) have known, fixed output.
+            # Their output depends only on their code, defaults and closure cells (walked here).
             mod = getattr(v, "__module__", "") or ""
-            if not (mod == "reelforge" or mod.startswith("reelforge.")) or getattr(v, "__closure__", None):
+            if not (mod == "reelforge" or mod.startswith("reelforge.")):
                 raise _Unfingerprintable(f"callable {v!r}")
             put("func", f"{mod}.{v.__qualname__}".encode())
+            walk(getattr(v, "__defaults__", None), depth + 1)
+            for cell in getattr(v, "__closure__", None) or ():
+                try:
+                    walk(cell.cell_contents, depth + 1)
+                except ValueError:  # empty cell
+                    put("emptycell")
         elif isinstance(v, types.MethodType):
             put("method", v.__func__.__qualname__.encode())
             walk(v.__func__, depth + 1)
@@ -315,7 +322,7 @@ def preview(scene, t: float = 0.0, *, max_width: int | None = 960) -> FramePrevi
     if not (math.isfinite(float(t)) and 0 <= t < scene.duration):
         raise SceneError(f"t={t!r} is outside the scene: previews need 0 <= t < {scene.duration:g} seconds "
                          f"(the scene's duration)")
-    frame = scene.time_to_frame(float(t) if not isinstance(t, Fraction) else t)
+    frame = scene.time_to_frame(t)
     renderer = _renderer_for(scene)
     with _lock:  # one native Renderer must not render from two threads at once
         array = renderer.render_frame(frame)

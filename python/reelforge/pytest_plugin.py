@@ -36,6 +36,7 @@ def frame_snapshot(request):
     golden_dir = request.path.parent / "goldens"
 
     def check(frame, name: str, *, min_psnr: float = 40.0, min_ssim: float = 0.98) -> None:
+        __tracebackhide__ = True  # failures point at the test, not at this helper
         if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
             raise ValueError(f"invalid golden name {name!r}: use 1-128 letters, digits, '_' "
                              "or '-' (not starting with '-')")

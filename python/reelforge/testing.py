@@ -136,6 +136,7 @@ def assert_frame_matches(frame, golden_png: str | os.PathLike, *, min_psnr: floa
             the diff image (|actual - golden| of each channel, alpha difference
             folded into RGB, x4, clipped to 255, opaque) and of the actual frame.
     """
+    __tracebackhide__ = True  # failures point at the test, not at this helper
     golden = Path(golden_png)
     if not golden.is_file():
         raise FileNotFoundError(f"golden image {golden} does not exist; run pytest with "
