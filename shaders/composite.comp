@@ -11,6 +11,9 @@
 layout(local_size_x = 16, local_size_y = 16) in;
 layout(constant_id = 0) const int KIND = 0;   // 0 solid, 1 RGBA texture, 2 yuv, 3 yuva
 layout(constant_id = 1) const int BLEND = 0;  // numbering of reelforge::BlendMode
+// FIRST: the bottom layer, dispatched over the whole canvas when it covers it; it composites over
+// the background colour instead of reading the accumulator, saving the clear pass and one read.
+layout(constant_id = 2) const bool FIRST = false;
 
 vec3 blend_fn(vec3 cb, vec3 cs) {
   if (BLEND == 1) return cb * cs;                                   // multiply
@@ -47,7 +50,10 @@ void main() {
   vec2 edge = min(local - L.clip.xy, L.clip.zw - local) * vec2(L.inv0.w, L.inv1.w);
   vec2 cov2 = clamp(edge + 0.5, 0.0, 1.0);
   float cov = cov2.x * cov2.y * L.size.z;
-  if (cov <= 0.0) return;
+  if (cov <= 0.0) {
+    if (FIRST) imageStore(acc, p, pc.background);
+    return;
+  }
   vec2 uv = local / L.size.xy;
   vec4 src;
   if (KIND == 0) {
@@ -60,5 +66,5 @@ void main() {
     float a = KIND == 3 ? plane(tex3, uv) : 1.0;
     src = vec4(rgb * a, a);
   }
-  imageStore(acc, p, composite(imageLoad(acc, p), src * cov));
+  imageStore(acc, p, composite(FIRST ? pc.background : imageLoad(acc, p), src * cov));
 }

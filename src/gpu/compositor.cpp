@@ -248,7 +248,7 @@ void Compositor::create_layout() {
   pipeline_layout_ = PipelineLayout(dev, pl);
 }
 
-Pipeline Compositor::build_pipeline(shaders::Spirv code, int kind, int blend) {
+Pipeline Compositor::build_pipeline(shaders::Spirv code, int kind, int blend, bool first) {
   VkDevice dev = ctx_->device;
   VkShaderModuleCreateInfo smi{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
   smi.codeSize = code.size_bytes;
@@ -256,9 +256,9 @@ Pipeline Compositor::build_pipeline(shaders::Spirv code, int kind, int blend) {
   VkShaderModule sm;
   RF_VK(vkCreateShaderModule(dev, &smi, nullptr, &sm));
   ShaderModule module(dev, sm);
-  const int32_t spec[2] = {kind, blend};
-  const VkSpecializationMapEntry entries[2] = {{0, 0, 4}, {1, 4, 4}};
-  VkSpecializationInfo si{2, entries, sizeof spec, spec};
+  const int32_t spec[3] = {kind, blend, first ? 1 : 0};  // bool constants are 32-bit in SPIR-V
+  const VkSpecializationMapEntry entries[3] = {{0, 0, 4}, {1, 4, 4}, {2, 8, 4}};
+  VkSpecializationInfo si{3, entries, sizeof spec, spec};
   VkComputePipelineCreateInfo cpi{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
   cpi.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
   cpi.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
@@ -271,10 +271,11 @@ Pipeline Compositor::build_pipeline(shaders::Spirv code, int kind, int blend) {
   return Pipeline(dev, p);
 }
 
-VkPipeline Compositor::pipeline(int kind, int blend) {
-  auto key = std::make_pair(kind, blend);
+VkPipeline Compositor::pipeline(int kind, int blend, bool first) {
+  auto key = std::make_tuple(kind, blend, first);
   auto it = composite_.find(key);
-  if (it == composite_.end()) it = composite_.emplace(key, build_pipeline(shaders::composite(), kind, blend)).first;
+  if (it == composite_.end())
+    it = composite_.emplace(key, build_pipeline(shaders::composite(), kind, blend, first)).first;
   return it->second;
 }
 
@@ -415,19 +416,25 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
     vkCmdPushConstants(cb, pipeline_layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
     vkCmdDispatch(cb, uint32_t((w + group - 1) / group), uint32_t((h + group - 1) / group), 1);
   };
-  dispatch(clear_, 0, 0, 0, width_, height_, 16);
+  // A bottom layer covering the canvas replaces the clear pass (see FIRST in composite.comp).
+  const bool first_covers = !draws.empty() && draws[0].place.bounds[0] <= 0 && draws[0].place.bounds[1] <= 0 &&
+                            draws[0].place.bounds[2] >= width_ && draws[0].place.bounds[3] >= height_;
+  if (!first_covers) dispatch(clear_, 0, 0, 0, width_, height_, 16);
   for (size_t n = 0; n < draws.size(); ++n) {
     const LayerDraw& d = draws[n];
+    const bool first = n == 0 && first_covers;
     // Only the layer's canvas bounding box (+1 px for the antialiased edge) is dispatched.
     const auto& b = d.place.bounds;
-    const int x0 = std::max(0, int(std::floor(b[0])) - 1), y0 = std::max(0, int(std::floor(b[1])) - 1);
-    const int x1 = std::min(width_, int(std::ceil(b[2])) + 1), y1 = std::min(height_, int(std::ceil(b[3])) + 1);
+    const int x0 = first ? 0 : std::max(0, int(std::floor(b[0])) - 1);
+    const int y0 = first ? 0 : std::max(0, int(std::floor(b[1])) - 1);
+    const int x1 = first ? width_ : std::min(width_, int(std::ceil(b[2])) + 1);
+    const int y1 = first ? height_ : std::min(height_, int(std::ceil(b[3])) + 1);
     if (x1 <= x0 || y1 <= y0) continue;
     const LayerSource& src = sources_[size_t(d.layer)];
     const int kind = src.kind == LayerKind::Solid ? 0 : src.kind == LayerKind::Image ? 1 : (src.video_alpha ? 3 : 2);
     acc_barrier(cb);
     pc.dims[2] = int32_t(n);
-    dispatch(pipeline(kind, int(d.blend)), size_t(d.layer) + 1, x0, y0, x1 - x0, y1 - y0, 16);
+    dispatch(pipeline(kind, int(d.blend), first), size_t(d.layer) + 1, x0, y0, x1 - x0, y1 - y0, 16);
   }
   acc_barrier(cb);
   pc.dims[2] = 0;

@@ -3,6 +3,7 @@
 // slot owns its upload staging, plane images, output image, readback buffers, command buffer and fence.
 #pragma once
 #include <map>
+#include <tuple>
 #include <memory>
 #include <vector>
 
@@ -53,8 +54,8 @@ class Compositor {
  private:
   struct Slot;
   void create_layout();
-  VkPipeline pipeline(int kind, int blend);  // composite.comp specialised; cached
-  Pipeline build_pipeline(shaders::Spirv code, int kind, int blend);
+  VkPipeline pipeline(int kind, int blend, bool first);  // composite.comp specialised; cached
+  Pipeline build_pipeline(shaders::Spirv code, int kind, int blend, bool first = false);
   void upload_static_images();
   void write_descriptors(Slot& s, size_t set_index, int layer);
 
@@ -68,7 +69,7 @@ class Compositor {
   DescriptorSetLayout set_layout_;
   PipelineLayout pipeline_layout_;
   Pipeline clear_, to_nv12_, to_rgba8_;
-  std::map<std::pair<int, int>, Pipeline> composite_;
+  std::map<std::tuple<int, int, bool>, Pipeline> composite_;
   DescriptorPool pool_;
   CommandPool cmd_pool_;
   Image dummy_;
