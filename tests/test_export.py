@@ -210,3 +210,42 @@ def test_audio_only_export_without_audio_is_refused(tmp_path):
     with pytest.raises(rf.SceneError, match="no audio"):
         rf.Exporter(_tiny(), tmp_path / "x.m4a").run()
     assert list(tmp_path.iterdir()) == []
+
+
+CTRL_C_SCRIPT = """
+import sys, reelforge as rf
+s = rf.Scene(640, 360, fps=30, duration=120)
+s.add_solid((255, 0, 0), width=100, height=100).animate("x", [(0, 0), (120, 500)])
+def report(p):
+    if p.frames_done >= 3:
+        print("started", flush=True)
+try:
+    rf.Exporter(s, sys.argv[1]).run(progress=report)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_cancels_within_a_second_and_removes_output(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "long.py"
+    script.write_text(CTRL_C_SCRIPT)
+    out = tmp_path / "long.mp4"
+    proc = subprocess.Popen([sys.executable, str(script), str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "started"
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+        elapsed = time.monotonic() - t0
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "interrupted" in proc.stdout.read()
+    assert elapsed < 1.5, f"Ctrl-C took {elapsed:.2f} s"
+    assert not out.exists()
+    _no_leftovers(tmp_path, "long.mp4")
