@@ -5,7 +5,7 @@ Build a :class:`Scene`, preview frames with :class:`Renderer`, write files with 
 
 from .errors import (EncoderError, ExportCancelled, ExportStalled, GpuError, MediaError, MediaNotFoundError,
                      ReelforgeError, SceneError)
-from . import easing, notebook, testing
+from . import audio, easing, notebook, testing
 from .easing import cubic_bezier, spring
 from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
 from .renderer import Renderer
@@ -14,7 +14,7 @@ from .exporter import ExportResult, Exporter
 __version__ = "0.1.0"
 
 __all__ = [
-    "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "easing", "cubic_bezier", "spring",
+    "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "audio", "easing", "cubic_bezier", "spring",
     "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "MediaError", "MediaNotFoundError",
     "EncoderError", "GpuError", "ExportStalled", "ExportCancelled",
 ]

@@ -65,7 +65,9 @@ void AudioMixer::mix(int64_t pos, int n, float* out) {
   std::fill_n(out, 2 * size_t(n), 0.0f);
   for (Clip& c : clips_)
     if (!c.done) mix_clip(c, pos, n, out);
-  for (size_t i = 0; i < 2 * size_t(n); ++i) out[i] = soft_limit(out[i]);
+  // soft_limit is the identity up to its knee: call it only for the (rare) samples above.
+  for (size_t i = 0; i < 2 * size_t(n); ++i)
+    if (std::fabs(out[i]) > 0.9f) out[i] = soft_limit(out[i]);
 }
 
 void AudioMixer::mix_clip(Clip& c, int64_t pos, int n, float* out) {
@@ -87,20 +89,30 @@ void AudioMixer::mix_clip(Clip& c, int64_t pos, int n, float* out) {
       c.src->restart();
       restarted = true;
     }
-    gain_.resize(size_t(got));
-    for (int i = 0; i < got; ++i) {
-      const int64_t s = a + i;
-      double g = c.gain;
-      if (c.fade_in > 0) g *= std::min(1.0, double(s - c.first) / c.fade_in);
-      if (c.fade_out > 0 && c.known_end >= 0) g *= std::clamp(double(c.known_end - 1 - s) / c.fade_out, 0.0, 1.0);
-      gain_[size_t(i)] = g;
-    }
-    if (!c.amp.empty()) apply_keyframes(c.amp, a, got);
     float* o = out + 2 * size_t(a - pos);
-    for (size_t i = 0; i < size_t(got); ++i) {
-      const float g = float(gain_[i]);
-      o[2 * i] += g * tmp_[2 * i];
-      o[2 * i + 1] += g * tmp_[2 * i + 1];
+    // Outside the fade ramps and without keyframes the gain is the constant c.gain (the ramp
+    // factors are exactly 1 there), so most chunks skip the per-sample gain table.
+    const bool in_fade_in = c.fade_in > 0 && double(a - c.first) < c.fade_in;
+    const bool in_fade_out = c.fade_out > 0 && c.known_end >= 0 && double(c.known_end - 1 - (a + got - 1)) < c.fade_out;
+    if (c.amp.empty() && !in_fade_in && !in_fade_out) {
+      const float g = c.gain;
+      const float* t = tmp_.data();
+      for (size_t i = 0; i < 2 * size_t(got); ++i) o[i] += g * t[i];
+    } else {
+      gain_.resize(size_t(got));
+      for (int i = 0; i < got; ++i) {
+        const int64_t s = a + i;
+        double g = c.gain;
+        if (c.fade_in > 0) g *= std::min(1.0, double(s - c.first) / c.fade_in);
+        if (c.fade_out > 0 && c.known_end >= 0) g *= std::clamp(double(c.known_end - 1 - s) / c.fade_out, 0.0, 1.0);
+        gain_[size_t(i)] = g;
+      }
+      if (!c.amp.empty()) apply_keyframes(c.amp, a, got);
+      for (size_t i = 0; i < size_t(got); ++i) {
+        const float g = float(gain_[i]);
+        o[2 * i] += g * tmp_[2 * i];
+        o[2 * i + 1] += g * tmp_[2 * i + 1];
+      }
     }
   }
   if (c.done || pos + n >= c.end) {  // past its last sample: release the decoder
