@@ -1,9 +1,10 @@
-"""Exporting a Scene to a file: GPU compositing, NV12 on the GPU, FFmpeg encoding and muxing."""
+"""Exporting a Scene to a file: GPU compositing, NV12 (or RGBA) on the GPU, FFmpeg encoding and muxing."""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,11 +15,55 @@ from .errors import ExportCancelled, SceneError
 
 log = logging.getLogger("reelforge")
 
-VIDEO_CODECS = ("h264", "hevc")
+#: Video codecs and the containers (extensions) that may hold them; ``()`` means an image
+#: sequence (``frames/%05d.png`` or a folder ending in ``/``). Mirrors ``codec_specs()`` in
+#: src/media/video_encoder.cpp, which the core checks again.
+CODEC_CONTAINERS = {
+    "h264": (".mp4", ".mov", ".mkv", ".m4v"),
+    "hevc": (".mp4", ".mov", ".mkv", ".m4v"),
+    "vp9": (".webm", ".mkv"),
+    "prores": (".mov",),
+    "gif": (".gif",),
+    "png": (),
+}
+VIDEO_CODECS = tuple(CODEC_CONTAINERS)
+#: crf range and default per codec; codecs not listed have no constant-quality knob.
+CRF_RANGE = {"h264": (51, 23), "hevc": (51, 23), "vp9": (63, 31)}
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 #: Containers by extension. Audio-only ones render only the audio timeline (no GPU work).
-VIDEO_CONTAINERS = (".mp4", ".mov", ".mkv", ".m4v")
+VIDEO_CONTAINERS = (".mp4", ".mov", ".mkv", ".m4v", ".webm", ".gif")
 AUDIO_CONTAINERS = (".m4a", ".wav", ".mp3", ".opus", ".ogg", ".flac")
+_SEQUENCE_FIELD = re.compile(r"(?<!%)(?:%%)*%(\d*)d")
+
+
+def is_image_sequence(path: str) -> bool:
+    """True for an image-sequence output: a file name with a printf frame-number field
+    (``frames/%05d.png``) or a folder (a path ending in ``/``)."""
+    return path.endswith("/") or bool(_SEQUENCE_FIELD.search(os.path.basename(path)))
+
+
+def _default_codec(path: str, ext: str) -> str:
+    if is_image_sequence(path):
+        return "png"
+    return {".webm": "vp9", ".gif": "gif"}.get(ext, "h264")
+
+
+def _check_sequence(path: str) -> str:
+    """Checks a sequence pattern; returns the folder the frames go into."""
+    if path.endswith("/"):
+        folder, name = path.rstrip("/") or "/", "%05d.png"
+    else:
+        folder, name = os.path.dirname(path) or ".", os.path.basename(path)
+    if "%" in folder:
+        raise SceneError(f"the frame-number field of {path!r} must be in the file name, not the folder")
+    fields = _SEQUENCE_FIELD.findall(name)
+    if len(fields) != 1:
+        raise SceneError(f"{path!r} must have exactly one frame-number field such as %05d (found {len(fields)})")
+    if len(fields[0]) > 2 or "%" in _SEQUENCE_FIELD.sub("", name).replace("%%", ""):
+        raise SceneError(f"bad frame-number field in {name!r}: use %d or %05d (and %% for a literal %)")
+    if os.path.splitext(name)[1].lower() != ".png":
+        raise SceneError(f"image sequence {path!r} must name .png files, e.g. frames/%05d.png")
+    return folder
 
 
 @dataclass(frozen=True)
@@ -45,7 +90,9 @@ class ExportResult:
     """What an export produced.
 
     ``frames``: video frames written; ``encoder`` / ``audio_encoder``: libavcodec encoder names
-    ("" where that stream is absent); ``seconds``: wall time; ``fps``: frames / seconds;
+    that ran (libx264, libvpx-vp9, prores_ks, gif, png, ... / aac, libopus; "" where that stream is
+    absent); ``video_codec``: the codec written (h264, hevc, vp9, prores, gif, png; "" for
+    audio-only); ``seconds``: wall time; ``fps``: frames / seconds;
     ``device``: Vulkan device name; ``stage_fps``: frames per second of busy time per pipeline
     stage (decode, render, encode); ``refusals``: encoders tried and refused, with FFmpeg's reason;
     ``audio_samples``: samples written at 48 kHz.
@@ -61,6 +108,7 @@ class ExportResult:
     audio_samples: int = 0
     stage_fps: dict = field(default_factory=dict)
     refusals: list = field(default_factory=list)
+    video_codec: str = ""
 
 
 class ExportHandle:
@@ -129,51 +177,98 @@ class ExportHandle:
 
 
 class Exporter:
-    """Writes a :class:`~reelforge.Scene` to a video (or audio-only) file.
+    """Writes a :class:`~reelforge.Scene` to a video file, an image sequence or an audio-only file.
 
     Args:
         scene: the scene to render.
-        path: output file; the container follows the extension: .mp4/.mov/.mkv/.m4v (video +
-            AAC audio), or .m4a/.wav/.mp3/.opus/.ogg/.flac (audio only, no GPU work). The file
-            is written under a temporary name and renamed on success; on failure or cancel
-            nothing is left behind.
-        video_codec: "h264" or "hevc".
-        encoder: "auto" tries hardware encoders (NVENC, VAAPI, QSV) then libx264/libx265,
-            logging each refusal; or an explicit libavcodec encoder name (its failure raises).
-        crf: constant-quality level 0..51 (lower is better; x264's CRF, NVENC's CQ).
-        preset: x264-style speed preset (ultrafast .. veryslow).
-        bitrate: bits per second; when set, average-bitrate mode replaces CRF.
+        path: output; the container follows the extension (see ``video_codec``), or
+            ``frames/%05d.png`` / ``"frames/"`` for a PNG sequence (a string: pathlib drops the
+            trailing slash, so pass a pattern there), or .m4a/.wav/.mp3/.opus/.ogg/.flac
+            for audio only (no GPU work). Files are written under a temporary name and renamed on
+            success; a sequence is written into a temporary folder that is renamed (or whose frames
+            are moved into an existing folder) on success. On failure or cancel nothing is left.
+        video_codec: None (from the path: vp9 for .webm, gif for .gif, png for a sequence, h264
+            otherwise) or one of
+
+            ========  ======================  ==============================================
+            codec     containers              notes
+            ========  ======================  ==============================================
+            h264      .mp4 .mov .mkv .m4v     NV12 from the GPU, 4:2:0; AAC audio
+            hevc      .mp4 .mov .mkv .m4v     as h264
+            vp9       .webm .mkv              libvpx-vp9, 4:2:0; Opus audio in .webm
+            prores    .mov                    prores_ks 4444 with alpha, 10-bit yuva444p; AAC audio
+            gif       .gif                    fixed 252-colour palette, ordered dither; no audio
+            png       frames/%05d.png         straight RGBA8 per frame (numbered from 0); no audio
+            ========  ======================  ==============================================
+
+            A codec in a container it does not fit raises SceneError naming both and the fix.
+        encoder: "auto" tries hardware encoders (NVENC, VAAPI, QSV; h264/hevc) then the software
+            one, logging each refusal; or an explicit libavcodec encoder name of that codec (its
+            failure raises).
+        crf: constant-quality level, lower is better: 0..51 for h264/hevc (x264's CRF, NVENC's
+            CQ; default 23), 0..63 for vp9 (libvpx's CRF with ``b:v 0``; default 31). prores, gif
+            and png have no such knob: crf and bitrate are ignored for them.
+        preset: x264-style speed preset (ultrafast .. veryslow); for vp9 mapped to libvpx's
+            deadline/cpu-used (ultrafast..faster: realtime, cpu-used 8..5; fast..veryslow: good,
+            cpu-used 4..0).
+        bitrate: bits per second; when set, average-bitrate mode replaces CRF (h264/hevc/vp9).
         gop: keyframe interval in frames (None = 2 seconds).
         audio_bitrate: bits per second for AAC/Opus/MP3.
         stall_timeout: seconds without progress before ExportStalled is raised.
 
-    Video is BT.709, limited range, 4:2:0 (NV12 from the GPU), tagged bt709/tv; audio is 48 kHz
+    h264/hevc/vp9 are BT.709, limited range, 4:2:0 (NV12 from the GPU), tagged bt709/tv; prores
+    is BT.709 limited range 4:4:4 with straight alpha; png/gif are sRGB RGB(A). Audio is 48 kHz
     stereo and exactly as long as the video (``frame_count / fps``).
-    Raises SceneError for bad arguments (unknown codec/preset, missing folder, unsupported extension).
+    Raises SceneError for bad arguments (unknown codec/preset, codec/container mismatch, missing
+    folder, unsupported extension).
     """
 
-    def __init__(self, scene, path, *, video_codec: str = "h264", encoder: str = "auto", crf: int = 23,
-                 preset: str = "veryfast", bitrate: int | None = None, gop: int | None = None,
-                 audio_bitrate: int = 192000, stall_timeout: float = 30.0, gpu_slots: int = 3,
-                 _debug_stall: str = ""):
+    def __init__(self, scene, path, *, video_codec: str | None = None, encoder: str = "auto",
+                 crf: int | None = None, preset: str = "veryfast", bitrate: int | None = None,
+                 gop: int | None = None, audio_bitrate: int = 192000, stall_timeout: float = 30.0,
+                 gpu_slots: int = 3, _debug_stall: str = ""):
         self.scene = scene
         self.path = os.fspath(path)
         ext = os.path.splitext(self.path)[1].lower()
-        if ext not in VIDEO_CONTAINERS + AUDIO_CONTAINERS:
-            raise SceneError(f"unsupported output extension {ext!r} for {self.path!r}; use one of "
-                             f"{', '.join(VIDEO_CONTAINERS + AUDIO_CONTAINERS)}")
-        folder = os.path.dirname(os.path.abspath(self.path))
+        sequence = is_image_sequence(self.path)
+        if video_codec is not None and video_codec not in VIDEO_CODECS:
+            raise SceneError(f"unknown video_codec {video_codec!r}; use one of {VIDEO_CODECS}")
+        self.audio_only = not sequence and ext in AUDIO_CONTAINERS
+        if sequence:
+            # Frames go into the sequence folder; when it does not exist yet, it is made in its parent.
+            folder = os.path.abspath(_check_sequence(self.path))
+            if not os.path.isdir(folder):
+                folder = os.path.dirname(folder)
+        else:
+            if ext not in VIDEO_CONTAINERS + AUDIO_CONTAINERS:
+                raise SceneError(f"unsupported output extension {ext!r} for {self.path!r}; use one of "
+                                 f"{', '.join(VIDEO_CONTAINERS + AUDIO_CONTAINERS)} or a sequence such as "
+                                 "frames/%05d.png")
+            folder = os.path.dirname(os.path.abspath(self.path))
         if not os.path.isdir(folder):
             raise SceneError(f"output folder does not exist: {folder!r}")
         if not os.access(folder, os.W_OK):
             raise SceneError(f"output folder is not writable: {folder!r}")
-        if video_codec not in VIDEO_CODECS:
-            raise SceneError(f"unknown video_codec {video_codec!r}; use one of {VIDEO_CODECS}")
+        codec = "" if self.audio_only else (video_codec or _default_codec(self.path, ext))
+        if codec:
+            fits = CODEC_CONTAINERS[codec]
+            if sequence and fits:
+                raise SceneError(f"video_codec {codec!r} cannot write the image sequence {self.path!r}: sequences "
+                                 f"are PNG (video_codec='png'); for {codec} give a file such as out{fits[0]}")
+            if not sequence and not fits:
+                raise SceneError(f"video_codec {codec!r} writes an image sequence, not the file {self.path!r}: "
+                                 "give a pattern such as frames/%05d.png or a folder ending in '/'")
+            if not sequence and ext not in fits:
+                others = [c for c, exts in CODEC_CONTAINERS.items() if ext in exts]
+                raise SceneError(f"video_codec {codec!r} cannot be written to a {ext} file ({self.path!r}): use "
+                                 f"{' or '.join(fits)} for {codec}, or video_codec "
+                                 f"{' / '.join(repr(c) for c in others)} for {ext}")
         if preset not in PRESETS:
             raise SceneError(f"unknown preset {preset!r}; use one of {PRESETS}")
-        if isinstance(crf, bool) or not isinstance(crf, int) or not 0 <= crf <= 51:
-            raise SceneError(f"crf must be an int in 0..51, got {crf!r}")
-        if bitrate is not None and (not isinstance(bitrate, int) or bitrate <= 0):
+        crf_max = CRF_RANGE.get(codec, (51, 23))[0]
+        if crf is not None and (isinstance(crf, bool) or not isinstance(crf, int) or not 0 <= crf <= crf_max):
+            raise SceneError(f"crf must be an int in 0..{crf_max}, got {crf!r}")
+        if bitrate is not None and (not isinstance(bitrate, int) or isinstance(bitrate, bool) or bitrate <= 0):
             raise SceneError(f"bitrate must be a positive int (bits per second), got {bitrate!r}")
         if gop is not None and (not isinstance(gop, int) or gop <= 0):
             raise SceneError(f"gop must be a positive int (frames), got {gop!r}")
@@ -183,8 +278,11 @@ class Exporter:
             raise SceneError(f"stall_timeout must be > 0 seconds, got {stall_timeout!r}")
         if not isinstance(encoder, str) or not encoder:
             raise SceneError(f"encoder must be 'auto' or a libavcodec encoder name, got {encoder!r}")
-        self.audio_only = ext in AUDIO_CONTAINERS
-        self._opts = dict(video_codec=video_codec, encoder=encoder, crf=crf, preset=preset, bitrate=bitrate or 0,
+        self.video_codec = codec
+        # prores, gif and png have no quality knob: crf and bitrate are ignored for them.
+        self._opts = dict(video_codec=codec or "auto", encoder=encoder,
+                          crf=crf if crf is not None and codec in CRF_RANGE else -1,
+                          preset=preset, bitrate=bitrate if bitrate and codec in CRF_RANGE else 0,
                           gop=gop or 0, audio_bitrate=audio_bitrate, stall_timeout=float(stall_timeout),
                           gpu_slots=int(gpu_slots), debug_stall=_debug_stall)
         self._handle: ExportHandle | None = None
@@ -214,7 +312,7 @@ class Exporter:
         if progress is True:
             from tqdm.auto import tqdm
             total = self.scene.frame_count
-            with tqdm(total=total, unit="frame", desc=os.path.basename(self.path)) as bar:
+            with tqdm(total=total, unit="frame", desc=os.path.basename(self.path.rstrip("/")) or self.path) as bar:
                 def update(p: Progress):
                     bar.update(p.frames_done - bar.n)
                     bar.set_postfix_str(p.phase)
@@ -222,4 +320,4 @@ class Exporter:
         return handle.wait(on_progress=progress if callable(progress) else None)
 
 
-__all__ = ["Exporter", "ExportResult", "ExportHandle", "Progress"]
+__all__ = ["Exporter", "ExportResult", "ExportHandle", "Progress", "is_image_sequence"]

@@ -75,6 +75,7 @@ void bind_export(py::module_& m) {
         py::dict d;
         d["path"] = r.path;
         d["encoder"] = r.encoder;
+        d["video_codec"] = r.video_codec;
         d["audio_encoder"] = r.audio_encoder;
         d["device"] = r.device;
         d["frames"] = r.frames;
@@ -90,6 +91,16 @@ void bind_export(py::module_& m) {
         e.exp.reset();
       });
   m.def("encoder_candidates", &encoder_candidates, py::arg("codec"));
+  // The C++ codec/container check (what Export's constructor runs): the resolved codec, "" for
+  // audio-only outputs; SceneError on a mismatch.
+  m.def("resolve_output_codec", [](const std::string& path, const std::string& video_codec, int crf, int64_t bitrate) {
+    ExportOptions o;
+    o.path = path;
+    o.video.codec = video_codec;
+    o.video.crf = crf;
+    o.video.bitrate = bitrate;
+    return resolve_output_codec(o);
+  }, py::arg("path"), py::arg("video_codec") = "auto", py::arg("crf") = -1, py::arg("bitrate") = 0);
 }
 
 }  // namespace reelforge

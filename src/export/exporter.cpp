@@ -13,6 +13,10 @@
 #include "util/bounded_queue.h"
 #include "util/errors.h"
 
+extern "C" {
+#include <libavutil/imgutils.h>
+}
+
 namespace reelforge {
 
 namespace {
@@ -20,11 +24,21 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-bool audio_only_path(const std::string& path) {
-  static const std::set<std::string> ext = {".m4a", ".wav", ".mp3", ".aac", ".opus", ".ogg", ".oga", ".flac"};
+std::string lower_extension(const std::string& path) {
   std::string e = std::filesystem::path(path).extension().string();
   std::transform(e.begin(), e.end(), e.begin(), ::tolower);
-  return ext.count(e) > 0;
+  return e;
+}
+
+bool audio_only_path(const std::string& path) {
+  static const std::set<std::string> ext = {".m4a", ".wav", ".mp3", ".aac", ".opus", ".ogg", ".oga", ".flac"};
+  return !is_image_sequence_path(path) && ext.count(lower_extension(path)) > 0;
+}
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
 }
 
 // One pipeline stage's bookkeeping for the watchdog and the per-stage fps report.
@@ -82,6 +96,39 @@ struct Export::Impl : std::enable_shared_from_this<Export::Impl> {
   void run();
 };
 
+std::string resolve_output_codec(ExportOptions& o) {
+  if (audio_only_path(o.path)) return "";
+  std::string& codec = o.video.codec;
+  const bool sequence = is_image_sequence_path(o.path);
+  const std::string ext = lower_extension(o.path);
+  if (codec.empty() || codec == "auto") codec = sequence ? "png" : ext == ".webm" ? "vp9" : ext == ".gif" ? "gif" : "h264";
+  const CodecSpec& spec = codec_spec(codec);  // unknown codec: InputError
+  if (sequence) {
+    if (!spec.extensions.empty())
+      throw InputError("video_codec '" + codec + "' cannot write the image sequence '" + o.path +
+                       "': sequences are PNG (video_codec='png'); for " + codec + " give a file such as out" +
+                       spec.extensions.front());
+    const SequencePattern pat = parse_sequence_path(o.path);  // InputError for a malformed pattern
+    if (pat.ext != ".png")
+      throw InputError("image sequence '" + o.path + "' must name .png files (e.g. frames/%05d.png), got '" + pat.ext + "'");
+  } else if (spec.extensions.empty()) {
+    throw InputError("video_codec '" + codec + "' writes an image sequence, not the file '" + o.path +
+                     "': give a pattern such as frames/%05d.png or a folder ending in '/'");
+  } else if (std::find(spec.extensions.begin(), spec.extensions.end(), ext) == spec.extensions.end()) {
+    std::vector<std::string> fits;
+    for (const auto& c : codec_specs())
+      if (std::find(c.extensions.begin(), c.extensions.end(), ext) != c.extensions.end()) fits.push_back("'" + c.codec + "'");
+    if (fits.empty())
+      throw InputError("unsupported output extension '" + ext + "' for '" + o.path + "': video_codec '" + codec +
+                       "' goes in " + join(spec.extensions, ", "));
+    throw InputError("video_codec '" + codec + "' cannot be written to a " + ext + " file ('" + o.path + "'): use " +
+                     join(spec.extensions, " or ") + " for " + codec + ", or video_codec " + join(fits, " / ") +
+                     " for " + ext);
+  }
+  validate_video_options(o.video);
+  return codec;
+}
+
 Export::Export(std::shared_ptr<const Timeline> tl, ExportOptions options, LogFn log)
     : impl_(std::make_shared<Impl>()) {
   impl_->tl = std::move(tl);
@@ -89,6 +136,7 @@ Export::Export(std::shared_ptr<const Timeline> tl, ExportOptions options, LogFn 
   impl_->log = std::move(log);
   impl_->tl->validate();
   if (impl_->opt.stall_timeout <= 0) throw InputError("stall_timeout must be > 0 seconds");
+  resolve_output_codec(impl_->opt);
 }
 
 Export::~Export() {
@@ -152,21 +200,39 @@ ExportResult Export::result() {
 
 void Export::Impl::run() {
   const Timeline& t = *tl;
-  const bool video = !audio_only_path(opt.path);
-  const bool audio = !t.audio.empty();
+  const std::string codec = resolve_output_codec(opt);
+  const bool video = !codec.empty();
+  const CodecSpec* spec = video ? &codec_spec(codec) : nullptr;
+  const bool sequence = video && spec->extensions.empty();
+  const bool rgba_in = video && spec->input == FrameInput::Rgba;
+  const bool audio = !t.audio.empty() && (!video || spec->audio);
   if (!video && !audio) throw InputError("'" + opt.path + "' is an audio-only file but the scene has no audio clips");
+  if (video && !spec->audio && !t.audio.empty() && log)
+    log("the scene's audio is not written: " + codec + " output carries no audio");
+  if (codec == "gif" && t.fps.to_double() > 50.0 && log)
+    log("gif frame delays are whole 1/100 s and browsers slow delays under 2/100 s down to 1/10 s: "
+        "use at most 50 fps for gif");
 
-  Muxer mux(opt.path);
+  // Output: a container file (Muxer) or one file per frame (ImageSequenceWriter).
+  std::unique_ptr<Muxer> mux;
+  std::unique_ptr<ImageSequenceWriter> seq;
+  if (sequence)
+    seq = std::make_unique<ImageSequenceWriter>(opt.path);
+  else
+    mux = std::make_unique<Muxer>(opt.path);
   std::unique_ptr<FrameFeeder> feeder;
   std::unique_ptr<Compositor> comp;
+  std::unique_ptr<RgbaConverter> converter;
   OpenedEncoder venc;
   int vstream = -1, astream = -1;
+  result.video_codec = codec;
   if (video) {
     feeder = std::make_unique<FrameFeeder>(t);
     comp = std::make_unique<Compositor>(VkContext::get(), t.width, t.height, t.background, feeder->layer_sources(),
-                                        std::max(1, opt.gpu_slots), /*rgba_readback=*/false);
-    venc = open_video_encoder(opt.video, t.width, t.height, t.fps, mux.wants_global_header(), log);
-    vstream = mux.add_stream(venc.ctx.get());
+                                        std::max(1, opt.gpu_slots), /*rgba_readback=*/rgba_in);
+    venc = open_video_encoder(opt.video, t.width, t.height, t.fps, mux && mux->wants_global_header(), log);
+    if (rgba_in) converter = std::make_unique<RgbaConverter>(venc.ctx->pix_fmt, t.width, t.height);
+    if (mux) vstream = mux->add_stream(venc.ctx.get());
     result.device = comp->device_name();
     result.encoder = venc.name;
     result.refusals = venc.refusals;
@@ -175,19 +241,20 @@ void Export::Impl::run() {
   std::unique_ptr<AudioEncoder> aenc;
   if (audio) {
     mixer = std::make_unique<AudioMixer>(t);
-    aenc = std::make_unique<AudioEncoder>(mux.format(), opt.audio_bitrate, mux.wants_global_header());
-    astream = mux.add_stream(aenc->ctx());
+    aenc = std::make_unique<AudioEncoder>(mux->format(), opt.audio_bitrate, mux->wants_global_header());
+    astream = mux->add_stream(aenc->ctx());
     result.audio_encoder = aenc->name();
   }
-  mux.write_header();
+  if (mux) mux->write_header();
   set_phase("rendering");
 
   // Queue depth from frame size: a few frames in flight per stage, bounded to ~256 MB in queues.
-  const size_t frame_bytes = size_t(t.width) * t.height * 3 / 2;
+  const AVPixelFormat pix = video ? venc.ctx->pix_fmt : AV_PIX_FMT_NV12;
+  const size_t frame_bytes = size_t(std::max(1, av_image_get_buffer_size(pix, t.width, t.height, 1)));
   const size_t depth = opt.queue_frames > 0 ? size_t(opt.queue_frames)
                                             : std::clamp<size_t>((256u << 20) / std::max<size_t>(frame_bytes, 1) / 2, 2, 8);
   BoundedQueue<FrameInputs> q_decoded(depth);
-  BoundedQueue<FramePtr> q_nv12(depth);
+  BoundedQueue<FramePtr> q_nv12(depth);  // encoder-ready frames (NV12/yuv420p, or converted from RGBA)
   auto abort_all = [&] {
     q_decoded.abort();
     q_nv12.abort();
@@ -229,15 +296,8 @@ void Export::Impl::run() {
     threads.push_back(stage(render, [&] {
       const int slots = comp->slots();
       std::vector<int64_t> in_slot(size_t(slots), -1);
-      const AVPixelFormat pix = venc.ctx->pix_fmt;
-      auto emit = [&](int s) {
-        auto w0 = Clock::now();
-        comp->wait(s);
-        FramePtr f = make_frame();
-        f->format = pix;
-        f->width = t.width;
-        f->height = t.height;
-        if (av_frame_get_buffer(f.get(), 0) < 0) throw std::bad_alloc();
+      // The GPU's NV12 readback into the encoder's frame (NV12, or yuv420p split from it).
+      auto copy_nv12 = [&](int s, AVFrame* f) {
         const uint8_t* src = comp->nv12(s);
         const int stride = comp->nv12_stride();
         for (int y = 0; y < t.height; ++y) std::memcpy(f->data[0] + ptrdiff_t(y) * f->linesize[0], src + size_t(y) * stride, size_t(t.width));
@@ -252,11 +312,24 @@ void Export::Impl::run() {
             for (int x = 0; x < t.width / 2; ++x) cb[x] = row[2 * x], cr[x] = row[2 * x + 1];
           }
         }
+      };
+      auto emit = [&](int s) {
+        auto w0 = Clock::now();
+        comp->wait(s);
+        FramePtr f = make_frame();
+        f->format = pix;
+        f->width = t.width;
+        f->height = t.height;
+        if (av_frame_get_buffer(f.get(), 0) < 0) throw std::bad_alloc();
+        if (rgba_in)
+          converter->convert(comp->rgba(s), t.width * 4, f.get());  // prores / gif / png
+        else
+          copy_nv12(s, f.get());  // h264 / hevc / vp9: the fast path
         f->pts = in_slot[size_t(s)];
-        f->color_range = AVCOL_RANGE_MPEG;
-        f->colorspace = AVCOL_SPC_BT709;
-        f->color_primaries = AVCOL_PRI_BT709;
-        f->color_trc = AVCOL_TRC_BT709;
+        f->color_range = venc.ctx->color_range;
+        f->colorspace = venc.ctx->colorspace;
+        f->color_primaries = venc.ctx->color_primaries;
+        f->color_trc = venc.ctx->color_trc;
         in_slot[size_t(s)] = -1;
         render.busy += seconds_since(w0);
         render.frames++;
@@ -276,7 +349,7 @@ void Export::Impl::run() {
         const int s = int(in->index % slots);
         if (in_slot[size_t(s)] >= 0) emit(s);  // frame index - slots: keeps output in order
         auto w0 = Clock::now();
-        comp->submit(s, in->draws, false, true);
+        comp->submit(s, in->draws, /*want_rgba=*/rgba_in, /*want_nv12=*/!rgba_in);
         render.busy += seconds_since(w0);
         in_slot[size_t(s)] = in->index;
       }
@@ -296,7 +369,7 @@ void Export::Impl::run() {
     const int64_t total_samples = audio ? mixer->total_samples() : 0;
     int64_t audio_pos = 0;
     std::vector<float> abuf(audio ? size_t(2 * aenc->frame_samples()) : 0);
-    auto write_audio = [&](AVPacket* p) { mux.write(p, astream, aenc->ctx()->time_base); };
+    auto write_audio = [&](AVPacket* p) { mux->write(p, astream, aenc->ctx()->time_base); };
     // Audio up to `target` samples, in whole encoder frames (a short one only at the very end).
     auto audio_until = [&](int64_t target) {
       const int fs = aenc->frame_samples();
@@ -318,7 +391,10 @@ void Export::Impl::run() {
         if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return;
         if (err < 0) throw EncoderError("video encoding failed: " + av_error_text(err));
         if (pkt->duration == 0) pkt->duration = 1;  // one frame, so the last frame has a length
-        mux.write(pkt.get(), vstream, venc.ctx->time_base);
+        if (seq)
+          seq->write(pkt.get(), pkt->pts);  // pts is the frame index (time base 1/fps)
+        else
+          mux->write(pkt.get(), vstream, venc.ctx->time_base);
         av_packet_unref(pkt.get());
       }
     };
@@ -394,7 +470,10 @@ void Export::Impl::run() {
     if (error) std::rethrow_exception(error);
   }
   check_cancel();
-  mux.finish();
+  if (seq)
+    seq->finish();
+  else
+    mux->finish();
 
   result.path = opt.path;
   result.frames = t.frame_count;

@@ -2,6 +2,12 @@
 // its own thread, joined by bounded queues (backpressure), with a watchdog, progress and cancel.
 // Audio is mixed and encoded in the mux thread right after each video frame, so packets of both
 // streams are produced together and written interleaved.
+//
+// Output formats (codec_specs() in media/video_encoder.h): h264/hevc (.mp4 .mov .mkv .m4v) and
+// vp9 (.webm .mkv; Opus audio in .webm) take the GPU's NV12 readback; prores 4444 with alpha
+// (.mov), gif (.gif) and png sequences (frames/%05d.png, or a folder ending in '/') take the
+// premultiplied RGBA readback, converted on the render thread (RgbaConverter). gif and png carry
+// no audio.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -20,8 +26,8 @@
 namespace reelforge {
 
 struct ExportOptions {
-  std::string path;
-  VideoEncodeOptions video;
+  std::string path;           // file, image-sequence pattern or folder ending in '/'
+  VideoEncodeOptions video;   // video.codec "auto": vp9 for .webm, gif for .gif, png for sequences, else h264
   int64_t audio_bitrate = 192000;
   double stall_timeout = 30.0;  // seconds without progress before ExportStalled
   int gpu_slots = 3;            // frames in flight on the GPU (staging ring)
@@ -37,6 +43,7 @@ struct ExportProgress {
 
 struct ExportResult {
   std::string path, encoder, audio_encoder, device;
+  std::string video_codec;  // h264, hevc, vp9, prores, gif, png; "" for audio-only outputs
   int64_t frames = 0;
   int64_t audio_samples = 0;
   double seconds = 0.0, fps = 0.0;
@@ -44,8 +51,15 @@ struct ExportResult {
   std::vector<std::string> refusals;
 };
 
+// Resolves options.video.codec ("auto" or "" from the path) and checks it against the output:
+// codec/container mismatches, a sequence pattern with a non-png codec, crf out of range. Raises
+// InputError naming the codec, the container and the fix. Audio-only outputs ignore the codec.
+// Returns the resolved codec ("" for audio-only outputs).
+std::string resolve_output_codec(ExportOptions& options);
+
 class Export {
  public:
+  // Validates everything it can before any work (resolve_output_codec, stall_timeout).
   Export(std::shared_ptr<const Timeline> timeline, ExportOptions options, LogFn log = {});
   ~Export();  // cancels and joins if still running
   void start();

@@ -2,7 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <random>
 
@@ -43,6 +47,18 @@ int Muxer::add_stream(const AVCodecContext* enc) {
   if (err < 0) throw EncoderError("cannot set stream parameters: " + av_error_text(err));
   st->time_base = enc->time_base;
   if (enc->codec_type == AVMEDIA_TYPE_VIDEO) st->avg_frame_rate = enc->framerate;
+  // Matroska's CodecDelay means "block timestamp minus delay is when the first sample plays", so
+  // Opus blocks must be written `initial_padding` later than the encoder's (negative) pts.
+  // libavformat up to 59.30 writes CodecDelay but not the offset, then shifts every stream by
+  // the pre-skip to avoid the negative timestamp: video ends up 6.5 ms late against the audio.
+  // Applying the offset here keeps the first audio block at 0 and nothing gets shifted; later
+  // libavformat applies it itself (ts_offset in matroskaenc.c).
+#if LIBAVFORMAT_VERSION_INT <= AV_VERSION_INT(59, 30, 100)
+  const std::string container = fmt_->oformat->name;
+  if (enc->codec_id == AV_CODEC_ID_OPUS && enc->initial_padding > 0 &&
+      (container == "webm" || container == "matroska"))
+    pts_offset_.resize(size_t(st->index) + 1, 0), pts_offset_[size_t(st->index)] = enc->initial_padding;
+#endif
   return st->index;
 }
 
@@ -65,6 +81,10 @@ void Muxer::write_header() {
 
 void Muxer::write(AVPacket* pkt, int stream, AVRational enc_time_base) {
   pkt->stream_index = stream;
+  if (size_t(stream) < pts_offset_.size() && pts_offset_[size_t(stream)]) {  // in enc_time_base (1/48000)
+    if (pkt->pts != AV_NOPTS_VALUE) pkt->pts += pts_offset_[size_t(stream)];
+    if (pkt->dts != AV_NOPTS_VALUE) pkt->dts += pts_offset_[size_t(stream)];
+  }
   av_packet_rescale_ts(pkt, enc_time_base, fmt_->streams[stream]->time_base);
   int err = av_interleaved_write_frame(fmt_, pkt);
   if (err < 0) throw EncoderError("writing '" + path_ + "' failed: " + av_error_text(err));
@@ -80,6 +100,134 @@ void Muxer::finish() {
   std::error_code ec;
   fs::rename(tmp_, path_, ec);
   if (ec) throw EncoderError("cannot move the finished file to '" + path_ + "': " + ec.message());
+  done_ = true;
+}
+
+// -- image sequences ---------------------------------------------------------------------------
+
+namespace {
+// Splits a file name around its one printf frame-number field (%d, %5d, %05d); "%%" is a literal
+// '%'. False if there is no such field; InputError for a second one or a malformed '%'.
+bool split_pattern(const std::string& name, std::string& prefix, std::string& suffix, int& width) {
+  bool found = false;
+  std::string* out = &prefix;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name[i] != '%') {
+      *out += name[i];
+      continue;
+    }
+    if (i + 1 < name.size() && name[i + 1] == '%') {
+      *out += '%';
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < name.size() && std::isdigit(static_cast<unsigned char>(name[j]))) ++j;
+    if (j >= name.size() || name[j] != 'd' || j - i - 1 > 2)
+      throw InputError("bad frame-number field in '" + name + "': use %d or %05d (and %% for a literal %)");
+    if (found) throw InputError("'" + name + "' has two frame-number fields; use one, e.g. frame_%05d.png");
+    found = true;
+    width = j > i + 1 ? std::stoi(name.substr(i + 1, j - i - 1)) : 0;
+    out = &suffix;
+    i = j;
+  }
+  return found;
+}
+}  // namespace
+
+bool is_image_sequence_path(const std::string& path) {
+  if (!path.empty() && path.back() == '/') return true;
+  const std::string name = fs::path(path).filename().string();
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name[i] != '%') continue;
+    if (i + 1 < name.size() && name[i + 1] == '%') {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < name.size() && std::isdigit(static_cast<unsigned char>(name[j]))) ++j;
+    if (j < name.size() && name[j] == 'd') return true;
+  }
+  return false;
+}
+
+SequencePattern parse_sequence_path(const std::string& path) {
+  SequencePattern p;
+  std::string name;
+  fs::path dir;
+  if (!path.empty() && path.back() == '/') {
+    const size_t end = path.find_last_not_of('/');
+    dir = end == std::string::npos ? fs::path("/") : fs::path(path.substr(0, end + 1));
+    name = "%05d.png";
+  } else {
+    const fs::path f(path);
+    dir = f.has_parent_path() ? f.parent_path() : fs::path(".");
+    name = f.filename().string();
+  }
+  if (dir.string().find('%') != std::string::npos)
+    throw InputError("the frame-number field of '" + path + "' must be in the file name, not the folder");
+  if (!split_pattern(name, p.prefix, p.suffix, p.width))
+    throw InputError("'" + path + "' is not an image-sequence pattern: use e.g. frames/%05d.png or a folder ending in '/'");
+  // Not fs::path::extension(): the suffix of "%05d.png" is ".png", which it takes for a dotfile.
+  const size_t dot = p.suffix.rfind('.');
+  p.ext = dot == std::string::npos || p.suffix.find('/', dot) != std::string::npos ? "" : p.suffix.substr(dot);
+  std::transform(p.ext.begin(), p.ext.end(), p.ext.begin(), ::tolower);
+  p.dir = dir.string();
+  return p;
+}
+
+std::string SequencePattern::file_name(int64_t index) const {
+  std::string n = std::to_string(index);
+  if (int(n.size()) < width) n.insert(0, size_t(width) - n.size(), '0');
+  return prefix + n + suffix;
+}
+
+ImageSequenceWriter::ImageSequenceWriter(const std::string& path) : pat_(parse_sequence_path(path)) {
+  const fs::path dir(pat_.dir);
+  std::random_device rd;
+  const std::string tag = ".part" + std::to_string(rd() % 1000000);
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) {
+    tmp_ = (dir / (".reelforge-frames" + tag)).string();
+  } else if (fs::exists(dir, ec)) {
+    throw InputError("'" + pat_.dir + "' exists and is not a folder; image sequences are written into a folder");
+  } else {
+    const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+    if (!fs::is_directory(parent, ec)) throw InputError("output folder does not exist: '" + parent.string() + "'");
+    tmp_ = (parent / ("." + dir.filename().string() + tag)).string();
+    new_dir_ = true;
+  }
+  if (!fs::create_directory(tmp_, ec) || ec)
+    throw EncoderError("cannot create the folder '" + tmp_ + "': " + (ec ? ec.message() : "it already exists"));
+}
+
+ImageSequenceWriter::~ImageSequenceWriter() {
+  if (done_) return;
+  std::error_code ec;
+  fs::remove_all(tmp_, ec);
+}
+
+void ImageSequenceWriter::write(const AVPacket* pkt, int64_t index) {
+  const std::string file = (fs::path(tmp_) / pat_.file_name(index)).string();
+  std::FILE* f = std::fopen(file.c_str(), "wb");
+  if (!f) throw EncoderError("cannot write '" + file + "': " + std::strerror(errno));
+  const bool ok = std::fwrite(pkt->data, 1, size_t(pkt->size), f) == size_t(pkt->size);
+  const int err = errno;
+  if (std::fclose(f) != 0 || !ok) throw EncoderError("writing '" + file + "' failed: " + std::strerror(ok ? errno : err));
+}
+
+void ImageSequenceWriter::finish() {
+  std::error_code ec;
+  if (new_dir_) {
+    fs::rename(tmp_, pat_.dir, ec);
+    if (ec) throw EncoderError("cannot move the finished frames to '" + pat_.dir + "': " + ec.message());
+  } else {
+    for (const auto& e : fs::directory_iterator(tmp_)) {
+      fs::rename(e.path(), fs::path(pat_.dir) / e.path().filename(), ec);
+      if (ec) throw EncoderError("cannot move '" + e.path().filename().string() + "' into '" + pat_.dir + "': " + ec.message());
+    }
+    fs::remove(tmp_, ec);
+  }
   done_ = true;
 }
 

@@ -1,7 +1,10 @@
 // Output container written to a temporary file beside the target and renamed on success, so a
-// failed or cancelled export never leaves a partial file under the requested name.
+// failed or cancelled export never leaves a partial file under the requested name. Image
+// sequences (frames/%05d.png) are the same idea one level up: a temporary folder.
 #pragma once
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "media/ffmpeg_ptr.h"
 
@@ -28,7 +31,46 @@ class Muxer {
  private:
   std::string path_, tmp_;
   AVFormatContext* fmt_ = nullptr;
+  std::vector<int64_t> pts_offset_;  // per stream, in the encoder's time base (Opus in Matroska)
   bool header_ = false, done_ = false;
+};
+
+// True for an image-sequence output: a file name holding one printf frame-number field (%d,
+// %05d, ...) or a folder (a path ending in '/').
+bool is_image_sequence_path(const std::string& path);
+
+// A sequence path taken apart: folder, file name around the frame number, zero-padding width,
+// extension (lower case, with the dot). InputError for a malformed pattern (two number fields, a
+// field in the folder part, a stray '%'); touches no file.
+struct SequencePattern {
+  std::string dir, prefix, suffix, ext;
+  int width = 0;
+  std::string file_name(int64_t index) const;
+};
+SequencePattern parse_sequence_path(const std::string& path);
+
+// Writes one file per frame for a sequence path: "frames/%05d.png" names frame 0 00000.png; a
+// folder "frames/" means "frames/%05d.png". Numbers are frame indices (from 0, as in
+// Renderer.render_frame). The files go into a temporary folder and are moved into place by
+// finish(): when the target folder does not exist yet, the temporary folder (beside it) is
+// renamed to it, so the folder appears complete or not at all; when it exists, the temporary
+// folder is made inside it and the frames are moved out of it (replacing files of the same name).
+// Destroyed without finish() (failure, cancel), the temporary folder and its frames are removed.
+class ImageSequenceWriter {
+ public:
+  explicit ImageSequenceWriter(const std::string& path);  // InputError for a bad pattern or missing parent folder
+  ~ImageSequenceWriter();
+  ImageSequenceWriter(const ImageSequenceWriter&) = delete;
+  ImageSequenceWriter& operator=(const ImageSequenceWriter&) = delete;
+
+  // Writes `pkt`'s bytes as the file of frame `index`.
+  void write(const AVPacket* pkt, int64_t index);
+  void finish();
+
+ private:
+  SequencePattern pat_;
+  std::string tmp_;
+  bool new_dir_ = false, done_ = false;
 };
 
 }  // namespace reelforge
