@@ -46,7 +46,7 @@ def reelforge_r1(spec: dict) -> dict:
 
 def moviepy_r1(spec: dict) -> dict:
     t_import = time.perf_counter()
-    import moviepy
+    from importlib.metadata import version
     from moviepy import (AudioFileClip, CompositeAudioClip, CompositeVideoClip, ImageClip, VideoFileClip,
                          vfx)
     t0 = time.perf_counter()
@@ -76,7 +76,7 @@ def moviepy_r1(spec: dict) -> dict:
                           audio_fps=48000, logger=None)
     t1 = time.perf_counter()
     return {"frames": round(dur * L["fps"]), "render_s": t1 - t0, "import_s": t0 - t_import,
-            "moviepy_version": moviepy.__version__}
+            "moviepy_version": version("moviepy")}
 
 
 def reelforge_memory(spec: dict) -> dict:
