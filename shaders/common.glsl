@@ -21,12 +21,14 @@ layout(binding = 2) uniform texture2D tex1;  // Cb plane
 layout(binding = 3) uniform texture2D tex2;  // Cr plane
 layout(binding = 4) uniform texture2D tex3;  // alpha plane
 layout(binding = 5) uniform sampler bilinear;
-layout(std430, binding = 6) readonly buffer Layers { LayerParams layers[]; };
+// This dispatch's layer, through a dynamic uniform-buffer offset: uniform loads are scalar on CPU
+// drivers, where a storage-buffer struct load costs a gather per lane.
+layout(std140, binding = 6) uniform LayerBlock { LayerParams layer; };
 layout(std430, binding = 7) writeonly buffer Nv12 { uint nv12_words[]; };
 layout(std430, binding = 8) writeonly buffer Rgba8 { uint rgba_words[]; };
 
 layout(push_constant) uniform Push {
   vec4 background;  // premultiplied RGBA
-  ivec4 dims;       // width, height, layer index, NV12 row stride in bytes (multiple of 4)
+  ivec4 dims;       // width, height, unused, NV12 row stride in bytes (multiple of 4)
   ivec4 origin;     // xy: top-left canvas pixel of this dispatch (layer bounding box)
 } pc;

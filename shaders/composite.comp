@@ -42,7 +42,7 @@ float plane(texture2D t, vec2 uv) { return texture(sampler2D(t, bilinear), uv).r
 void main() {
   ivec2 p = pc.origin.xy + ivec2(gl_GlobalInvocationID.xy);
   if (p.x >= pc.dims.x || p.y >= pc.dims.y) return;
-  LayerParams L = layers[pc.dims.z];
+  LayerParams L = layer;
   vec3 c = vec3(vec2(p) + 0.5, 1.0);
   vec2 local = vec2(dot(L.inv0.xyz, c), dot(L.inv1.xyz, c));
   // Box-filter coverage of the layer's edges in canvas pixels: antialiased borders under

@@ -113,6 +113,8 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
     : ctx_(std::move(ctx)), width_(width), height_(height), nv12_stride_((width + 3) & ~3),
       background_(background), sources_(std::move(sources)), rgba_readback_(rgba_readback) {
   VkDevice dev = ctx_->device;
+  const VkDeviceSize align = std::max<VkDeviceSize>(1, ctx_->props.limits.minUniformBufferOffsetAlignment);
+  params_stride_ = (sizeof(LayerParamsGpu) + align - 1) / align * align;
   VkSamplerCreateInfo sci{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
   sci.magFilter = sci.minFilter = VK_FILTER_LINEAR;  // bilinear scaling
   sci.addressModeU = sci.addressModeV = sci.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
@@ -136,10 +138,11 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
   VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, sets},
                                   {VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, sets * kTexBindings},
                                   {VK_DESCRIPTOR_TYPE_SAMPLER, sets},
-                                  {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets * 3}};
+                                  {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets * 2},
+                                  {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, sets}};
   VkDescriptorPoolCreateInfo dpi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   dpi.maxSets = sets;
-  dpi.poolSizeCount = 4;
+  dpi.poolSizeCount = 5;
   dpi.pPoolSizes = sizes;
   VkDescriptorPool pool;
   RF_VK(vkCreateDescriptorPool(dev, &dpi, nullptr, &pool));
@@ -170,8 +173,8 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
       for (auto& im : s->planes[i]) planes_to_init.push_back(im.image);
     }
     s->staging = make_buffer(*ctx_, staging_size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
-    s->params = make_buffer(*ctx_, sizeof(LayerParamsGpu) * std::max<size_t>(1, sources_.size()),
-                            VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, true);
+    s->params = make_buffer(*ctx_, params_stride_ * std::max<size_t>(1, sources_.size()),
+                            VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, true);
     s->acc = make_image(*ctx_, width_, height_, VK_FORMAT_R16G16B16A16_SFLOAT, VK_IMAGE_USAGE_STORAGE_BIT);
     // On unified memory shaders write the outputs straight into host-visible memory: no copy.
     s->nv12_gpu = make_buffer(*ctx_, nv12_size, out_use, ctx_->unified_memory);
@@ -227,7 +230,7 @@ void Compositor::create_layout() {
   add(0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE);
   for (uint32_t t = 0; t < kTexBindings; ++t) add(1 + t, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE);
   add(5, VK_DESCRIPTOR_TYPE_SAMPLER);
-  add(6, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
+  add(6, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC);
   add(7, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
   add(8, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
   VkDescriptorSetLayoutCreateInfo lci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
@@ -321,7 +324,7 @@ void Compositor::write_descriptors(Slot& s, size_t set_index, int layer) {
   }
   VkDescriptorImageInfo acc{VK_NULL_HANDLE, s.acc.view, VK_IMAGE_LAYOUT_GENERAL};
   VkDescriptorImageInfo smp{sampler_, VK_NULL_HANDLE, VK_IMAGE_LAYOUT_UNDEFINED};
-  VkDescriptorBufferInfo bufs[3] = {{s.params.buffer, 0, VK_WHOLE_SIZE},
+  VkDescriptorBufferInfo bufs[3] = {{s.params.buffer, 0, sizeof(LayerParamsGpu)},
                                     {s.nv12_gpu.buffer, 0, VK_WHOLE_SIZE},
                                     {s.rgba_gpu.buffer, 0, VK_WHOLE_SIZE}};
   std::vector<VkWriteDescriptorSet> w;
@@ -339,7 +342,8 @@ void Compositor::write_descriptors(Slot& s, size_t set_index, int layer) {
   write(0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, &acc, nullptr);
   for (uint32_t t = 0; t < kTexBindings; ++t) write(1 + t, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, &tex[t], nullptr);
   write(5, VK_DESCRIPTOR_TYPE_SAMPLER, &smp, nullptr);
-  for (uint32_t k = 0; k < 3; ++k) write(6 + k, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, nullptr, &bufs[k]);
+  write(6, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, nullptr, &bufs[0]);
+  for (uint32_t k = 1; k < 3; ++k) write(6 + k, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, nullptr, &bufs[k]);
   vkUpdateDescriptorSets(ctx_->device, uint32_t(w.size()), w.data(), 0, nullptr);
 }
 
@@ -349,7 +353,7 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
   if (want_rgba && !rgba_readback_) throw Error("this compositor was created without RGBA readback");
 
   // Per-layer parameters and video planes go into the slot's host-visible buffers.
-  auto* params = static_cast<LayerParamsGpu*>(s.params.mapped);
+  auto* params_base = static_cast<uint8_t*>(s.params.mapped);
   auto* staging = static_cast<uint8_t*>(s.staging.mapped);
   VkDeviceSize offset = 0;
   struct PlaneUpload { VkImage image; VkBufferImageCopy region; };
@@ -357,7 +361,7 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
   for (size_t n = 0; n < draws.size(); ++n) {
     const LayerDraw& d = draws[n];
     const LayerSource& src = sources_.at(size_t(d.layer));
-    LayerParamsGpu& p = params[n];
+    LayerParamsGpu& p = *reinterpret_cast<LayerParamsGpu*>(params_base + n * params_stride_);
     std::memset(&p, 0, sizeof p);
     const auto& pl = d.place;
     std::copy_n(pl.inv.begin(), 3, p.inv0);
@@ -409,10 +413,11 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
   pc.background[0] = background_[0] * ba, pc.background[1] = background_[1] * ba;
   pc.background[2] = background_[2] * ba, pc.background[3] = ba;
   pc.dims[0] = width_, pc.dims[1] = height_, pc.dims[3] = nv12_stride_;
-  auto dispatch = [&](VkPipeline pipe, size_t set, int x0, int y0, int w, int h, int group) {
+  auto dispatch = [&](VkPipeline pipe, size_t set, int x0, int y0, int w, int h, int group, size_t draw = 0) {
     pc.origin[0] = x0, pc.origin[1] = y0;
+    const uint32_t offset = uint32_t(draw * params_stride_);
     vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipe);
-    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout_, 0, 1, &s.sets[set], 0, nullptr);
+    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout_, 0, 1, &s.sets[set], 1, &offset);
     vkCmdPushConstants(cb, pipeline_layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
     vkCmdDispatch(cb, uint32_t((w + group - 1) / group), uint32_t((h + group - 1) / group), 1);
   };
@@ -433,11 +438,9 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
     const LayerSource& src = sources_[size_t(d.layer)];
     const int kind = src.kind == LayerKind::Solid ? 0 : src.kind == LayerKind::Image ? 1 : (src.video_alpha ? 3 : 2);
     acc_barrier(cb);
-    pc.dims[2] = int32_t(n);
-    dispatch(pipeline(kind, int(d.blend), first), size_t(d.layer) + 1, x0, y0, x1 - x0, y1 - y0, 16);
+    dispatch(pipeline(kind, int(d.blend), first), size_t(d.layer) + 1, x0, y0, x1 - x0, y1 - y0, 16, n);
   }
   acc_barrier(cb);
-  pc.dims[2] = 0;
   if (want_nv12) {
     dispatch(to_nv12_, 0, 0, 0, (width_ + 3) / 4, height_ / 2, 8);
     if (!ctx_->unified_memory) {

@@ -64,6 +64,7 @@ class Compositor {
   std::array<float, 4> background_;
   std::vector<LayerSource> sources_;
   bool rgba_readback_;
+  VkDeviceSize params_stride_ = 256;  // LayerParams size rounded up to the UBO offset alignment
 
   Sampler sampler_;
   DescriptorSetLayout set_layout_;
