@@ -21,6 +21,8 @@ layout(binding = 2) uniform texture2D tex1;  // Cb plane
 layout(binding = 3) uniform texture2D tex2;  // Cr plane
 layout(binding = 4) uniform texture2D tex3;  // alpha plane
 layout(binding = 5) uniform sampler bilinear;
+layout(binding = 9) uniform texture2D tex_rgba;              // video layer converted to RGBA
+layout(binding = 10, rgba8) uniform writeonly image2D rgba_out;  // the same image, written by yuv_to_rgba
 // This dispatch's layer, through a dynamic uniform-buffer offset: uniform loads are scalar on CPU
 // drivers, where a storage-buffer struct load costs a gather per lane.
 layout(std140, binding = 6) uniform LayerBlock { LayerParams layer; };

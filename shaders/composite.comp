@@ -9,7 +9,8 @@
 #include "common.glsl"
 
 layout(local_size_x = 16, local_size_y = 16) in;
-layout(constant_id = 0) const int KIND = 0;   // 0 solid, 1 RGBA texture, 2 yuv, 3 yuva
+// KIND: 0 solid, 1 RGBA image, 2 yuv planes, 3 yuva planes, 4 video converted to RGBA (yuv_to_rgba.comp)
+layout(constant_id = 0) const int KIND = 0;
 layout(constant_id = 1) const int BLEND = 0;  // numbering of reelforge::BlendMode
 // FIRST: the bottom layer, dispatched over the whole canvas when it covers it; it composites over
 // the background colour instead of reading the accumulator, saving the clear pass and one read.
@@ -60,6 +61,8 @@ void main() {
     src = L.color;
   } else if (KIND == 1) {
     src = texture(sampler2D(tex0, bilinear), uv);  // premultiplied texels: filtering stays correct
+  } else if (KIND == 4) {
+    src = texture(sampler2D(tex_rgba, bilinear), uv);  // premultiplied, from yuv_to_rgba.comp
   } else {
     vec4 yuv = vec4(plane(tex0, uv), plane(tex1, uv), plane(tex2, uv), 1.0);
     vec3 rgb = clamp(vec3(dot(L.yuv_r, yuv), dot(L.yuv_g, yuv), dot(L.yuv_b, yuv)), 0.0, 1.0);

@@ -444,6 +444,19 @@ def test_scaled_video_layer(lavfi):
     assert p >= 30.0, f"downscaled video frame PSNR {p:.1f} dB"
 
 
+@pytest.mark.parametrize("scale", [1, 2])  # 2x takes the convert-then-sample path (yuv_to_rgba.comp)
+def test_upscaled_video_layer(lavfi, scale):
+    path = lavfi.video  # 640x360; the canvas shows its top-left 160x90 source pixels at `scale`
+    w, h = 160 * scale, 90 * scale
+    s = rf.Scene(w, h, fps=25, duration=1)
+    s.add_video(path, width=640 * scale, height=360 * scale)
+    f = rf.Renderer(s).render_frame(5)
+    src = lavfi.decode_frame(path, 5)[:90, :160]
+    expected = np.repeat(np.repeat(src, scale, axis=0), scale, axis=1)  # nearest: bilinear differs on edges
+    p = psnr(f, expected)
+    assert p >= (30.0 if scale == 1 else 27.0), f"video at scale {scale}: PSNR {p:.1f} dB"
+
+
 def test_rgba_video_alpha(lavfi):
     # QuickTime RLE (ARGB), smooth colours (4:2:0 on the way in costs little), alpha = 4 * x.
     path = lavfi.file("alpha_ramp.mov", ["-f", "lavfi", "-i", "color=s=64x48:r=10:d=1,format=rgba,"

@@ -97,6 +97,7 @@ void submit_and_wait(VkContext& ctx, VkCommandPool pool, VkCommandBuffer cb) {
 
 struct Compositor::Slot {
   std::vector<std::vector<Image>> planes;  // per layer: Y, Cb, Cr[, A] for video layers
+  std::vector<Image> converted;            // per layer: RGBA8 made from the planes (video layers)
   Buffer staging;                          // video planes, tightly packed
   Buffer params;                           // LayerParamsGpu per draw
   Image acc;                               // premultiplied RGBA16F accumulator
@@ -126,6 +127,8 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
   clear_ = build_pipeline(shaders::clear(), 0, 0);
   to_nv12_ = build_pipeline(shaders::rgba_to_nv12(), 0, 0);
   to_rgba8_ = build_pipeline(shaders::acc_to_rgba8(), 0, 0);
+  yuv_to_rgba_[0] = build_pipeline(shaders::yuv_to_rgba(), 2, 0);
+  yuv_to_rgba_[1] = build_pipeline(shaders::yuv_to_rgba(), 3, 0);
 
   VkCommandPoolCreateInfo cpi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   cpi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
@@ -135,8 +138,8 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
   cmd_pool_ = CommandPool(dev, cp);
 
   const uint32_t sets = uint32_t(slots) * uint32_t(sources_.size() + 1);
-  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, sets},
-                                  {VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, sets * kTexBindings},
+  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, sets * 2},
+                                  {VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, sets * (kTexBindings + 1)},
                                   {VK_DESCRIPTOR_TYPE_SAMPLER, sets},
                                   {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets * 2},
                                   {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, sets}};
@@ -157,10 +160,13 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
     if (s.kind == LayerKind::Video)
       staging_size += VkDeviceSize(s.video_width) * s.video_height * (s.video_alpha ? 5 : 3) / 2 + 64;
   const VkBufferUsageFlags out_use = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
-  std::vector<VkImage> planes_to_init;
+  std::vector<VkImage> planes_to_init, general_to_init;
+  dummy_storage_ = make_image(*ctx_, 1, 1, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT);
+  general_to_init.push_back(dummy_storage_.image);
   for (int k = 0; k < slots; ++k) {
     auto s = std::make_unique<Slot>();
     s->planes.resize(sources_.size());
+    s->converted.resize(sources_.size());
     for (size_t i = 0; i < sources_.size(); ++i) {
       const auto& src = sources_[i];
       if (src.kind != LayerKind::Video) continue;
@@ -171,6 +177,8 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
       s->planes[i].push_back(make_image(*ctx_, w / 2, h / 2, VK_FORMAT_R8_UNORM, use));
       if (src.video_alpha) s->planes[i].push_back(make_image(*ctx_, w, h, VK_FORMAT_R8_UNORM, use));
       for (auto& im : s->planes[i]) planes_to_init.push_back(im.image);
+      s->converted[i] = make_image(*ctx_, w, h, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT);
+      general_to_init.push_back(s->converted[i].image);
     }
     s->staging = make_buffer(*ctx_, staging_size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
     s->params = make_buffer(*ctx_, params_stride_ * std::max<size_t>(1, sources_.size()),
@@ -204,6 +212,11 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
   for (VkImage im : planes_to_init)
     image_barrier(cb, im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, 0,
                   VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+  // Converted video images are written and sampled in GENERAL, where they stay.
+  for (VkImage im : general_to_init)
+    image_barrier(cb, im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
+                  VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+                  VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
   for (auto& s : slots_)
     image_barrier(cb, s->acc.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
                   VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
@@ -233,6 +246,8 @@ void Compositor::create_layout() {
   add(6, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC);
   add(7, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
   add(8, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
+  add(9, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE);
+  add(10, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE);
   VkDescriptorSetLayoutCreateInfo lci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
   lci.bindingCount = uint32_t(b.size());
   lci.pBindings = b.data();
@@ -324,6 +339,10 @@ void Compositor::write_descriptors(Slot& s, size_t set_index, int layer) {
   }
   VkDescriptorImageInfo acc{VK_NULL_HANDLE, s.acc.view, VK_IMAGE_LAYOUT_GENERAL};
   VkDescriptorImageInfo smp{sampler_, VK_NULL_HANDLE, VK_IMAGE_LAYOUT_UNDEFINED};
+  const bool video = layer >= 0 && sources_[size_t(layer)].kind == LayerKind::Video;
+  const VkImageView conv = video ? s.converted[size_t(layer)].view.get() : dummy_storage_.view.get();
+  VkDescriptorImageInfo conv_sampled{VK_NULL_HANDLE, conv, VK_IMAGE_LAYOUT_GENERAL};
+  VkDescriptorImageInfo conv_storage{VK_NULL_HANDLE, conv, VK_IMAGE_LAYOUT_GENERAL};
   VkDescriptorBufferInfo bufs[3] = {{s.params.buffer, 0, sizeof(LayerParamsGpu)},
                                     {s.nv12_gpu.buffer, 0, VK_WHOLE_SIZE},
                                     {s.rgba_gpu.buffer, 0, VK_WHOLE_SIZE}};
@@ -343,6 +362,8 @@ void Compositor::write_descriptors(Slot& s, size_t set_index, int layer) {
   for (uint32_t t = 0; t < kTexBindings; ++t) write(1 + t, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, &tex[t], nullptr);
   write(5, VK_DESCRIPTOR_TYPE_SAMPLER, &smp, nullptr);
   write(6, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, nullptr, &bufs[0]);
+  write(9, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, &conv_sampled, nullptr);
+  write(10, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, &conv_storage, nullptr);
   for (uint32_t k = 1; k < 3; ++k) write(6 + k, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, nullptr, &bufs[k]);
   vkUpdateDescriptorSets(ctx_->device, uint32_t(w.size()), w.data(), 0, nullptr);
 }
@@ -436,7 +457,14 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
     const int y1 = first ? height_ : std::min(height_, int(std::ceil(b[3])) + 1);
     if (x1 <= x0 || y1 <= y0) continue;
     const LayerSource& src = sources_[size_t(d.layer)];
-    const int kind = src.kind == LayerKind::Solid ? 0 : src.kind == LayerKind::Image ? 1 : (src.video_alpha ? 3 : 2);
+    int kind = src.kind == LayerKind::Solid ? 0 : src.kind == LayerKind::Image ? 1 : (src.video_alpha ? 3 : 2);
+    // Upscaled video: convert the planes to RGBA once at source size, then sample one texture per
+    // canvas pixel (three bilinear plane samples per pixel cost more on CPU drivers).
+    if (kind >= 2 && double(x1 - x0) * (y1 - y0) > 1.25 * double(src.video_width) * src.video_height) {
+      dispatch(yuv_to_rgba_[src.video_alpha ? 1 : 0], size_t(d.layer) + 1, 0, 0, src.video_width,
+               src.video_height, 16, n);
+      kind = 4;
+    }
     acc_barrier(cb);
     dispatch(pipeline(kind, int(d.blend), first), size_t(d.layer) + 1, x0, y0, x1 - x0, y1 - y0, 16, n);
   }

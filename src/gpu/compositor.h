@@ -69,11 +69,11 @@ class Compositor {
   Sampler sampler_;
   DescriptorSetLayout set_layout_;
   PipelineLayout pipeline_layout_;
-  Pipeline clear_, to_nv12_, to_rgba8_;
+  Pipeline clear_, to_nv12_, to_rgba8_, yuv_to_rgba_[2];  // [0] yuv, [1] yuva
   std::map<std::tuple<int, int, bool>, Pipeline> composite_;
   DescriptorPool pool_;
   CommandPool cmd_pool_;
-  Image dummy_;
+  Image dummy_, dummy_storage_;  // fill unused sampled / storage image bindings
   std::vector<Image> static_images_;  // per layer (empty for non-image layers)
   std::vector<std::unique_ptr<Slot>> slots_;
 };

@@ -9,4 +9,5 @@ Spirv clear();
 Spirv composite();
 Spirv rgba_to_nv12();
 Spirv acc_to_rgba8();
+Spirv yuv_to_rgba();
 }  // namespace reelforge::shaders
