@@ -96,9 +96,16 @@ void submit_and_wait(VkContext& ctx, VkCommandPool pool, VkCommandBuffer cb) {
 }  // namespace
 
 struct Compositor::Slot {
-  std::vector<std::vector<Image>> planes;  // per layer: Y, Cb, Cr[, A] for video layers
-  std::vector<Image> converted;            // per layer: RGBA8 made from the planes (video layers)
-  Buffer staging;                          // video planes, tightly packed
+  // Images for one video layer's frame: planes Y, Cb, Cr[, A] and their RGBA conversion.
+  struct VideoImages {
+    std::vector<Image> planes;
+    Image converted;
+  };
+  // Pooled by (width, height, alpha) and handed to the video layers active in this frame, so GPU
+  // memory follows the number of simultaneous video layers, not the number of clips.
+  std::map<std::tuple<int, int, bool>, std::vector<std::unique_ptr<VideoImages>>> pool;
+  std::vector<VideoImages*> bound;         // per layer: images its descriptor set points at
+  Buffer staging;                          // video planes, tightly packed; grows on demand
   Buffer params;                           // LayerParamsGpu per draw
   Image acc;                               // premultiplied RGBA16F accumulator
   Buffer nv12_gpu, nv12_host;              // *_host only where memory is not unified
@@ -155,31 +162,12 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
 
   const VkDeviceSize nv12_size = VkDeviceSize(nv12_stride_) * height_ * 3 / 2;
   const VkDeviceSize rgba_size = VkDeviceSize(width_) * height_ * 4;
-  VkDeviceSize staging_size = 16;
-  for (const auto& s : sources_)
-    if (s.kind == LayerKind::Video)
-      staging_size += VkDeviceSize(s.video_width) * s.video_height * (s.video_alpha ? 5 : 3) / 2 + 64;
+  const VkDeviceSize staging_size = 16;  // grows in submit() to the frame's video planes
   const VkBufferUsageFlags out_use = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
-  std::vector<VkImage> planes_to_init, general_to_init;
   dummy_storage_ = make_image(*ctx_, 1, 1, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT);
-  general_to_init.push_back(dummy_storage_.image);
   for (int k = 0; k < slots; ++k) {
     auto s = std::make_unique<Slot>();
-    s->planes.resize(sources_.size());
-    s->converted.resize(sources_.size());
-    for (size_t i = 0; i < sources_.size(); ++i) {
-      const auto& src = sources_[i];
-      if (src.kind != LayerKind::Video) continue;
-      const int w = src.video_width, h = src.video_height;
-      const VkImageUsageFlags use = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-      s->planes[i].push_back(make_image(*ctx_, w, h, VK_FORMAT_R8_UNORM, use));
-      s->planes[i].push_back(make_image(*ctx_, w / 2, h / 2, VK_FORMAT_R8_UNORM, use));
-      s->planes[i].push_back(make_image(*ctx_, w / 2, h / 2, VK_FORMAT_R8_UNORM, use));
-      if (src.video_alpha) s->planes[i].push_back(make_image(*ctx_, w, h, VK_FORMAT_R8_UNORM, use));
-      for (auto& im : s->planes[i]) planes_to_init.push_back(im.image);
-      s->converted[i] = make_image(*ctx_, w, h, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT);
-      general_to_init.push_back(s->converted[i].image);
-    }
+    s->bound.assign(sources_.size(), nullptr);
     s->staging = make_buffer(*ctx_, staging_size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
     s->params = make_buffer(*ctx_, params_stride_ * std::max<size_t>(1, sources_.size()),
                             VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, true);
@@ -206,17 +194,10 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
     slots_.push_back(std::move(s));
   }
 
-  // Sampled planes start in SHADER_READ_ONLY and the accumulator in GENERAL, where they stay
-  // between frames, so every descriptor is valid from the start.
+  // The accumulator starts in GENERAL, where it stays between frames.
   VkCommandBuffer cb = begin_one_time(dev, cmd_pool_);
-  for (VkImage im : planes_to_init)
-    image_barrier(cb, im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, 0,
-                  VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
-  // Converted video images are written and sampled in GENERAL, where they stay.
-  for (VkImage im : general_to_init)
-    image_barrier(cb, im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
-                  VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
-                  VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+  image_barrier(cb, dummy_storage_.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
+                VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
   for (auto& s : slots_)
     image_barrier(cb, s->acc.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
                   VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
@@ -334,13 +315,14 @@ void Compositor::write_descriptors(Slot& s, size_t set_index, int layer) {
   for (auto& t : tex) t = {VK_NULL_HANDLE, dummy_.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
   if (layer >= 0) {
     if (sources_[size_t(layer)].kind == LayerKind::Image) tex[0].imageView = static_images_[size_t(layer)].view;
-    const auto& planes = s.planes[size_t(layer)];
-    for (size_t k = 0; k < planes.size(); ++k) tex[k].imageView = planes[k].view;
+    if (const auto* v = s.bound[size_t(layer)])
+      for (size_t k = 0; k < v->planes.size(); ++k) tex[k].imageView = v->planes[k].view;
   }
   VkDescriptorImageInfo acc{VK_NULL_HANDLE, s.acc.view, VK_IMAGE_LAYOUT_GENERAL};
   VkDescriptorImageInfo smp{sampler_, VK_NULL_HANDLE, VK_IMAGE_LAYOUT_UNDEFINED};
   const bool video = layer >= 0 && sources_[size_t(layer)].kind == LayerKind::Video;
-  const VkImageView conv = video ? s.converted[size_t(layer)].view.get() : dummy_storage_.view.get();
+  const VkImageView conv = video && s.bound[size_t(layer)] ? s.bound[size_t(layer)]->converted.view.get()
+                                                          : dummy_storage_.view.get();
   VkDescriptorImageInfo conv_sampled{VK_NULL_HANDLE, conv, VK_IMAGE_LAYOUT_GENERAL};
   VkDescriptorImageInfo conv_storage{VK_NULL_HANDLE, conv, VK_IMAGE_LAYOUT_GENERAL};
   VkDescriptorBufferInfo bufs[3] = {{s.params.buffer, 0, sizeof(LayerParamsGpu)},
@@ -373,6 +355,39 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
   if (s.in_flight) wait(slot);
   if (want_rgba && !rgba_readback_) throw Error("this compositor was created without RGBA readback");
 
+  // Video images for this frame's video layers from the slot's pool, and staging space for them.
+  std::map<std::tuple<int, int, bool>, size_t> taken;
+  std::vector<VkImage> fresh_planes, fresh_converted;
+  VkDeviceSize staging_needed = 0;
+  for (const LayerDraw& d : draws) {
+    const LayerSource& src = sources_.at(size_t(d.layer));
+    if (src.kind != LayerKind::Video) continue;
+    const int w = src.video_width, h = src.video_height;
+    const auto key = std::make_tuple(w, h, src.video_alpha);
+    auto& list = s.pool[key];
+    const size_t index = taken[key]++;
+    if (index == list.size()) {
+      auto v = std::make_unique<Slot::VideoImages>();
+      const VkImageUsageFlags use = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+      v->planes.push_back(make_image(*ctx_, w, h, VK_FORMAT_R8_UNORM, use));
+      v->planes.push_back(make_image(*ctx_, w / 2, h / 2, VK_FORMAT_R8_UNORM, use));
+      v->planes.push_back(make_image(*ctx_, w / 2, h / 2, VK_FORMAT_R8_UNORM, use));
+      if (src.video_alpha) v->planes.push_back(make_image(*ctx_, w, h, VK_FORMAT_R8_UNORM, use));
+      v->converted = make_image(*ctx_, w, h, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT);
+      for (auto& im : v->planes) fresh_planes.push_back(im.image);
+      fresh_converted.push_back(v->converted.image);
+      list.push_back(std::move(v));
+    }
+    Slot::VideoImages* v = list[index].get();
+    if (s.bound[size_t(d.layer)] != v) {
+      s.bound[size_t(d.layer)] = v;
+      write_descriptors(s, size_t(d.layer) + 1, d.layer);
+    }
+    staging_needed += VkDeviceSize(w) * h * (src.video_alpha ? 5 : 3) / 2;
+  }
+  if (staging_needed > s.staging.size)
+    s.staging = make_buffer(*ctx_, staging_needed, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
+
   // Per-layer parameters and video planes go into the slot's host-visible buffers.
   auto* params_base = static_cast<uint8_t*>(s.params.mapped);
   auto* staging = static_cast<uint8_t*>(s.staging.mapped);
@@ -401,7 +416,7 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
     const auto m = yuv_to_rgb_matrix(f);
     for (int r = 0; r < 3; ++r) std::copy_n(m[r].begin(), 4, p.yuv[r]);
     const int w = src.video_width, h = src.video_height;
-    const auto& planes = s.planes[size_t(d.layer)];
+    const auto& planes = s.bound[size_t(d.layer)]->planes;
     for (size_t k = 0; k < planes.size(); ++k) {
       const int pw = planes[k].width, ph = planes[k].height;
       if (!f->data[k]) throw Error("video frame is missing plane " + std::to_string(k));
@@ -418,6 +433,14 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
   VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   RF_VK(vkBeginCommandBuffer(cb, &bi));
+  // New pool images: planes live in SHADER_READ_ONLY between frames, conversions in GENERAL.
+  for (VkImage im : fresh_planes)
+    image_barrier(cb, im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, 0,
+                  VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+  for (VkImage im : fresh_converted)
+    image_barrier(cb, im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
+                  VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+                  VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
   for (auto& u : uploads) {
     image_barrier(cb, u.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_SHADER_READ_BIT,
                   VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);

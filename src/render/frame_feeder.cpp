@@ -9,13 +9,18 @@ FrameFeeder::FrameFeeder(const Timeline& tl) : tl_(tl) {
   tl_.validate();
   images_.resize(tl.layers.size());
   videos_.resize(tl.layers.size());
+  formats_.resize(tl.layers.size());
   last_t_.assign(tl.layers.size(), -1.0);
   for (size_t i = 0; i < tl.layers.size(); ++i) {
     const Layer& l = tl.layers[i];
-    if (l.kind == LayerKind::Image)
+    if (l.kind == LayerKind::Image) {
       images_[i] = l.image ? l.image : std::make_shared<const RgbaImage>(load_image(l.path));
-    else if (l.kind == LayerKind::Video)
-      videos_[i] = std::make_unique<VideoSource>(l.path, l.trim_start);
+    } else if (l.kind == LayerKind::Video) {
+      // Opened once now to validate the file and learn its decoded format; kept only if needed first.
+      auto v = std::make_unique<VideoSource>(l.path, l.trim_start);
+      formats_[i] = {v->width(), v->height(), v->has_alpha()};
+      if (l.start_frame == 0) videos_[i] = std::move(v);
+    }
   }
 }
 
@@ -24,11 +29,9 @@ std::vector<LayerSource> FrameFeeder::layer_sources() const {
   for (size_t i = 0; i < out.size(); ++i) {
     out[i].kind = tl_.layers[i].kind;
     out[i].image = images_[i];
-    if (videos_[i]) {
-      out[i].video_width = videos_[i]->width();
-      out[i].video_height = videos_[i]->height();
-      out[i].video_alpha = videos_[i]->has_alpha();
-    }
+    out[i].video_width = formats_[i].width;
+    out[i].video_height = formats_[i].height;
+    out[i].video_alpha = formats_[i].alpha;
   }
   return out;
 }
@@ -38,7 +41,13 @@ FrameInputs FrameFeeder::frame(int64_t i) {
   in.index = i;
   for (size_t k = 0; k < tl_.layers.size(); ++k) {
     const Layer& l = tl_.layers[k];
-    if (!layer_active(l, i)) continue;
+    if (!layer_active(l, i)) {
+      if (i >= l.end_frame && videos_[k]) {  // finished: free the decoder
+        videos_[k].reset();
+        last_t_[k] = -1.0;
+      }
+      continue;
+    }
     LayerDraw d;
     d.layer = int(k);
     d.place = place_layer(l, i);
@@ -47,7 +56,7 @@ FrameInputs FrameFeeder::frame(int64_t i) {
     d.color = l.color;
     if (l.kind == LayerKind::Video) {
       const double t = frame_time(i - l.start_frame, tl_.fps) + l.trim_start;
-      if (t < last_t_[k]) videos_[k] = std::make_unique<VideoSource>(l.path, t);  // backwards: one seek
+      if (!videos_[k] || t < last_t_[k]) videos_[k] = std::make_unique<VideoSource>(l.path, t);  // one seek
       last_t_[k] = t;
       FramePtr ref = make_frame();
       av_frame_ref(ref.get(), videos_[k]->frame_at(t));

@@ -19,7 +19,9 @@ struct FrameInputs {
 
 class FrameFeeder {
  public:
-  // Opens every video source and loads every image (MediaError naming the file on failure).
+  // Loads every image and checks every video source (MediaError naming the file on failure).
+  // Video decoders are opened when their layer starts and closed when it ends, so memory does not
+  // grow with the number of clips in a long timeline.
   explicit FrameFeeder(const Timeline& timeline);
 
   std::vector<LayerSource> layer_sources() const;
@@ -29,7 +31,9 @@ class FrameFeeder {
  private:
   const Timeline& tl_;
   std::vector<std::shared_ptr<const RgbaImage>> images_;
-  std::vector<std::unique_ptr<VideoSource>> videos_;
+  std::vector<std::unique_ptr<VideoSource>> videos_;  // open only while the layer is active
+  struct VideoFormat { int width = 0, height = 0; bool alpha = false; };
+  std::vector<VideoFormat> formats_;
   std::vector<double> last_t_;
 };
 
