@@ -19,6 +19,8 @@ beside the repository) and, when one is missing, prints a JSON error and exits w
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import datetime as _dt
 import json
 import os
@@ -46,7 +48,7 @@ def media_dir() -> Path:
     return Path(env) if env else (REPO_DIR.parent / "shared" / "media")
 
 
-def fail(benchmark: str, error: str, code: int = 2, **extra) -> "NoReturn":  # noqa: F821
+def fail(benchmark: str, error: str, code: int = 2, **extra) -> NoReturn:
     """Print ``{"benchmark", "status": "error", "error", ...}`` as JSON on stdout and exit."""
     print(json.dumps({"benchmark": benchmark, "status": "error", "error": error, **extra}, indent=2))
     sys.exit(code)

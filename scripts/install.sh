@@ -23,7 +23,7 @@ fi
 
 PY=${PYTHON:-python3}
 # Build requirements installed up front so the build can run without isolation and reuse build/.
-$PY -m pip install -q --disable-pip-version-check "scikit-build-core>=0.10" "pybind11>=2.12" numpy
+$PY -m pip install -q --disable-pip-version-check "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.20" ninja numpy
 echo "[install] building reelforge (incremental, build dir build/)"
 $PY -m pip install -q --disable-pip-version-check --no-build-isolation \
   -C build-dir=build/{wheel_tag} ".[test]"

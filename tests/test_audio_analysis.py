@@ -4,8 +4,6 @@ peak and FFT band energies of a file or a scene's mix, used as animation sources
 Inputs are made with ffmpeg's aevalsrc (exact expressions) and written as float WAV unless a test
 is about codecs, so expected levels are analytic.
 """
-import os
-import resource
 import shutil
 import subprocess
 import sys

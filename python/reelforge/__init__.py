@@ -14,7 +14,7 @@ from .exporter import ExportResult, Exporter
 __version__ = "0.1.0"
 
 __all__ = [
-    "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "audio", "easing", "cubic_bezier", "spring",
+    "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",
     "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "MediaError", "MediaNotFoundError",
     "EncoderError", "GpuError", "ExportStalled", "ExportCancelled",
 ]

@@ -12,7 +12,6 @@ from pathlib import Path
 
 def _export(scene, out: str, args) -> int:
     from .exporter import Exporter
-    from .renderer import Renderer  # noqa: F401  (imported for the device name below)
 
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     exp = Exporter(scene, out, encoder=args.encoder, crf=args.crf, preset=args.preset)

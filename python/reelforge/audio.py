@@ -25,7 +25,7 @@ import numpy as np
 
 from . import _core
 from .errors import MediaError, SceneError
-from .scene import Scene, _check_path
+from .scene import Scene, _check_path, parse_fps
 
 #: Level floor in dB (silence reads this, never -inf).
 FLOOR_DB = -120.0
@@ -132,16 +132,7 @@ def _normalise(db: np.ndarray, range_db: float) -> np.ndarray:
     return np.clip(1.0 - (top - db) / r, 0.0, 1.0)
 
 
-def _as_fps(fps) -> Fraction:
-    if isinstance(fps, bool):
-        raise SceneError(f"fps must be a positive number or Fraction, got {fps!r}")
-    try:
-        f = fps if isinstance(fps, Fraction) else Fraction(fps).limit_denominator(1001 * 1000)
-    except (TypeError, ValueError, OverflowError):
-        raise SceneError(f"fps must be a finite number or Fraction, got {fps!r}") from None
-    if f <= 0 or f > 1000:
-        raise SceneError(f"fps must be in (0, 1000], got {fps!r}")
-    return f
+_as_fps = parse_fps
 
 
 def analyze(source, fps=None, *, bands: int = 8, fmin: float = 40.0, fmax: float = 16000.0) -> AudioFeatures:

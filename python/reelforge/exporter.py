@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import _core
-from .errors import ExportCancelled, SceneError
+from .errors import SceneError
 
 log = logging.getLogger("reelforge")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from fractions import Fraction
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -63,6 +63,20 @@ def parse_color(color, what: str = "color") -> tuple[float, float, float, float]
     if len(comps) == 3:
         comps.append(255)
     return tuple(c / 255.0 for c in comps)
+
+
+def parse_fps(fps) -> Fraction:
+    """Frame rate (int, float or Fraction; 29.97 becomes 2997/100, use Fraction(30000, 1001) for
+    NTSC) -> exact Fraction in (0, 1000]. Raises SceneError otherwise."""
+    if isinstance(fps, bool):
+        raise SceneError(f"fps must be a positive number or Fraction, got {fps!r}")
+    try:
+        f = fps if isinstance(fps, Fraction) else Fraction(fps).limit_denominator(1001 * 1000)
+    except (TypeError, ValueError, OverflowError):
+        raise SceneError(f"fps must be a finite number or Fraction, got {fps!r}") from None
+    if f <= 0 or f > 1000:
+        raise SceneError(f"fps must be a number of frames per second in (0, 1000], got {fps!r}")
+    return f
 
 
 def _check_time(value, what: str, *, allow_none=False, minimum=0.0) -> float | None:
@@ -250,13 +264,7 @@ class Scene:
             if v > 16384:
                 raise SceneError(f"{what}={v} is larger than the supported 16384 pixels")
         self.width, self.height = int(width), int(height)
-        try:
-            f = fps if isinstance(fps, Fraction) else Fraction(fps).limit_denominator(1001 * 1000)
-        except (TypeError, ValueError, OverflowError):
-            raise SceneError(f"fps must be a finite number or Fraction, got {fps!r}") from None
-        if f <= 0 or f > 1000:
-            raise SceneError(f"fps must be in (0, 1000], got {fps!r}")
-        self.fps = f
+        self.fps = parse_fps(fps)
         self.duration = _check_time(duration, "duration")
         if self.duration <= 0:
             raise SceneError(f"duration must be > 0 seconds, got {duration!r}")
