@@ -38,7 +38,8 @@ vec4 composite(vec4 dst, vec4 src) {
   return vec4(co, src.a + dst.a * (1.0 - src.a));
 }
 
-float plane(texture2D t, vec2 uv) { return texture(sampler2D(t, bilinear), uv).r; }
+// Explicit LOD 0: compute shaders have no derivatives for implicit-LOD sampling.
+float plane(texture2D t, vec2 uv) { return textureLod(sampler2D(t, bilinear), uv, 0.0).r; }
 
 void main() {
   ivec2 p = pc.origin.xy + ivec2(gl_GlobalInvocationID.xy);
@@ -60,9 +61,9 @@ void main() {
   if (KIND == 0) {
     src = L.color;
   } else if (KIND == 1) {
-    src = texture(sampler2D(tex0, bilinear), uv);  // premultiplied texels: filtering stays correct
+    src = textureLod(sampler2D(tex0, bilinear), uv, 0.0);  // premultiplied texels: filtering stays correct
   } else if (KIND == 4) {
-    src = texture(sampler2D(tex_rgba, bilinear), uv);  // premultiplied, from yuv_to_rgba.comp
+    src = textureLod(sampler2D(tex_rgba, bilinear), uv, 0.0);  // premultiplied, from yuv_to_rgba.comp
   } else {
     vec4 yuv = vec4(plane(tex0, uv), plane(tex1, uv), plane(tex2, uv), 1.0);
     vec3 rgb = clamp(vec3(dot(L.yuv_r, yuv), dot(L.yuv_g, yuv), dot(L.yuv_b, yuv)), 0.0, 1.0);

@@ -15,8 +15,8 @@ void main() {
   ivec2 size = imageSize(rgba_out);
   if (p.x >= size.x || p.y >= size.y) return;
   vec2 uv = (vec2(p) + 0.5) / vec2(size);
-  vec4 yuv = vec4(texelFetch(sampler2D(tex0, bilinear), p, 0).r, texture(sampler2D(tex1, bilinear), uv).r,
-                  texture(sampler2D(tex2, bilinear), uv).r, 1.0);
+  vec4 yuv = vec4(texelFetch(sampler2D(tex0, bilinear), p, 0).r, textureLod(sampler2D(tex1, bilinear), uv, 0.0).r,
+                  textureLod(sampler2D(tex2, bilinear), uv, 0.0).r, 1.0);
   vec3 rgb = clamp(vec3(dot(layer.yuv_r, yuv), dot(layer.yuv_g, yuv), dot(layer.yuv_b, yuv)), 0.0, 1.0);
   float a = KIND == 3 ? texelFetch(sampler2D(tex3, bilinear), p, 0).r : 1.0;
   imageStore(rgba_out, p, vec4(rgb * a, a));
