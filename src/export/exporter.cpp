@@ -1,5 +1,7 @@
 #include "export/exporter.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -248,11 +250,14 @@ void Export::Impl::run() {
   if (mux) mux->write_header();
   set_phase("rendering");
 
-  // Queue depth from frame size: a few frames in flight per stage, bounded to ~256 MB in queues.
+  // Queue depth from frame size and available memory: a few frames in flight per stage, the two
+  // queues together holding at most min(256 MB, 1/8 of available memory).
   const AVPixelFormat pix = video ? venc.ctx->pix_fmt : AV_PIX_FMT_NV12;
   const size_t frame_bytes = size_t(std::max(1, av_image_get_buffer_size(pix, t.width, t.height, 1)));
-  const size_t depth = opt.queue_frames > 0 ? size_t(opt.queue_frames)
-                                            : std::clamp<size_t>((256u << 20) / std::max<size_t>(frame_bytes, 1) / 2, 2, 8);
+  const long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  const size_t available = pages > 0 && page > 0 ? size_t(pages) * size_t(page) : size_t(1) << 31;
+  const size_t budget = std::min<size_t>(size_t(256) << 20, available / 8);
+  const size_t depth = opt.queue_frames > 0 ? size_t(opt.queue_frames) : std::clamp<size_t>(budget / frame_bytes / 2, 2, 8);
   BoundedQueue<FrameInputs> q_decoded(depth);
   BoundedQueue<FramePtr> q_nv12(depth);  // encoder-ready frames (NV12/yuv420p, or converted from RGBA)
   auto abort_all = [&] {
