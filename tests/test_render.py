@@ -514,3 +514,38 @@ def test_shared_transparent_webm_keeps_alpha(media, lavfi):
     expected_alpha = np.repeat(straight[..., 3:], 3, axis=2)
     assert psnr(np.repeat(f[..., 3:], 3, axis=2), expected_alpha) >= 30.0, \
         f"alpha range rendered {f[..., 3].min()}..{f[..., 3].max()}, ffmpeg {straight[..., 3].min()}..{straight[..., 3].max()}"
+
+
+# --- crop ----------------------------------------------------------------------------------------
+
+def test_crop_hides_margins_and_keeps_the_rest_in_place():
+    rng = np.random.default_rng(7)
+    straight = rng.integers(0, 256, (16, 20, 4), dtype=np.uint8)
+    straight[..., 3] = 255
+    s = rf.Scene(W, H, fps=10, duration=1, background=(10, 20, 30))
+    solid = s.add_solid((200, 40, 90), x=4, y=4, width=20, height=16)
+    solid.set("crop", (0.25, 0.125, 0.5, 0.25))  # visible: x 9..14, y 6..16
+    img = s.add_image(straight, x=36, y=20)
+    img.set("crop_left", 0.5).set("crop_bottom", 0.5)  # visible: right half of the top half
+    expected = ref.composite(W, H, (10, 20, 30), [
+        dict(pixels=ref.solid((200, 40, 90), 5, 10), x=9, y=6),
+        dict(pixels=ref.image(straight[:8, 10:]), x=46, y=20),
+    ])
+    assert_close(render(s), ref.to_u8(expected))
+
+
+def test_animated_crop_reveals_progressively():
+    s = rf.Scene(W, H, fps=10, duration=1, background=(0, 0, 0))
+    s.add_solid((255, 255, 255), x=0, y=0, width=40, height=10).animate("crop_right", [(0, 1.0), (1, 0.0)])
+    r = rf.Renderer(s)
+    widths = [int((r.render_frame(i)[5, :, 0] > 128).sum()) for i in (0, 5, 9)]
+    assert widths == [0, 20, 36]  # 40 px * (1 - crop_right(t)), t = i / 10
+
+
+def test_crop_out_of_range_is_rejected():
+    s = rf.Scene(W, H, fps=10, duration=1)
+    layer = s.add_solid((1, 2, 3))
+    with pytest.raises(rf.SceneError, match="crop"):
+        layer.set("crop", (0.5, 0, 0.7))
+    with pytest.raises(rf.SceneError, match="crop"):
+        layer.animate("crop", [(0, 0.1), (1, 0.2)])
