@@ -3,14 +3,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "audio/mixer.h"
 #include "gpu/compositor.h"
 #include "media/audio_encoder.h"
 #include "media/muxer.h"
+#include "media/parallel_aac.h"
 #include "render/frame_feeder.h"
 #include "util/bounded_queue.h"
 #include "util/errors.h"
@@ -35,6 +38,22 @@ std::string lower_extension(const std::string& path) {
 bool audio_only_path(const std::string& path) {
   static const std::set<std::string> ext = {".m4a", ".wav", ".mp3", ".aac", ".opus", ".ogg", ".oga", ".flac"};
   return !is_image_sequence_path(path) && ext.count(lower_extension(path)) > 0;
+}
+
+// Audio-only AAC exports at least this long are encoded in parallel chunks (ParallelAac); shorter
+// ones gain little and stay on one encoder.
+constexpr int64_t kParallelAudioMinSamples = 20 * 48000;
+
+// Encoder threads for a parallel audio-only AAC export: the number of cores, at most 4.
+// REELFORGE_AUDIO_SEGMENTS=N overrides it (1: the sequential single-encoder path, as for short
+// exports; tests compare the two).
+int audio_segments() {
+  if (const char* e = std::getenv("REELFORGE_AUDIO_SEGMENTS"); e && *e) {
+    char* end = nullptr;
+    const long n = std::strtol(e, &end, 10);
+    if (end && *end == '\0' && n >= 1) return int(std::min<long>(n, 16));
+  }
+  return int(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 4));
 }
 
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
@@ -385,6 +404,7 @@ void Export::Impl::run() {
         aenc->encode(abuf.data(), n, audio_pos, write_audio);
         audio_pos += n;
         if (!video) {
+          if (audio_pos == n) maybe_debug_stall(encode, 1);  // audio-only: the encode stage's test hook
           frames_done = std::min<int64_t>(t.frame_count, int64_t(double(audio_pos) / total_samples * t.frame_count));
           encode.tick(frames_done);
         }
@@ -428,7 +448,32 @@ void Export::Impl::run() {
       if (err < 0) throw EncoderError("video encoder flush failed: " + av_error_text(err));
       drain_video();
     }
-    if (audio) {
+    const int segments = audio && !video ? audio_segments() : 1;
+    if (audio && segments > 1 && aenc->chunkable() && total_samples >= kParallelAudioMinSamples) {
+      // Audio-only AAC: the encoder is the bottleneck; chunks encoded on `segments` threads,
+      // stitched into the single encoder's packet stream (see parallel_aac.h). `aenc` only
+      // described the stream to the muxer.
+      ParallelAac par;
+      par.make_encoder = [&] {
+        return std::make_unique<AudioEncoder>(mux->format(), opt.audio_bitrate, mux->wants_global_header());
+      };
+      par.source = [&](int64_t pos, int n, float* out) { mixer->mix(pos, n, out); };
+      par.sink = write_audio;
+      int64_t reported = 0;
+      par.progress = [&](int64_t encoded) {
+        check_cancel();
+        if (encoded == reported) return;  // the watchdog sees only real progress
+        if (reported == 0) maybe_debug_stall(encode, 1);
+        reported = encoded;
+        frames_done = std::min<int64_t>(t.frame_count, int64_t(double(encoded) / total_samples * t.frame_count));
+        encode.tick(frames_done);
+      };
+      par.stop = &cancelled;
+      par.workers = segments;
+      par.run(total_samples);
+      audio_pos = total_samples;
+      result.audio_samples = audio_pos;
+    } else if (audio) {
       audio_until(total_samples);
       aenc->flush(write_audio);
       result.audio_samples = audio_pos;

@@ -38,10 +38,12 @@ AudioEncoder::AudioEncoder(const AVOutputFormat* of, int64_t bitrate, bool globa
   // FFmpeg's own AAC encoder: at >= 64 kb/s per channel its "fast" coder sounds better than the
   // default "twoloop" and needs a fraction of the CPU (FFmpeg commit fcb681ac, "aacenc: use the
   // fast coder as the default"); twoloop stays for low bitrates, where it is the better one.
-  if (std::strcmp(name, "aac") == 0 && bitrate >= 128000) av_dict_set(&opts, "aac_coder", "fast", 0);
+  const bool fast_aac = std::strcmp(name, "aac") == 0 && bitrate >= 128000;
+  if (fast_aac) av_dict_set(&opts, "aac_coder", "fast", 0);
   int err = avcodec_open2(ctx_.get(), codec, &opts);
   av_dict_free(&opts);
   if (err < 0) throw EncoderError(std::string("cannot open audio encoder '") + name + "': " + av_error_text(err));
+  chunkable_ = fast_aac && frame_samples() == 1024;
 }
 
 int AudioEncoder::frame_samples() const { return ctx_->frame_size > 0 ? ctx_->frame_size : 1024; }

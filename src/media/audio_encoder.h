@@ -15,6 +15,12 @@ class AudioEncoder {
   const char* name() const { return ctx_->codec->name; }
   // Samples per encoder frame (1024 for AAC); the last frame may be shorter.
   int frame_samples() const;
+  // True for FFmpeg's AAC encoder with the fast coder (>= 128 kb/s): its state (filters, attack
+  // detector, window sequence, bit reservoir) follows the input within a few frames, so a stream
+  // can be encoded as independent chunks with a short pre-roll (ParallelAac) and decode like one
+  // encoder's output, without seams. Not with the twoloop coder (< 128 kb/s): its rate control
+  // takes seconds to settle, so every chunk would start at a lower quality.
+  bool chunkable() const { return chunkable_; }
   // Encodes `n` interleaved stereo samples with pts `pts` (in 1/48000), passing packets to `sink`.
   void encode(const float* interleaved, int n, int64_t pts, const std::function<void(AVPacket*)>& sink);
   void flush(const std::function<void(AVPacket*)>& sink);
@@ -24,6 +30,7 @@ class AudioEncoder {
   CodecContextPtr ctx_;
   FramePtr frame_;
   PacketPtr pkt_;
+  bool chunkable_ = false;
 };
 
 }  // namespace reelforge
