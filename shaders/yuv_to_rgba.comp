@@ -1,23 +1,81 @@
 #version 450
-#extension GL_GOOGLE_include_directive : require
-// Converts one video layer's decoded planes (Y, Cb, Cr[, A]) to premultiplied RGBA8 at the source's
-// own resolution, with the source's matrix and range (LayerParams.yuv_*). The composite pass then
-// samples one RGBA texture instead of three planes per output pixel: cheaper when the layer covers
-// more canvas pixels than the source has (upscaling); otherwise composite.comp samples the planes.
-// Chroma is upsampled bilinearly (centre-sited); luma and alpha are read 1:1.
-#include "common.glsl"
+// Converts one video frame's planes (8-bit Y, Cb, Cr 4:2:0 [, A]) to premultiplied RGBA8 at the
+// source's own size, with the source's matrix and range (push constants), so that compositing
+// samples one RGBA8 texture: bilinear RGBA8 sampling is the fast path of CPU Vulkan drivers, while
+// sampling three 8-bit planes per output pixel costs several times more there.
+//
+// The planes are read from a storage buffer (the frame's upload staging) as whole 32/128-bit
+// words; src/gpu/compositor.cpp lays each row out padded to a multiple of 16 bytes, plus one more
+// chroma sample, with the last sample repeated into the padding, so that reads past the right edge
+// see the edge value. One invocation writes a 16x2 block. Chroma is upsampled bilinearly from
+// centre-sited samples (weights 3/4, 1/4 in each direction; edges repeat).
+layout(local_size_x = 8, local_size_y = 8) in;
+layout(constant_id = 0) const bool ALPHA = false;  // yuva420p: a full-size alpha plane
 
-layout(local_size_x = 16, local_size_y = 16) in;
-layout(constant_id = 0) const int KIND = 2;  // 2 yuv, 3 yuva
+layout(std430, binding = 0) readonly buffer Planes { uint words[]; };
+layout(std430, binding = 0) readonly buffer Planes4 { uvec4 words4[]; };
+layout(std430, binding = 1) writeonly buffer Out { uvec4 rgba_out[]; };  // premultiplied RGBA8
+
+layout(push_constant) uniform Push {
+  vec4 mr, mg, mb;  // (r, g, b) = (dot(mr, v), dot(mg, v), dot(mb, v)) with v = (y, cb, cr, 1) in 0..1
+  ivec4 size;       // width, height, luma/alpha row stride (bytes), chroma row stride (bytes)
+  ivec4 offsets;    // Y, Cb, Cr, A plane offsets in bytes (multiples of 16)
+  ivec4 out_;       // x: first output pixel; y: output row stride (pixels)
+} pc;
+
+uint byte_at(uint word, int i) { return (word >> (8 * i)) & 0xffu; }
+
+// Samples 8i-1 .. 8i+8 of chroma row `row` of the plane at byte offset `off`.
+void chroma_row(int off, int row, int i, out float c[10]) {
+  const int first = (off + row * pc.size.w) / 4;  // word of sample 0
+  const int base = first + 2 * i;                 // word of sample 8i
+  const uint w0 = words[base], w1 = words[base + 1], wl = words[max(base - 1, first)], wr = words[base + 2];
+  c[0] = float(i == 0 ? byte_at(w0, 0) : byte_at(wl, 3));
+  for (int k = 0; k < 4; ++k) {
+    c[1 + k] = float(byte_at(w0, k));
+    c[5 + k] = float(byte_at(w1, k));
+  }
+  c[9] = float(byte_at(wr, 0));
+}
+
+// Chroma of the block's 16 columns on its two luma rows, upsampled from chroma row j.
+void upsample(int off, int i, int j, out float top[16], out float bot[16]) {
+  float a[10], b[10], c[10];
+  chroma_row(off, max(j - 1, 0), i, a);
+  chroma_row(off, j, i, b);
+  chroma_row(off, min(j + 1, pc.size.y / 2 - 1), i, c);
+  float t[10], u[10];
+  for (int k = 0; k < 10; ++k) {
+    t[k] = 0.75 * b[k] + 0.25 * a[k];
+    u[k] = 0.75 * b[k] + 0.25 * c[k];
+  }
+  for (int m = 0; m < 8; ++m) {
+    top[2 * m] = 0.75 * t[m + 1] + 0.25 * t[m];
+    top[2 * m + 1] = 0.75 * t[m + 1] + 0.25 * t[m + 2];
+    bot[2 * m] = 0.75 * u[m + 1] + 0.25 * u[m];
+    bot[2 * m + 1] = 0.75 * u[m + 1] + 0.25 * u[m + 2];
+  }
+}
 
 void main() {
-  ivec2 p = ivec2(gl_GlobalInvocationID.xy);
-  ivec2 size = imageSize(rgba_out);
-  if (p.x >= size.x || p.y >= size.y) return;
-  vec2 uv = (vec2(p) + 0.5) / vec2(size);
-  vec4 yuv = vec4(texelFetch(sampler2D(tex0, bilinear), p, 0).r, textureLod(sampler2D(tex1, bilinear), uv, 0.0).r,
-                  textureLod(sampler2D(tex2, bilinear), uv, 0.0).r, 1.0);
-  vec3 rgb = clamp(vec3(dot(layer.yuv_r, yuv), dot(layer.yuv_g, yuv), dot(layer.yuv_b, yuv)), 0.0, 1.0);
-  float a = KIND == 3 ? texelFetch(sampler2D(tex3, bilinear), p, 0).r : 1.0;
-  imageStore(rgba_out, p, vec4(rgb * a, a));
+  const int i = int(gl_GlobalInvocationID.x), j = int(gl_GlobalInvocationID.y);
+  const int x0 = i * 16, y0 = j * 2;
+  if (x0 >= pc.size.x || y0 >= pc.size.y) return;
+  float cb[2][16], cr[2][16];
+  upsample(pc.offsets.y, i, j, cb[0], cb[1]);
+  upsample(pc.offsets.z, i, j, cr[0], cr[1]);
+  for (int r = 0; r < 2; ++r) {
+    const int row = (y0 + r) * pc.size.z + x0;
+    const uvec4 yw = words4[(pc.offsets.x + row) / 16];
+    const uvec4 aw = ALPHA ? words4[(pc.offsets.w + row) / 16] : uvec4(0);
+    uvec4 px[4];
+    for (int k = 0; k < 16; ++k) {
+      const vec4 v = vec4(float(byte_at(yw[k / 4], k % 4)), cb[r][k], cr[r][k], 255.0) * (1.0 / 255.0);
+      const vec3 rgb = clamp(vec3(dot(pc.mr, v), dot(pc.mg, v), dot(pc.mb, v)), 0.0, 1.0);
+      const float a = ALPHA ? float(byte_at(aw[k / 4], k % 4)) * (1.0 / 255.0) : 1.0;
+      px[k / 4][k % 4] = packUnorm4x8(vec4(rgb * a, a));
+    }
+    const int o = (pc.out_.x + (y0 + r) * pc.out_.y + x0) / 4;
+    for (int q = 0; q < 4; ++q) rgba_out[o + q] = px[q];
+  }
 }

@@ -7,6 +7,9 @@ so a test compares the engine against the specification, not against itself.
   2x2 average of the 8-bit RGB values, rounded half up.
 * :func:`composite` — premultiplied Porter-Duff source-over of layers placed at integer
   positions, unscaled, in float64 (rounded only at the end by :func:`to_u8`).
+* :func:`yuv420_to_rgba` — 8-bit Y'CbCr 4:2:0 to premultiplied RGBA8: chroma upsampled
+  bilinearly from centre-sited samples (weights 3/4 and 1/4 along each axis, edge samples
+  repeated), then the ITU-R BT.601/709 matrix for the given Kr, Kb and range.
 * :func:`blend` — W3C Compositing and Blending Level 1 separable blend modes in
   premultiplied form:  co = cs (1 - ab) + cb (1 - as) + as ab B(Cb, Cs),  ao = as + ab (1 - as);
   ``add`` is plus-lighter: co = min(1, cs + cb), ao = min(1, as + ab).
@@ -18,7 +21,7 @@ import numpy as np
 
 __all__ = [
     "KR", "KG", "KB", "round_half_up", "rgb_to_nv12", "premultiply", "solid", "image",
-    "blend_fn", "blend", "composite", "to_u8", "BLEND_MODES",
+    "blend_fn", "blend", "composite", "to_u8", "BLEND_MODES", "yuv420_to_rgba",
 ]
 
 # ITU-R BT.709-6, item 3.2 / 3.3
@@ -158,3 +161,44 @@ def composite(width: int, height: int, background, layers) -> np.ndarray:
 def to_u8(canvas: np.ndarray) -> np.ndarray:
     """Float 0..1 -> uint8, clamped, rounded half up."""
     return np.clip(round_half_up(np.asarray(canvas) * 255.0), 0, 255).astype(np.uint8)
+
+
+# --- Y'CbCr 4:2:0 -> RGBA -------------------------------------------------------------------
+
+def _upsample2(c: np.ndarray, axis: int) -> np.ndarray:
+    """Doubles ``c`` along ``axis``: sample 2j = 3/4 c[j] + 1/4 c[j-1], 2j+1 = 3/4 c[j] + 1/4 c[j+1]
+    (centre-sited chroma; the edge samples repeat)."""
+    c = np.asarray(c, np.float64)
+    n = c.shape[axis]
+    prev = np.take(c, np.maximum(np.arange(n) - 1, 0), axis=axis)
+    nxt = np.take(c, np.minimum(np.arange(n) + 1, n - 1), axis=axis)
+    even, odd = 0.75 * c + 0.25 * prev, 0.75 * c + 0.25 * nxt
+    out = np.stack([even, odd], axis=axis + 1)
+    shape = list(c.shape)
+    shape[axis] *= 2
+    return out.reshape(shape)
+
+
+def yuv420_to_rgba(y, cb, cr, a=None, *, kr: float = KR, kb: float = KB, full_range: bool = False) -> np.ndarray:
+    """8-bit planes ``y`` (h, w), ``cb``/``cr`` (h/2, w/2) [, alpha ``a`` (h, w)] -> premultiplied
+    RGBA8 (h, w, 4), rounded half up.
+
+    Limited range: ``Y' = (Y - 16) / 219``, ``Pb = (Cb - 128) / 224``; full range: ``Y' = Y / 255``,
+    ``Pb = (Cb - 128) / 255`` (likewise Pr). Then ``R = Y' + 2 (1 - Kr) Pr``,
+    ``B = Y' + 2 (1 - Kb) Pb``, ``G = (Y' - Kr R - Kb B) / (1 - Kr - Kb)`` (ITU-R BT.601-7 /
+    BT.709-6 with their Kr, Kb), clamped to 0..1.
+    """
+    Y = np.asarray(y, np.float64)
+    U = _upsample2(_upsample2(cb, 0), 1)
+    V = _upsample2(_upsample2(cr, 0), 1)
+    if full_range:
+        yp, pb, pr = Y / 255.0, (U - 128.0) / 255.0, (V - 128.0) / 255.0
+    else:
+        yp, pb, pr = (Y - 16.0) / 219.0, (U - 128.0) / 224.0, (V - 128.0) / 224.0
+    r = yp + 2.0 * (1.0 - kr) * pr
+    b = yp + 2.0 * (1.0 - kb) * pb
+    g = (yp - kr * r - kb * b) / (1.0 - kr - kb)
+    rgb = np.clip(np.stack([r, g, b], axis=-1), 0.0, 1.0)
+    alpha = np.ones(Y.shape, np.float64) if a is None else np.asarray(a, np.float64) / 255.0
+    out = np.concatenate([rgb * alpha[..., None], alpha[..., None]], axis=-1)
+    return np.clip(round_half_up(out * 255.0), 0, 255).astype(np.uint8)

@@ -216,7 +216,8 @@ def test_nv12_of_composited_frame():
 
 @pytest.mark.parametrize("size", [(64, 48), (66, 50), (2, 2), (6, 2), (130, 10)])
 def test_nv12_random_noise_covering_frame(size):
-    # Widths not divisible by 4 and odd chroma heights exercise the 4x2-block shader's edges.
+    # Widths not divisible by 16 and odd chroma heights exercise the edges of composite.comp's
+    # 16x2 blocks.
     w, h = size
     rng = np.random.default_rng(w * 1000 + h)
     img = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
@@ -444,7 +445,7 @@ def test_scaled_video_layer(lavfi):
     assert p >= 30.0, f"downscaled video frame PSNR {p:.1f} dB"
 
 
-@pytest.mark.parametrize("scale", [1, 2])  # 2x takes the convert-then-sample path (yuv_to_rgba.comp)
+@pytest.mark.parametrize("scale", [1, 2])
 def test_upscaled_video_layer(lavfi, scale):
     path = lavfi.video  # 640x360; the canvas shows its top-left 160x90 source pixels at `scale`
     w, h = 160 * scale, 90 * scale

@@ -346,7 +346,7 @@ void Export::Impl::run() {
         f->height = t.height;
         if (av_frame_get_buffer(f.get(), 0) < 0) throw std::bad_alloc();
         if (rgba_in)
-          converter->convert(comp->rgba(s), t.width * 4, f.get());  // prores / gif / png
+          converter->convert(comp->rgba(s), comp->rgba_stride(), f.get());  // prores / gif / png
         else
           copy_nv12(s, f.get());  // h264 / hevc / vp9: the fast path
         f->pts = in_slot[size_t(s)];

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "gpu/shaders.h"
+#include "gpu/tiling.h"
 #include "gpu/vk_check.h"
 #include "gpu/yuv_matrix.h"
 #include "util/errors.h"
@@ -16,20 +17,28 @@ extern "C" {
 namespace reelforge {
 
 namespace {
-constexpr int kTexBindings = 4;  // tex0..tex3 in shaders/common.glsl
+constexpr int kMaxStack = 8;  // MAX_STACK in shaders/stack.glsl: layers per composite pass
 
-struct alignas(16) LayerParamsGpu {  // std430 mirror of LayerParams in shaders/common.glsl
-  float inv0[4], inv1[4], size[4], color[4];
-  float clip[4], reserved[4];
-  float yuv[3][4];
+struct LayerParamsGpu {  // std140 mirror of LayerParams in shaders/stack.glsl
+  float u[4], v[4], clip[4], color[4];
 };
-static_assert(sizeof(LayerParamsGpu) == 144);
+static_assert(sizeof(LayerParamsGpu) == 64);
 
-struct PushConstants {
+struct TilePush {  // Push in shaders/stack.glsl
   float background[4];
   int32_t dims[4];
-  int32_t origin[4];
+  int32_t tile[4];
 };
+
+struct ConvertPush {  // Push in shaders/yuv_to_rgba.comp
+  float m[3][4];
+  int32_t size[4];
+  int32_t offsets[4];
+  int32_t out[4];
+};
+
+VkDeviceSize align_up(VkDeviceSize v, VkDeviceSize a) { return (v + a - 1) / a * a; }
+int align16(int v) { return (v + 15) & ~15; }
 
 void image_barrier(VkCommandBuffer cb, VkImage img, VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
                    VkAccessFlags dst_access, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage) {
@@ -50,20 +59,6 @@ void memory_barrier(VkCommandBuffer cb, VkAccessFlags src, VkAccessFlags dst, Vk
   b.srcAccessMask = src;
   b.dstAccessMask = dst;
   vkCmdPipelineBarrier(cb, ss, ds, 0, 1, &b, 0, nullptr, 0, nullptr);
-}
-
-// Compute-to-compute dependency on the accumulator between passes.
-void acc_barrier(VkCommandBuffer cb) {
-  memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
-                 VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
-}
-
-VkBufferImageCopy plane_copy(VkDeviceSize offset, int w, int h) {
-  VkBufferImageCopy r{};
-  r.bufferOffset = offset;
-  r.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-  r.imageExtent = {uint32_t(w), uint32_t(h), 1};
-  return r;
 }
 
 VkCommandBuffer begin_one_time(VkDevice dev, VkCommandPool pool) {
@@ -93,24 +88,59 @@ void submit_and_wait(VkContext& ctx, VkCommandPool pool, VkCommandBuffer cb) {
   RF_VK(vkWaitForFences(ctx.device, 1, &f, VK_TRUE, UINT64_MAX));
   vkFreeCommandBuffers(ctx.device, pool, 1, &cb);
 }
+
+// Grows `b` to at least `size` bytes (by half again, so steady growth reallocates rarely).
+void ensure(const VkContext& ctx, Buffer& b, VkDeviceSize size, VkBufferUsageFlags usage, bool host_visible) {
+  if (b.buffer != VK_NULL_HANDLE && b.size >= size) return;
+  const VkDeviceSize grown = std::max<VkDeviceSize>({size, b.size + b.size / 2, 256});
+  b = Buffer{};  // free first: the old one may be large
+  b = make_buffer(ctx, grown, usage, host_visible);
+}
+
+// One plane row by row into rows of `dst_stride` bytes, the last sample repeated up to the stride
+// (yuv_to_rgba.comp reads whole words past the right edge).
+void copy_plane(uint8_t* dst, int dst_stride, const uint8_t* src, int src_stride, int width, int height) {
+  for (int y = 0; y < height; ++y) {
+    uint8_t* d = dst + ptrdiff_t(y) * dst_stride;
+    std::memcpy(d, src + ptrdiff_t(y) * src_stride, size_t(width));
+    std::memset(d + width, d[width - 1], size_t(dst_stride - width));
+  }
+}
+
+// The frame's video layers: where their planes go in the staging buffer and their RGBA8 output.
+struct VideoUpload {
+  size_t draw = 0;
+  int width = 0, height = 0, luma_stride = 0, chroma_stride = 0;
+  bool alpha = false;
+  VkDeviceSize y = 0, cb = 0, cr = 0, a = 0;  // plane offsets in staging, bytes
+  VkDeviceSize out = 0;                       // first pixel in the converted buffer
+  Image* image = nullptr;                     // the RGBA8 texture it is copied into
+};
 }  // namespace
 
+struct Compositor::Pass {
+  size_t group = 0;
+  int first = 0, count = 0;  // layers [first, first + count) of the group's stack
+  bool read_acc = false, write_acc = false;
+  uint32_t tile_base = 0;
+  VkDeviceSize params_offset = 0;
+  VkDescriptorSet set = VK_NULL_HANDLE;
+  VkPipeline pipeline = VK_NULL_HANDLE;
+};
+
 struct Compositor::Slot {
-  // Images for one video layer's frame: planes Y, Cb, Cr[, A] and their RGBA conversion.
-  struct VideoImages {
-    std::vector<Image> planes;
-    Image converted;
-  };
-  // Pooled by (width, height, alpha) and handed to the video layers active in this frame, so GPU
+  // Converted RGBA8 video images, pooled by size and handed to the video layers of each frame, so
   // memory follows the number of simultaneous video layers, not the number of clips.
-  std::map<std::tuple<int, int, bool>, std::vector<std::unique_ptr<VideoImages>>> pool;
-  std::vector<VideoImages*> bound;         // per layer: images its descriptor set points at
-  Buffer staging;                          // video planes, tightly packed; grows on demand
-  Buffer params;                           // LayerParamsGpu per draw
-  Image acc;                               // premultiplied RGBA16F accumulator
-  Buffer nv12_gpu, nv12_host;              // *_host only where memory is not unified
+  std::map<std::pair<int, int>, std::vector<std::unique_ptr<Image>>> pool;
+  Buffer staging;    // host-visible: the frame's video planes (padded rows), read by yuv_to_rgba
+  Buffer converted;  // yuv_to_rgba's RGBA8 output, copied into the pool images
+  Buffer params;     // host-visible: one LayerParamsGpu block per composite pass
+  Buffer tiles;      // host-visible: the tile lists of every pass
+  Buffer acc;        // float16 accumulator, allocated only for stacks deeper than kMaxStack
+  Buffer nv12_gpu, nv12_host;  // *_host only where memory is not unified
   Buffer rgba_gpu, rgba_host;
-  std::vector<VkDescriptorSet> sets;       // [0]: no textures; [k + 1]: layer k's textures
+  DescriptorPool descriptors;  // reset every frame
+  uint32_t descriptor_capacity = 0;
   VkCommandBuffer cmd = VK_NULL_HANDLE;
   Fence fence;
   bool in_flight = false;
@@ -118,11 +148,11 @@ struct Compositor::Slot {
 
 Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, std::array<float, 4> background,
                        std::vector<LayerSource> sources, int slots, bool rgba_readback)
-    : ctx_(std::move(ctx)), width_(width), height_(height), nv12_stride_((width + 3) & ~3),
-      background_(background), sources_(std::move(sources)), rgba_readback_(rgba_readback) {
+    : ctx_(std::move(ctx)), width_(width), height_(height), row_pixels_(align16(width)), background_(background),
+      sources_(std::move(sources)), rgba_readback_(rgba_readback) {
   VkDevice dev = ctx_->device;
   const VkDeviceSize align = std::max<VkDeviceSize>(1, ctx_->props.limits.minUniformBufferOffsetAlignment);
-  params_stride_ = (sizeof(LayerParamsGpu) + align - 1) / align * align;
+  params_stride_ = align_up(sizeof(LayerParamsGpu) * kMaxStack, align);
   VkSamplerCreateInfo sci{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
   sci.magFilter = sci.minFilter = VK_FILTER_LINEAR;  // bilinear scaling
   sci.addressModeU = sci.addressModeV = sci.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
@@ -130,12 +160,9 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
   RF_VK(vkCreateSampler(dev, &sci, nullptr, &smp));
   sampler_ = Sampler(dev, smp);
 
-  create_layout();
-  clear_ = build_pipeline(shaders::clear(), 0, 0);
-  to_nv12_ = build_pipeline(shaders::rgba_to_nv12(), 0, 0);
-  to_rgba8_ = build_pipeline(shaders::acc_to_rgba8(), 0, 0);
-  yuv_to_rgba_[0] = build_pipeline(shaders::yuv_to_rgba(), 2, 0);
-  yuv_to_rgba_[1] = build_pipeline(shaders::yuv_to_rgba(), 3, 0);
+  create_layouts();
+  convert_[0] = build_pipeline(shaders::yuv_to_rgba(), convert_layout_, {0});
+  convert_[1] = build_pipeline(shaders::yuv_to_rgba(), convert_layout_, {1});
 
   VkCommandPoolCreateInfo cpi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   cpi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
@@ -144,47 +171,21 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
   RF_VK(vkCreateCommandPool(dev, &cpi, nullptr, &cp));
   cmd_pool_ = CommandPool(dev, cp);
 
-  const uint32_t sets = uint32_t(slots) * uint32_t(sources_.size() + 1);
-  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, sets * 2},
-                                  {VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, sets * (kTexBindings + 1)},
-                                  {VK_DESCRIPTOR_TYPE_SAMPLER, sets},
-                                  {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets * 2},
-                                  {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, sets}};
-  VkDescriptorPoolCreateInfo dpi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-  dpi.maxSets = sets;
-  dpi.poolSizeCount = 5;
-  dpi.pPoolSizes = sizes;
-  VkDescriptorPool pool;
-  RF_VK(vkCreateDescriptorPool(dev, &dpi, nullptr, &pool));
-  pool_ = DescriptorPool(dev, pool);
-
   upload_static_images();
+  dummy_buffer_ = make_buffer(*ctx_, 256, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, false);
 
-  const VkDeviceSize nv12_size = VkDeviceSize(nv12_stride_) * height_ * 3 / 2;
-  const VkDeviceSize rgba_size = VkDeviceSize(width_) * height_ * 4;
-  const VkDeviceSize staging_size = 16;  // grows in submit() to the frame's video planes
+  const VkDeviceSize nv12_size = VkDeviceSize(row_pixels_) * height_ * 3 / 2;
+  const VkDeviceSize rgba_size = VkDeviceSize(row_pixels_) * 4 * height_;
   const VkBufferUsageFlags out_use = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
-  dummy_storage_ = make_image(*ctx_, 1, 1, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT);
   for (int k = 0; k < slots; ++k) {
     auto s = std::make_unique<Slot>();
-    s->bound.assign(sources_.size(), nullptr);
-    s->staging = make_buffer(*ctx_, staging_size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
-    s->params = make_buffer(*ctx_, params_stride_ * std::max<size_t>(1, sources_.size()),
-                            VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, true);
-    s->acc = make_image(*ctx_, width_, height_, VK_FORMAT_R16G16B16A16_SFLOAT, VK_IMAGE_USAGE_STORAGE_BIT);
     // On unified memory shaders write the outputs straight into host-visible memory: no copy.
     s->nv12_gpu = make_buffer(*ctx_, nv12_size, out_use, ctx_->unified_memory);
     if (!ctx_->unified_memory) s->nv12_host = make_buffer(*ctx_, nv12_size, VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
-    s->rgba_gpu = make_buffer(*ctx_, rgba_readback_ ? rgba_size : 16, out_use, ctx_->unified_memory);
-    if (rgba_readback_ && !ctx_->unified_memory)
-      s->rgba_host = make_buffer(*ctx_, rgba_size, VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
-    s->sets.resize(sources_.size() + 1);
-    std::vector<VkDescriptorSetLayout> layouts(s->sets.size(), set_layout_.get());
-    VkDescriptorSetAllocateInfo dai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-    dai.descriptorPool = pool_;
-    dai.descriptorSetCount = uint32_t(layouts.size());
-    dai.pSetLayouts = layouts.data();
-    RF_VK(vkAllocateDescriptorSets(dev, &dai, s->sets.data()));
+    if (rgba_readback_) {
+      s->rgba_gpu = make_buffer(*ctx_, rgba_size, out_use, ctx_->unified_memory);
+      if (!ctx_->unified_memory) s->rgba_host = make_buffer(*ctx_, rgba_size, VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
+    }
     VkCommandBufferAllocateInfo cai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
     cai.commandPool = cmd_pool_;
     cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
@@ -193,17 +194,6 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
     s->fence = make_fence(*ctx_, false);
     slots_.push_back(std::move(s));
   }
-
-  // The accumulator starts in GENERAL, where it stays between frames.
-  VkCommandBuffer cb = begin_one_time(dev, cmd_pool_);
-  image_barrier(cb, dummy_storage_.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
-                VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
-  for (auto& s : slots_)
-    image_barrier(cb, s->acc.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
-                  VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
-  submit_and_wait(*ctx_, cmd_pool_, cb);
-  for (auto& s : slots_)
-    for (size_t k = 0; k < s->sets.size(); ++k) write_descriptors(*s, k, int(k) - 1);
 }
 
 Compositor::~Compositor() {
@@ -215,39 +205,44 @@ Compositor::~Compositor() {
     }
 }
 
-void Compositor::create_layout() {
+void Compositor::create_layouts() {
   VkDevice dev = ctx_->device;
-  std::vector<VkDescriptorSetLayoutBinding> b;
-  auto add = [&](uint32_t binding, VkDescriptorType type) {
-    b.push_back({binding, type, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr});
+  auto make_set_layout = [&](const std::vector<VkDescriptorSetLayoutBinding>& b) {
+    VkDescriptorSetLayoutCreateInfo lci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    lci.bindingCount = uint32_t(b.size());
+    lci.pBindings = b.data();
+    VkDescriptorSetLayout sl;
+    RF_VK(vkCreateDescriptorSetLayout(dev, &lci, nullptr, &sl));
+    return DescriptorSetLayout(dev, sl);
   };
-  add(0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE);
-  for (uint32_t t = 0; t < kTexBindings; ++t) add(1 + t, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE);
-  add(5, VK_DESCRIPTOR_TYPE_SAMPLER);
-  add(6, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC);
-  add(7, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
-  add(8, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
-  add(9, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE);
-  add(10, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE);
-  VkDescriptorSetLayoutCreateInfo lci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
-  lci.bindingCount = uint32_t(b.size());
-  lci.pBindings = b.data();
-  VkDescriptorSetLayout sl;
-  RF_VK(vkCreateDescriptorSetLayout(dev, &lci, nullptr, &sl));
-  set_layout_ = DescriptorSetLayout(dev, sl);
-
-  VkPushConstantRange pcr{VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(PushConstants)};
-  VkPipelineLayoutCreateInfo pli{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
-  pli.setLayoutCount = 1;
-  pli.pSetLayouts = &sl;
-  pli.pushConstantRangeCount = 1;
-  pli.pPushConstantRanges = &pcr;
-  VkPipelineLayout pl;
-  RF_VK(vkCreatePipelineLayout(dev, &pli, nullptr, &pl));
-  pipeline_layout_ = PipelineLayout(dev, pl);
+  auto make_layout = [&](VkDescriptorSetLayout set, uint32_t push_size) {
+    VkPushConstantRange pcr{VK_SHADER_STAGE_COMPUTE_BIT, 0, push_size};
+    VkPipelineLayoutCreateInfo pli{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    pli.setLayoutCount = 1;
+    pli.pSetLayouts = &set;
+    pli.pushConstantRangeCount = 1;
+    pli.pPushConstantRanges = &pcr;
+    VkPipelineLayout pl;
+    RF_VK(vkCreatePipelineLayout(dev, &pli, nullptr, &pl));
+    return PipelineLayout(dev, pl);
+  };
+  const auto cs = VK_SHADER_STAGE_COMPUTE_BIT;
+  // shaders/stack.glsl
+  tile_set_layout_ = make_set_layout({{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, cs, nullptr},
+                                      {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, cs, nullptr},
+                                      {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, cs, nullptr},
+                                      {3, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, 1, cs, nullptr},
+                                      {4, VK_DESCRIPTOR_TYPE_SAMPLER, 1, cs, nullptr},
+                                      {5, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, kMaxStack, cs, nullptr},
+                                      {6, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, cs, nullptr}});
+  tile_layout_ = make_layout(tile_set_layout_, sizeof(TilePush));
+  // shaders/yuv_to_rgba.comp
+  convert_set_layout_ = make_set_layout({{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, cs, nullptr},
+                                         {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, cs, nullptr}});
+  convert_layout_ = make_layout(convert_set_layout_, sizeof(ConvertPush));
 }
 
-Pipeline Compositor::build_pipeline(shaders::Spirv code, int kind, int blend, bool first) {
+Pipeline Compositor::build_pipeline(shaders::Spirv code, VkPipelineLayout layout, const std::vector<int32_t>& spec) {
   VkDevice dev = ctx_->device;
   VkShaderModuleCreateInfo smi{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
   smi.codeSize = code.size_bytes;
@@ -255,26 +250,25 @@ Pipeline Compositor::build_pipeline(shaders::Spirv code, int kind, int blend, bo
   VkShaderModule sm;
   RF_VK(vkCreateShaderModule(dev, &smi, nullptr, &sm));
   ShaderModule module(dev, sm);
-  const int32_t spec[3] = {kind, blend, first ? 1 : 0};  // bool constants are 32-bit in SPIR-V
-  const VkSpecializationMapEntry entries[3] = {{0, 0, 4}, {1, 4, 4}, {2, 8, 4}};
-  VkSpecializationInfo si{3, entries, sizeof spec, spec};
+  // Constant ids 0.. in order; bool constants are 32-bit in SPIR-V.
+  std::vector<VkSpecializationMapEntry> entries(spec.size());
+  for (uint32_t i = 0; i < entries.size(); ++i) entries[i] = {i, i * 4, 4};
+  VkSpecializationInfo si{uint32_t(entries.size()), entries.data(), spec.size() * 4, spec.data()};
   VkComputePipelineCreateInfo cpi{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
   cpi.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
   cpi.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
   cpi.stage.module = sm;
   cpi.stage.pName = "main";
   cpi.stage.pSpecializationInfo = &si;
-  cpi.layout = pipeline_layout_;
+  cpi.layout = layout;
   VkPipeline p;
   RF_VK(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &cpi, nullptr, &p));
   return Pipeline(dev, p);
 }
 
-VkPipeline Compositor::pipeline(int kind, int blend, bool first) {
-  auto key = std::make_tuple(kind, blend, first);
-  auto it = composite_.find(key);
-  if (it == composite_.end())
-    it = composite_.emplace(key, build_pipeline(shaders::composite(), kind, blend, first)).first;
+VkPipeline Compositor::composite_pipeline(const std::vector<int32_t>& spec) {
+  auto it = composite_.find(spec);
+  if (it == composite_.end()) it = composite_.emplace(spec, build_pipeline(shaders::composite(), tile_layout_, spec)).first;
   return it->second;
 }
 
@@ -282,10 +276,15 @@ void Compositor::upload_static_images() {
   // A 1x1 transparent texture fills unused texture bindings; image layers are uploaded once.
   RgbaImage dummy{1, 1, {0, 0, 0, 0}};
   VkDeviceSize total = 4;
+  opaque_image_.assign(sources_.size(), false);
   for (size_t i = 0; i < sources_.size(); ++i)
     if (sources_[i].kind == LayerKind::Image) {
-      if (!sources_[i].image) throw InputError("image layer " + std::to_string(i) + " has no pixels");
-      total += sources_[i].image->pixels.size();
+      const auto& img = sources_[i].image;
+      if (!img || img->pixels.empty()) throw InputError("image layer " + std::to_string(i) + " has no pixels");
+      total += img->pixels.size();
+      bool opaque = true;
+      for (size_t k = 3; k < img->pixels.size() && opaque; k += 4) opaque = img->pixels[k] == 255;
+      opaque_image_[i] = opaque;
     }
   Buffer staging = make_buffer(*ctx_, total, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
   const VkImageUsageFlags use = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
@@ -297,7 +296,10 @@ void Compositor::upload_static_images() {
     std::memcpy(static_cast<uint8_t*>(staging.mapped) + offset, img.pixels.data(), img.pixels.size());
     image_barrier(cb, dst.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
                   VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
-    VkBufferImageCopy r = plane_copy(offset, img.width, img.height);
+    VkBufferImageCopy r{};
+    r.bufferOffset = offset;
+    r.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    r.imageExtent = {uint32_t(img.width), uint32_t(img.height), 1};
     vkCmdCopyBufferToImage(cb, staging.buffer, dst.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &r);
     image_barrier(cb, dst.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
                   VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
@@ -310,205 +312,292 @@ void Compositor::upload_static_images() {
   submit_and_wait(*ctx_, cmd_pool_, cb);
 }
 
-void Compositor::write_descriptors(Slot& s, size_t set_index, int layer) {
-  VkDescriptorImageInfo tex[kTexBindings];
-  for (auto& t : tex) t = {VK_NULL_HANDLE, dummy_.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
-  if (layer >= 0) {
-    if (sources_[size_t(layer)].kind == LayerKind::Image) tex[0].imageView = static_images_[size_t(layer)].view;
-    if (const auto* v = s.bound[size_t(layer)])
-      for (size_t k = 0; k < v->planes.size(); ++k) tex[k].imageView = v->planes[k].view;
+void Compositor::ensure_descriptor_capacity(Slot& s, uint32_t sets) {
+  if (s.descriptors != VK_NULL_HANDLE && s.descriptor_capacity >= sets) {
+    RF_VK(vkResetDescriptorPool(ctx_->device, s.descriptors, 0));
+    return;
   }
-  VkDescriptorImageInfo acc{VK_NULL_HANDLE, s.acc.view, VK_IMAGE_LAYOUT_GENERAL};
-  VkDescriptorImageInfo smp{sampler_, VK_NULL_HANDLE, VK_IMAGE_LAYOUT_UNDEFINED};
-  const bool video = layer >= 0 && sources_[size_t(layer)].kind == LayerKind::Video;
-  const VkImageView conv = video && s.bound[size_t(layer)] ? s.bound[size_t(layer)]->converted.view.get()
-                                                          : dummy_storage_.view.get();
-  VkDescriptorImageInfo conv_sampled{VK_NULL_HANDLE, conv, VK_IMAGE_LAYOUT_GENERAL};
-  VkDescriptorImageInfo conv_storage{VK_NULL_HANDLE, conv, VK_IMAGE_LAYOUT_GENERAL};
-  VkDescriptorBufferInfo bufs[3] = {{s.params.buffer, 0, sizeof(LayerParamsGpu)},
-                                    {s.nv12_gpu.buffer, 0, VK_WHOLE_SIZE},
-                                    {s.rgba_gpu.buffer, 0, VK_WHOLE_SIZE}};
-  std::vector<VkWriteDescriptorSet> w;
-  auto write = [&](uint32_t binding, VkDescriptorType type, const VkDescriptorImageInfo* img,
-                   const VkDescriptorBufferInfo* buf) {
-    VkWriteDescriptorSet x{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    x.dstSet = s.sets[set_index];
-    x.dstBinding = binding;
-    x.descriptorCount = 1;
-    x.descriptorType = type;
-    x.pImageInfo = img;
-    x.pBufferInfo = buf;
-    w.push_back(x);
-  };
-  write(0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, &acc, nullptr);
-  for (uint32_t t = 0; t < kTexBindings; ++t) write(1 + t, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, &tex[t], nullptr);
-  write(5, VK_DESCRIPTOR_TYPE_SAMPLER, &smp, nullptr);
-  write(6, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, nullptr, &bufs[0]);
-  write(9, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, &conv_sampled, nullptr);
-  write(10, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, &conv_storage, nullptr);
-  for (uint32_t k = 1; k < 3; ++k) write(6 + k, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, nullptr, &bufs[k]);
-  vkUpdateDescriptorSets(ctx_->device, uint32_t(w.size()), w.data(), 0, nullptr);
+  const uint32_t n = std::max<uint32_t>({sets, s.descriptor_capacity * 2, 16});
+  const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, n * 4},
+                                        {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, n},
+                                        {VK_DESCRIPTOR_TYPE_SAMPLER, n},
+                                        {VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, n * kMaxStack}};
+  VkDescriptorPoolCreateInfo dpi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  dpi.maxSets = n;
+  dpi.poolSizeCount = 4;
+  dpi.pPoolSizes = sizes;
+  VkDescriptorPool pool;
+  s.descriptors.reset();
+  RF_VK(vkCreateDescriptorPool(ctx_->device, &dpi, nullptr, &pool));
+  s.descriptors = DescriptorPool(ctx_->device, pool);
+  s.descriptor_capacity = n;
 }
 
 void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want_rgba, bool want_nv12) {
   Slot& s = *slots_.at(size_t(slot));
   if (s.in_flight) wait(slot);
   if (want_rgba && !rgba_readback_) throw Error("this compositor was created without RGBA readback");
+  VkDevice dev = ctx_->device;
 
-  // Video images for this frame's video layers from the slot's pool, and staging space for them.
-  std::map<std::tuple<int, int, bool>, size_t> taken;
-  std::vector<VkImage> fresh_planes, fresh_converted;
-  VkDeviceSize staging_needed = 0;
-  for (const LayerDraw& d : draws) {
-    const LayerSource& src = sources_.at(size_t(d.layer));
-    if (src.kind != LayerKind::Video) continue;
-    const int w = src.video_width, h = src.video_height;
-    const auto key = std::make_tuple(w, h, src.video_alpha);
-    auto& list = s.pool[key];
-    const size_t index = taken[key]++;
-    if (index == list.size()) {
-      auto v = std::make_unique<Slot::VideoImages>();
-      const VkImageUsageFlags use = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-      v->planes.push_back(make_image(*ctx_, w, h, VK_FORMAT_R8_UNORM, use));
-      v->planes.push_back(make_image(*ctx_, w / 2, h / 2, VK_FORMAT_R8_UNORM, use));
-      v->planes.push_back(make_image(*ctx_, w / 2, h / 2, VK_FORMAT_R8_UNORM, use));
-      if (src.video_alpha) v->planes.push_back(make_image(*ctx_, w, h, VK_FORMAT_R8_UNORM, use));
-      v->converted = make_image(*ctx_, w, h, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT);
-      for (auto& im : v->planes) fresh_planes.push_back(im.image);
-      fresh_converted.push_back(v->converted.image);
-      list.push_back(std::move(v));
-    }
-    Slot::VideoImages* v = list[index].get();
-    if (s.bound[size_t(d.layer)] != v) {
-      s.bound[size_t(d.layer)] = v;
-      write_descriptors(s, size_t(d.layer) + 1, d.layer);
-    }
-    staging_needed += VkDeviceSize(w) * h * (src.video_alpha ? 5 : 3) / 2;
-  }
-  if (staging_needed > s.staging.size)
-    s.staging = make_buffer(*ctx_, staging_needed, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
-
-  // Per-layer parameters and video planes go into the slot's host-visible buffers.
-  auto* params_base = static_cast<uint8_t*>(s.params.mapped);
-  auto* staging = static_cast<uint8_t*>(s.staging.mapped);
-  VkDeviceSize offset = 0;
-  struct PlaneUpload { VkImage image; VkBufferImageCopy region; };
-  std::vector<PlaneUpload> uploads;
+  // 1. Video layers: staging layout, converted images from the slot's pool.
+  std::vector<VideoUpload> videos;
+  std::vector<VkImageView> views(draws.size(), dummy_.view.get());
+  std::map<std::pair<int, int>, size_t> taken;
+  std::vector<VkImage> fresh;
+  VkDeviceSize staging_bytes = 0, converted_px = 0;
   for (size_t n = 0; n < draws.size(); ++n) {
     const LayerDraw& d = draws[n];
     const LayerSource& src = sources_.at(size_t(d.layer));
-    LayerParamsGpu& p = *reinterpret_cast<LayerParamsGpu*>(params_base + n * params_stride_);
-    std::memset(&p, 0, sizeof p);
-    const auto& pl = d.place;
-    std::copy_n(pl.inv.begin(), 3, p.inv0);
-    std::copy_n(pl.inv.begin() + 3, 3, p.inv1);
-    p.inv0[3] = pl.px_per_local[0];
-    p.inv1[3] = pl.px_per_local[1];
-    p.size[0] = pl.size[0];
-    p.size[1] = pl.size[1];
-    p.size[2] = pl.opacity;
-    std::copy_n(pl.clip.begin(), 4, p.clip);
-    const float a = d.color[3];
-    p.color[0] = d.color[0] * a, p.color[1] = d.color[1] * a, p.color[2] = d.color[2] * a, p.color[3] = a;
+    if (src.kind == LayerKind::Image) views[n] = static_images_[size_t(d.layer)].view;
     if (src.kind != LayerKind::Video) continue;
-    const AVFrame* f = d.video;
-    if (!f) throw Error("video layer " + std::to_string(d.layer) + " drawn without a frame");
-    const auto m = yuv_to_rgb_matrix(f);
-    for (int r = 0; r < 3; ++r) std::copy_n(m[r].begin(), 4, p.yuv[r]);
-    const int w = src.video_width, h = src.video_height;
-    const auto& planes = s.bound[size_t(d.layer)]->planes;
-    for (size_t k = 0; k < planes.size(); ++k) {
-      const int pw = planes[k].width, ph = planes[k].height;
-      if (!f->data[k]) throw Error("video frame is missing plane " + std::to_string(k));
-      if (f->width < w || f->height < h) throw Error("video frame size changed mid-stream");
-      for (int y = 0; y < ph; ++y)
-        std::memcpy(staging + offset + VkDeviceSize(y) * pw, f->data[k] + ptrdiff_t(y) * f->linesize[k], size_t(pw));
-      uploads.push_back({planes[k].image, plane_copy(offset, pw, ph)});
-      offset += VkDeviceSize(pw) * ph;
+    if (!d.video) throw Error("video layer " + std::to_string(d.layer) + " drawn without a frame");
+    VideoUpload v;
+    v.draw = n;
+    v.width = src.video_width;
+    v.height = src.video_height;
+    v.alpha = src.video_alpha;
+    v.luma_stride = align16(v.width);
+    v.chroma_stride = align16(v.luma_stride / 2 + 1);  // + 1: the sample right of the last block
+    const VkDeviceSize luma = VkDeviceSize(v.luma_stride) * v.height, chroma = VkDeviceSize(v.chroma_stride) * v.height / 2;
+    v.y = staging_bytes;
+    v.cb = v.y + luma;
+    v.cr = v.cb + chroma;
+    v.a = v.cr + chroma;
+    staging_bytes = v.a + (v.alpha ? luma : 0);
+    v.out = converted_px;
+    converted_px += VkDeviceSize(v.luma_stride) * v.height;
+    auto& list = s.pool[{v.width, v.height}];
+    const size_t index = taken[{v.width, v.height}]++;
+    if (index == list.size()) {
+      list.push_back(std::make_unique<Image>(make_image(*ctx_, v.width, v.height, VK_FORMAT_R8G8B8A8_UNORM,
+                                                        VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT)));
+      fresh.push_back(list.back()->image);
+    }
+    v.image = list[index].get();
+    views[n] = v.image->view;
+    videos.push_back(v);
+  }
+  if (!videos.empty()) {
+    ensure(*ctx_, s.staging, staging_bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, true);
+    ensure(*ctx_, s.converted, converted_px * 4, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+           false);
+    auto* staging = static_cast<uint8_t*>(s.staging.mapped);
+    for (const VideoUpload& v : videos) {
+      const AVFrame* f = draws[v.draw].video;
+      const int planes = v.alpha ? 4 : 3;
+      for (int k = 0; k < planes; ++k)
+        if (!f->data[k]) throw Error("video frame is missing plane " + std::to_string(k));
+      if (f->width < v.width || f->height < v.height) throw Error("video frame size changed mid-stream");
+      copy_plane(staging + v.y, v.luma_stride, f->data[0], f->linesize[0], v.width, v.height);
+      copy_plane(staging + v.cb, v.chroma_stride, f->data[1], f->linesize[1], v.width / 2, v.height / 2);
+      copy_plane(staging + v.cr, v.chroma_stride, f->data[2], f->linesize[2], v.width / 2, v.height / 2);
+      if (v.alpha) copy_plane(staging + v.a, v.luma_stride, f->data[3], f->linesize[3], v.width, v.height);
     }
   }
 
+  // 2. Tiles grouped by the layers that touch them; each group's stack in passes of kMaxStack.
+  std::vector<TileLayer> tile_layers(draws.size());
+  for (size_t n = 0; n < draws.size(); ++n) {
+    const LayerDraw& d = draws[n];
+    const LayerSource& src = sources_[size_t(d.layer)];
+    tile_layers[n].bounds = d.place.bounds;
+    const bool opaque_source = src.kind == LayerKind::Solid   ? d.color[3] >= 1.0f
+                               : src.kind == LayerKind::Image ? bool(opaque_image_[size_t(d.layer)])
+                                                              : !src.video_alpha;
+    const auto& inv = d.place.inv;
+    const bool axis_aligned = inv[1] == 0.0f && inv[3] == 0.0f;
+    if (opaque_source && axis_aligned && d.place.opacity >= 1.0f && d.blend == BlendMode::Normal)
+      tile_layers[n].opaque = d.place.bounds;
+  }
+  const std::vector<TileGroup> groups = group_tiles(width_, height_, tile_layers);
+  std::vector<Pass> passes;
+  size_t tile_count = 0;
+  bool need_acc = false;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const int depth = int(groups[g].layers.size());
+    for (int first = 0; first == 0 || first < depth; first += kMaxStack) {
+      Pass p;
+      p.group = g;
+      p.first = first;
+      p.count = std::min(kMaxStack, depth - first);
+      p.read_acc = first > 0;
+      p.write_acc = first + kMaxStack < depth;
+      p.tile_base = uint32_t(tile_count);
+      need_acc = need_acc || p.write_acc;
+      passes.push_back(p);
+    }
+    tile_count += groups[g].tiles.size();
+  }
+  ensure(*ctx_, s.params, params_stride_ * passes.size(), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, true);
+  ensure(*ctx_, s.tiles, tile_count * sizeof(uint32_t), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, true);
+  if (need_acc) ensure(*ctx_, s.acc, VkDeviceSize(row_pixels_) * height_ * 8, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, false);
+  {
+    auto* tiles = static_cast<uint32_t*>(s.tiles.mapped);
+    for (size_t g = 0, at = 0; g < groups.size(); at += groups[g].tiles.size(), ++g)
+      std::copy(groups[g].tiles.begin(), groups[g].tiles.end(), tiles + at);
+  }
+  auto* params = static_cast<uint8_t*>(s.params.mapped);
+  for (size_t i = 0; i < passes.size(); ++i) {
+    Pass& p = passes[i];
+    p.params_offset = params_stride_ * i;
+    std::vector<int32_t> spec(13, 0);
+    spec[0] = p.count;
+    for (int k = 0; k < p.count; ++k) {
+      const LayerDraw& d = draws[size_t(groups[p.group].layers[size_t(p.first + k)])];
+      const bool solid = sources_[size_t(d.layer)].kind == LayerKind::Solid;
+      spec[size_t(1 + k)] = (solid ? 0 : 16) + int(d.blend);
+      // Canvas point -> normalised texture coordinate: the layer-local map divided by the size.
+      const auto& pl = d.place;
+      const float sx = pl.size[0], sy = pl.size[1];
+      LayerParamsGpu& L = *reinterpret_cast<LayerParamsGpu*>(params + p.params_offset + size_t(k) * sizeof(LayerParamsGpu));
+      L = LayerParamsGpu{{pl.inv[0] / sx, pl.inv[1] / sx, pl.inv[2] / sx, pl.px_per_local[0] * sx},
+                         {pl.inv[3] / sy, pl.inv[4] / sy, pl.inv[5] / sy, pl.px_per_local[1] * sy},
+                         {pl.clip[0] / sx, pl.clip[1] / sy, pl.clip[2] / sx, pl.clip[3] / sy},
+                         {pl.opacity, pl.opacity, pl.opacity, pl.opacity}};
+      if (solid) {
+        const float a = d.color[3] * pl.opacity;
+        L.color[0] = d.color[0] * a, L.color[1] = d.color[1] * a, L.color[2] = d.color[2] * a, L.color[3] = a;
+      }
+    }
+    spec[9] = p.read_acc;
+    spec[10] = p.write_acc;
+    spec[11] = want_nv12;
+    spec[12] = want_rgba;
+    p.pipeline = composite_pipeline(spec);
+  }
+
+  // 3. Descriptor sets: one per conversion, one per pass.
+  ensure_descriptor_capacity(s, uint32_t(videos.size() + passes.size()));
+  auto allocate = [&](VkDescriptorSetLayout layout) {
+    VkDescriptorSetAllocateInfo dai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    dai.descriptorPool = s.descriptors;
+    dai.descriptorSetCount = 1;
+    dai.pSetLayouts = &layout;
+    VkDescriptorSet set;
+    RF_VK(vkAllocateDescriptorSets(dev, &dai, &set));
+    return set;
+  };
+  auto buffer_write = [](VkDescriptorSet set, uint32_t binding, VkDescriptorType type, const VkDescriptorBufferInfo* info) {
+    VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    w.dstSet = set;
+    w.dstBinding = binding;
+    w.descriptorCount = 1;
+    w.descriptorType = type;
+    w.pBufferInfo = info;
+    return w;
+  };
+  std::vector<VkDescriptorSet> convert_sets;
+  if (!videos.empty()) {
+    const VkDescriptorBufferInfo in{s.staging.buffer, 0, VK_WHOLE_SIZE}, out{s.converted.buffer, 0, VK_WHOLE_SIZE};
+    for (size_t i = 0; i < videos.size(); ++i) {
+      VkDescriptorSet set = allocate(convert_set_layout_);
+      const VkWriteDescriptorSet w[2] = {buffer_write(set, 0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &in),
+                                         buffer_write(set, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &out)};
+      vkUpdateDescriptorSets(dev, 2, w, 0, nullptr);
+      convert_sets.push_back(set);
+    }
+  }
+  {
+    const VkBuffer none = dummy_buffer_.buffer;
+    const VkDescriptorBufferInfo nv12{s.nv12_gpu.buffer, 0, VK_WHOLE_SIZE};
+    const VkDescriptorBufferInfo rgba{rgba_readback_ ? s.rgba_gpu.buffer.get() : none, 0, VK_WHOLE_SIZE};
+    const VkDescriptorBufferInfo tiles{s.tiles.buffer, 0, VK_WHOLE_SIZE};
+    const VkDescriptorBufferInfo block{s.params.buffer, 0, sizeof(LayerParamsGpu) * kMaxStack};
+    const VkDescriptorBufferInfo acc{need_acc ? s.acc.buffer.get() : none, 0, VK_WHOLE_SIZE};
+    const VkDescriptorImageInfo smp{sampler_, VK_NULL_HANDLE, VK_IMAGE_LAYOUT_UNDEFINED};
+    for (Pass& p : passes) {
+      p.set = allocate(tile_set_layout_);
+      VkDescriptorImageInfo tex[kMaxStack];
+      for (int k = 0; k < kMaxStack; ++k) {
+        const VkImageView view = k < p.count ? views[size_t(groups[p.group].layers[size_t(p.first + k)])] : dummy_.view.get();
+        tex[k] = {VK_NULL_HANDLE, view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+      }
+      VkWriteDescriptorSet w[7] = {buffer_write(p.set, 0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &nv12),
+                                   buffer_write(p.set, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &rgba),
+                                   buffer_write(p.set, 2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &tiles),
+                                   buffer_write(p.set, 3, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, &block),
+                                   buffer_write(p.set, 4, VK_DESCRIPTOR_TYPE_SAMPLER, nullptr),
+                                   buffer_write(p.set, 5, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, nullptr),
+                                   buffer_write(p.set, 6, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &acc)};
+      w[4].pBufferInfo = nullptr;
+      w[4].pImageInfo = &smp;
+      w[5].pBufferInfo = nullptr;
+      w[5].pImageInfo = tex;
+      w[5].descriptorCount = kMaxStack;
+      vkUpdateDescriptorSets(dev, 7, w, 0, nullptr);
+    }
+  }
+
+  // 4. Commands.
   VkCommandBuffer cb = s.cmd;
   RF_VK(vkResetCommandBuffer(cb, 0));
   VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   RF_VK(vkBeginCommandBuffer(cb, &bi));
-  // New pool images: planes live in SHADER_READ_ONLY between frames, conversions in GENERAL.
-  for (VkImage im : fresh_planes)
-    image_barrier(cb, im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, 0,
-                  VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
-  for (VkImage im : fresh_converted)
-    image_barrier(cb, im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
-                  VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
-                  VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
-  for (auto& u : uploads) {
-    image_barrier(cb, u.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_SHADER_READ_BIT,
-                  VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
-    vkCmdCopyBufferToImage(cb, s.staging.buffer, u.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &u.region);
-    image_barrier(cb, u.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-                  VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                  VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+  if (!videos.empty()) {
+    for (size_t i = 0; i < videos.size(); ++i) {
+      const VideoUpload& v = videos[i];
+      ConvertPush pc{};
+      const auto m = yuv_to_rgb_matrix(draws[v.draw].video);
+      for (int r = 0; r < 3; ++r) std::copy_n(m[r].begin(), 4, pc.m[r]);
+      pc.size[0] = v.width, pc.size[1] = v.height, pc.size[2] = v.luma_stride, pc.size[3] = v.chroma_stride;
+      pc.offsets[0] = int32_t(v.y), pc.offsets[1] = int32_t(v.cb), pc.offsets[2] = int32_t(v.cr), pc.offsets[3] = int32_t(v.a);
+      pc.out[0] = int32_t(v.out), pc.out[1] = v.luma_stride;
+      vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, convert_[v.alpha ? 1 : 0]);
+      vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, convert_layout_, 0, 1, &convert_sets[i], 0, nullptr);
+      vkCmdPushConstants(cb, convert_layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
+      vkCmdDispatch(cb, uint32_t((v.luma_stride / 16 + 7) / 8), uint32_t((v.height / 2 + 7) / 8), 1);
+    }
+    memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                   VK_PIPELINE_STAGE_TRANSFER_BIT);
+    for (const VideoUpload& v : videos) {
+      // Whatever the image held is replaced: the previous frame in this slot finished (fence).
+      image_barrier(cb, v.image->image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
+                    VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+      VkBufferImageCopy r{};
+      r.bufferOffset = v.out * 4;
+      r.bufferRowLength = uint32_t(v.luma_stride);
+      r.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+      r.imageExtent = {uint32_t(v.width), uint32_t(v.height), 1};
+      vkCmdCopyBufferToImage(cb, s.converted.buffer, v.image->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &r);
+      image_barrier(cb, v.image->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+                    VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                    VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+    }
   }
-  // The previous frame's readers of the accumulator (nv12/rgba passes) must finish first.
-  acc_barrier(cb);
-
-  PushConstants pc{};
+  TilePush pc{};
   const float ba = background_[3];
   pc.background[0] = background_[0] * ba, pc.background[1] = background_[1] * ba;
   pc.background[2] = background_[2] * ba, pc.background[3] = ba;
-  pc.dims[0] = width_, pc.dims[1] = height_, pc.dims[3] = nv12_stride_;
-  auto dispatch = [&](VkPipeline pipe, size_t set, int x0, int y0, int w, int h, int group, size_t draw = 0) {
-    pc.origin[0] = x0, pc.origin[1] = y0;
-    const uint32_t offset = uint32_t(draw * params_stride_);
-    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipe);
-    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout_, 0, 1, &s.sets[set], 1, &offset);
-    vkCmdPushConstants(cb, pipeline_layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
-    vkCmdDispatch(cb, uint32_t((w + group - 1) / group), uint32_t((h + group - 1) / group), 1);
+  pc.dims[0] = width_, pc.dims[1] = height_, pc.dims[2] = row_pixels_, pc.dims[3] = row_pixels_;
+  pc.tile[1] = row_pixels_;
+  // Passes level by level: a stack's next pass reads the accumulator its previous pass wrote.
+  for (int level = 0;; ++level) {
+    bool any = false;
+    for (const Pass& p : passes) {
+      if (p.first != level * kMaxStack) continue;
+      if (!any && level > 0)
+        memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+      any = true;
+      pc.tile[0] = int32_t(p.tile_base);
+      const uint32_t offset = uint32_t(p.params_offset);
+      vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
+      vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, tile_layout_, 0, 1, &p.set, 1, &offset);
+      vkCmdPushConstants(cb, tile_layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
+      vkCmdDispatch(cb, uint32_t(groups[p.group].tiles.size()), 1, 1);
+    }
+    if (!any) break;
+  }
+  auto readback = [&](const Buffer& gpu, const Buffer& host) {
+    memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                   VK_PIPELINE_STAGE_TRANSFER_BIT);
+    VkBufferCopy r{0, 0, gpu.size};
+    vkCmdCopyBuffer(cb, gpu.buffer, host.buffer, 1, &r);
   };
-  // A bottom layer covering the canvas replaces the clear pass (see FIRST in composite.comp).
-  const bool first_covers = !draws.empty() && draws[0].place.bounds[0] <= 0 && draws[0].place.bounds[1] <= 0 &&
-                            draws[0].place.bounds[2] >= width_ && draws[0].place.bounds[3] >= height_;
-  if (!first_covers) dispatch(clear_, 0, 0, 0, width_, height_, 16);
-  for (size_t n = 0; n < draws.size(); ++n) {
-    const LayerDraw& d = draws[n];
-    const bool first = n == 0 && first_covers;
-    // Only the layer's canvas bounding box (+1 px for the antialiased edge) is dispatched.
-    const auto& b = d.place.bounds;
-    const int x0 = first ? 0 : std::max(0, int(std::floor(b[0])) - 1);
-    const int y0 = first ? 0 : std::max(0, int(std::floor(b[1])) - 1);
-    const int x1 = first ? width_ : std::min(width_, int(std::ceil(b[2])) + 1);
-    const int y1 = first ? height_ : std::min(height_, int(std::ceil(b[3])) + 1);
-    if (x1 <= x0 || y1 <= y0) continue;
-    const LayerSource& src = sources_[size_t(d.layer)];
-    int kind = src.kind == LayerKind::Solid ? 0 : src.kind == LayerKind::Image ? 1 : (src.video_alpha ? 3 : 2);
-    // Upscaled video: convert the planes to RGBA once at source size, then sample one texture per
-    // canvas pixel (three bilinear plane samples per pixel cost more on CPU drivers).
-    if (kind >= 2 && double(x1 - x0) * (y1 - y0) > 1.25 * double(src.video_width) * src.video_height) {
-      dispatch(yuv_to_rgba_[src.video_alpha ? 1 : 0], size_t(d.layer) + 1, 0, 0, src.video_width,
-               src.video_height, 16, n);
-      kind = 4;
-    }
-    acc_barrier(cb);
-    dispatch(pipeline(kind, int(d.blend), first), size_t(d.layer) + 1, x0, y0, x1 - x0, y1 - y0, 16, n);
-  }
-  acc_barrier(cb);
-  if (want_nv12) {
-    dispatch(to_nv12_, 0, 0, 0, (width_ + 3) / 4, height_ / 2, 8);
-    if (!ctx_->unified_memory) {
-      memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                     VK_PIPELINE_STAGE_TRANSFER_BIT);
-      VkBufferCopy r{0, 0, s.nv12_gpu.size};
-      vkCmdCopyBuffer(cb, s.nv12_gpu.buffer, s.nv12_host.buffer, 1, &r);
-    }
-  }
-  if (want_rgba) {
-    dispatch(to_rgba8_, 0, 0, 0, width_, height_, 16);
-    if (!ctx_->unified_memory) {
-      memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                     VK_PIPELINE_STAGE_TRANSFER_BIT);
-      VkBufferCopy r{0, 0, s.rgba_gpu.size};
-      vkCmdCopyBuffer(cb, s.rgba_gpu.buffer, s.rgba_host.buffer, 1, &r);
-    }
+  if (!ctx_->unified_memory) {
+    if (want_nv12) readback(s.nv12_gpu, s.nv12_host);
+    if (want_rgba) readback(s.rgba_gpu, s.rgba_host);
   }
   memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_HOST_READ_BIT,
                  VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT);
@@ -535,6 +624,7 @@ void Compositor::wait(int slot) {
 
 const uint8_t* Compositor::rgba(int slot) const {
   const Slot& s = *slots_.at(size_t(slot));
+  if (!rgba_readback_) throw Error("this compositor was created without RGBA readback");
   return static_cast<const uint8_t*>(ctx_->unified_memory ? s.rgba_gpu.mapped : s.rgba_host.mapped);
 }
 

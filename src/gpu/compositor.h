@@ -1,10 +1,12 @@
-// GPU side of rendering: uploads layer sources, composites them (composite.comp), converts to NV12
-// (rgba_to_nv12.comp) and reads back. A ring of `slots` lets several frames be in flight: each
-// slot owns its upload staging, plane images, output image, readback buffers, command buffer and fence.
+// GPU side of rendering. Per frame: video planes are uploaded and converted to RGBA8 at their own
+// size (yuv_to_rgba.comp); the canvas's tiles are grouped by the layers that touch them
+// (tiling.h); each group is composited in one pass (composite.comp) that writes NV12 and/or RGBA8
+// straight into the readback buffers. A ring of `slots` lets several frames be in flight: each
+// slot owns its staging, converted images, readback buffers, descriptors, command buffer and fence.
 #pragma once
 #include <map>
-#include <tuple>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gpu/shaders.h"
@@ -40,40 +42,44 @@ class Compositor {
   ~Compositor();
 
   int slots() const { return int(slots_.size()); }
-  // Records and submits one frame into `slot` (which must not be in flight). Copies video planes
-  // before returning, so the AVFrames may be released afterwards.
+  // Records and submits one frame into `slot` (waiting for it first if it is in flight). Copies
+  // video planes before returning, so the AVFrames may be released afterwards.
   void submit(int slot, const std::vector<LayerDraw>& draws, bool want_rgba, bool want_nv12);
   // Waits until the slot's frame is done; its readback pointers are valid until the next submit.
   void wait(int slot);
 
-  const uint8_t* rgba(int slot) const;  // premultiplied RGBA8, stride width*4
+  const uint8_t* rgba(int slot) const;  // premultiplied RGBA8, rgba_stride() bytes per row
+  int rgba_stride() const { return row_pixels_ * 4; }
   const uint8_t* nv12(int slot) const;  // Y plane (nv12_stride() x height), then interleaved CbCr (height/2 rows)
-  int nv12_stride() const { return nv12_stride_; }
+  int nv12_stride() const { return row_pixels_; }
   const std::string& device_name() const { return ctx_->name; }
 
  private:
   struct Slot;
-  void create_layout();
-  VkPipeline pipeline(int kind, int blend, bool first);  // composite.comp specialised; cached
-  Pipeline build_pipeline(shaders::Spirv code, int kind, int blend, bool first = false);
+  struct Pass;
+  void create_layouts();
+  Pipeline build_pipeline(shaders::Spirv code, VkPipelineLayout layout, const std::vector<int32_t>& spec);
+  VkPipeline composite_pipeline(const std::vector<int32_t>& spec);  // cached by specialisation
   void upload_static_images();
-  void write_descriptors(Slot& s, size_t set_index, int layer);
+  void ensure_descriptor_capacity(Slot& s, uint32_t sets);
 
   std::shared_ptr<VkContext> ctx_;
-  int width_, height_, nv12_stride_;
+  int width_, height_;
+  int row_pixels_;  // row stride of the outputs in pixels: width rounded up to whole 16-pixel blocks
   std::array<float, 4> background_;
   std::vector<LayerSource> sources_;
+  std::vector<bool> opaque_image_;  // per layer: an Image layer whose pixels all have alpha 255
   bool rgba_readback_;
-  VkDeviceSize params_stride_ = 256;  // LayerParams size rounded up to the UBO offset alignment
+  VkDeviceSize params_stride_ = 512;  // one pass's LayerParams block, rounded up to the UBO offset alignment
 
   Sampler sampler_;
-  DescriptorSetLayout set_layout_;
-  PipelineLayout pipeline_layout_;
-  Pipeline clear_, to_nv12_, to_rgba8_, yuv_to_rgba_[2];  // [0] yuv, [1] yuva
-  std::map<std::tuple<int, int, bool>, Pipeline> composite_;
-  DescriptorPool pool_;
+  DescriptorSetLayout tile_set_layout_, convert_set_layout_;
+  PipelineLayout tile_layout_, convert_layout_;
+  Pipeline convert_[2];  // yuv_to_rgba.comp: [0] yuv, [1] yuva
+  std::map<std::vector<int32_t>, Pipeline> composite_;
   CommandPool cmd_pool_;
-  Image dummy_, dummy_storage_;  // fill unused sampled / storage image bindings
+  Image dummy_;                      // fills unused texture bindings
+  Buffer dummy_buffer_;              // fills unused storage-buffer bindings
   std::vector<Image> static_images_;  // per layer (empty for non-image layers)
   std::vector<std::unique_ptr<Slot>> slots_;
 };

@@ -22,8 +22,10 @@ void Renderer::run(int64_t i, bool rgba, bool nv12) {
 
 std::vector<uint8_t> Renderer::render_rgba(int64_t i) {
   run(i, true, false);
-  const size_t n = size_t(tl_->width) * tl_->height * 4;
-  return std::vector<uint8_t>(compositor_->rgba(0), compositor_->rgba(0) + n);
+  const size_t row = size_t(tl_->width) * 4, stride = size_t(compositor_->rgba_stride());
+  std::vector<uint8_t> out(row * size_t(tl_->height));
+  for (int y = 0; y < tl_->height; ++y) std::memcpy(&out[size_t(y) * row], compositor_->rgba(0) + size_t(y) * stride, row);
+  return out;
 }
 
 void Renderer::render_nv12(int64_t i, std::vector<uint8_t>& y, std::vector<uint8_t>& uv) {
