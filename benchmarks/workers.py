@@ -16,10 +16,9 @@ import sys
 import time
 
 
-def reelforge_r1(spec: dict) -> dict:
-    t_import = time.perf_counter()
+def build_r1(spec: dict):
+    """Reference scene R1 as a reelforge Scene (layout from common.r1_layout, media paths)."""
     import reelforge as rf
-    t0 = time.perf_counter()
     L, m, dur = spec["layout"], spec["media"], spec["duration"]
     scene = rf.Scene(L["width"], L["height"], fps=L["fps"], duration=dur)
     audio = spec["audio"]
@@ -35,6 +34,15 @@ def reelforge_r1(spec: dict) -> dict:
     logo.animate("opacity", [(0, 0.0), (g["fade_in"], 1.0)], easing="linear")
     if audio and L["music"]["start"] < dur:
         scene.add_audio(m["crunching.mp3"], start=L["music"]["start"], gain_db=L["music"]["gain_db"])
+    return scene
+
+
+def reelforge_r1(spec: dict) -> dict:
+    t_import = time.perf_counter()
+    import reelforge as rf
+    t0 = time.perf_counter()
+    L = spec["layout"]
+    scene = build_r1(spec)
     result = rf.Exporter(scene, spec["out"], crf=L["crf"], preset=L["preset"],
                          audio_bitrate=L["audio_bitrate"]).run()
     t1 = time.perf_counter()

@@ -174,3 +174,18 @@ def test_video_alpha_conversion_matches_numpy(lavfi):
     s = rf.Scene(w, h, fps=10, duration=0.5, background=(0, 0, 0, 0))
     s.add_video(path)
     assert_close(rf.Renderer(s).render_frame(0), expected)
+
+
+# --- GPU throughput (benchmarks/bench_gpu_composite.py) --------------------------------------
+
+def test_measure_throughput_counts_frames():
+    from reelforge import _core
+    rng = np.random.default_rng(2)
+    s = rf.Scene(160, 90, fps=10, duration=1)
+    s.add_image(straight_noise(rng, 40, 60), x=10, y=10).animate("x", [(0, 10), (1, 90)])
+    r = _core.measure_throughput(s.compile(), frames=7, distinct=3, warmup=2, slots=2)
+    assert r["frames"] == 7 and r["seconds"] > 0 and r["fps"] == pytest.approx(7 / r["seconds"])
+    assert 0 < r["submit_seconds"] <= r["seconds"] and r["cpu_seconds"] > 0
+    assert r["device"] == rf.Renderer(s).device and r["device_type"] in ("cpu", "discrete", "integrated", "virtual", "other")
+    with pytest.raises(rf.SceneError, match="frames"):
+        _core.measure_throughput(s.compile(), frames=0)

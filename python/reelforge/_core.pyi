@@ -134,6 +134,16 @@ class Export:
     def result(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
 
+def measure_throughput(timeline: Timeline, frames: int = 300, distinct: int = 30, warmup: int = 10, slots: int = 3,
+                       nv12: bool = True) -> dict[str, Any]:
+    """GPU throughput of the scene without decoding or encoding: the inputs of its first
+    ``distinct`` frames are decoded once, then ``frames`` frames are uploaded, composited,
+    converted to NV12 (or RGBA8 with ``nv12=False``) and read back into host memory with
+    ``slots`` frames in flight, after ``warmup`` untimed ones. Returns ``{"frames", "seconds",
+    "fps", "cpu_seconds" (process CPU time, all threads), "submit_seconds" (recording and
+    submitting), "device", "device_type" (cpu, discrete, integrated, virtual, other)}``. Raises ValueError for non-positive counts, MediaError, GpuError."""
+    ...
+
 def encoder_candidates(codec: str) -> list[str]: ...
 def resolve_output_codec(path: str, video_codec: str = "auto", crf: int = -1, bitrate: int = 0) -> str: ...
 def render_text(text: str, font_path: str, size_px: float, color: tuple[int, int, int, int], line_spacing: float,

@@ -3,6 +3,7 @@
 
 #include "bindings/bind.h"
 #include "render/renderer.h"
+#include "render/throughput.h"
 
 namespace py = pybind11;
 
@@ -44,6 +45,25 @@ void bind_render(py::module_& m) {
         return py::make_tuple(to_array(std::move(y), {t.height, t.width}),
                               to_array(std::move(uv), {t.height / 2, t.width / 2, 2}));
       }, py::arg("frame"));
+
+  m.def("measure_throughput", [](std::shared_ptr<Timeline> tl, int64_t frames, int64_t distinct, int warmup, int slots,
+                                 bool nv12) {
+    ThroughputResult r;
+    {
+      py::gil_scoped_release nogil;
+      r = measure_throughput(std::const_pointer_cast<const Timeline>(tl), {frames, distinct, warmup, slots, nv12});
+    }
+    py::dict d;
+    d["frames"] = r.frames;
+    d["seconds"] = r.seconds;
+    d["fps"] = r.fps;
+    d["cpu_seconds"] = r.cpu_seconds;
+    d["submit_seconds"] = r.submit_seconds;
+    d["device"] = r.device;
+    d["device_type"] = r.device_type;
+    return d;
+  }, py::arg("timeline"), py::arg("frames") = 300, py::arg("distinct") = 30, py::arg("warmup") = 10,
+     py::arg("slots") = 3, py::arg("nv12") = true);
 }
 
 }  // namespace reelforge
