@@ -248,3 +248,37 @@ def test_ctrl_c_cancels_within_a_second_and_removes_output(tmp_path):
     assert elapsed < 1.5, f"Ctrl-C took {elapsed:.2f} s"
     assert not out.exists()
     _no_leftovers(tmp_path, "long.mp4")
+
+
+FULL_DISK_SCRIPT = """
+import resource, signal, sys
+import numpy as np
+import reelforge as rf
+# A write past RLIMIT_FSIZE fails with EFBIG (SIGXFSZ ignored), as a write to a full disk fails
+# with ENOSPC: both reach the muxer as a failed write in the middle of the export.
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, resource.RLIM_INFINITY))
+s = rf.Scene(320, 240, fps=30, duration=4)
+noise = np.random.default_rng(1).integers(0, 256, (240, 320, 3), dtype=np.uint8)
+s.add_image(noise).animate("x", [(0, 0), (4, 300)])
+try:
+    rf.Exporter(s, sys.argv[1], crf=0).run()
+except rf.EncoderError as e:
+    print("EncoderError:", e, flush=True)
+    sys.exit(3)
+"""
+
+
+@pytest.mark.parametrize("name", ["big.mp4", "big.webm"])
+def test_write_failure_midway_raises_and_removes_partial_output(tmp_path, name):
+    import subprocess
+    import sys
+
+    script = tmp_path / "full.py"
+    script.write_text(FULL_DISK_SCRIPT)
+    out = tmp_path / name
+    r = subprocess.run([sys.executable, str(script), str(out)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 3, f"exit {r.returncode}\n{r.stdout}\n{r.stderr[-2000:]}"
+    assert name in r.stdout and ("too large" in r.stdout or "space" in r.stdout), r.stdout
+    assert not out.exists()
+    _no_leftovers(tmp_path, name)

@@ -287,6 +287,41 @@ def test_layer_end_between_frames_is_consistent():
     assert first == [0, 1, 2]
 
 
+def test_late_layer_takes_its_own_frames_of_arrays_and_callables():
+    # A layer shown on frames 12..17: per-frame arrays span the scene, callables see the times of
+    # the layer's frames, keyframes are in scene time; each frame's x is that of its own time.
+    s = rf.Scene(W, H, fps=10, duration=2)
+    seen = []
+    per_frame = np.arange(20, dtype=np.float64)  # x = frame index
+    a = s.add_solid((255, 0, 0), start=1.2, end=1.8, y=0, width=1, height=4).set("x", per_frame)
+    b = s.add_solid((0, 255, 0), start=1.2, end=1.8, y=10, width=1, height=4)
+    b.set("x", lambda t: (seen.append(np.array(t)), 10 * t)[1])
+    c = s.add_solid((0, 0, 255), start=1.2, end=1.8, y=20, width=1, height=4)
+    c.animate("x", [(0, 0), (2, 40)])
+    tl = s.compile()
+    assert np.allclose(seen[0], np.arange(12, 18) / 10)
+    assert [len(tl.layers[k].track.x) for k in range(3)] == [6, 6, 6]
+    assert all(len(getattr(tl.layers[0].track, p)) == 1 for p in ("y", "width", "opacity", "rotation"))
+    r = rf.Renderer(s)
+    for i in (12, 15, 17):
+        f = r.render_frame(i)
+        for y, ch, x in ((1, 0, i), (11, 1, i), (21, 2, 2 * i)):
+            assert f[y, x, ch] == 255 and f[y, x - 1, ch] == 0, f"frame {i}, channel {ch}: not at x={x}"
+
+
+def test_long_timeline_of_short_clips_compiles_small():
+    # Tables cover each layer's own frames: 600 layers of 1 s on a 10-minute scene hold 600 x 30
+    # values per animated property, not 600 x 18000.
+    s = rf.Scene(W, H, fps=30, duration=600)
+    for k in range(600):
+        s.add_solid((255, 255, 255), start=k, end=k + 1, width=4, height=4).animate("x", [(k, 0), (k + 1, 30)])
+    tl = s.compile()
+    assert sum(len(l.track.x) for l in tl.layers) == 600 * 30
+    assert sum(len(l.track.y) for l in tl.layers) == 600
+    f = rf.Renderer(s).render_frame(300 * 30 + 15)  # layer 300, halfway: x = 15
+    assert f[1, 15, 0] == 255 and f[1, 14, 0] == 0
+
+
 def _left_edge(frame_row_red: np.ndarray) -> float:
     """Sub-pixel left edge of a white band that runs off the right side of a black canvas."""
     cov = frame_row_red.astype(np.float64) / 255.0

@@ -34,21 +34,22 @@ class RgbaImage:
     def height(self) -> int: ...
 
 class LayerTrack:
-    """Per-frame float32 tables, each of length frame_count."""
-    x: list[float]
-    y: list[float]
-    width: list[float]
-    height: list[float]
-    anchor_x: list[float]
-    anchor_y: list[float]
-    scale_x: list[float]
-    scale_y: list[float]
-    rotation: list[float]
-    opacity: list[float]
-    crop_left: list[float]
-    crop_top: list[float]
-    crop_right: list[float]
-    crop_bottom: list[float]
+    """float32 tables over the layer's frames [start_frame, end_frame): each of length
+    end_frame - start_frame (one value per frame) or 1 (a constant). Set from 1-D arrays."""
+    x: npt.NDArray[np.float32]
+    y: npt.NDArray[np.float32]
+    width: npt.NDArray[np.float32]
+    height: npt.NDArray[np.float32]
+    anchor_x: npt.NDArray[np.float32]
+    anchor_y: npt.NDArray[np.float32]
+    scale_x: npt.NDArray[np.float32]
+    scale_y: npt.NDArray[np.float32]
+    rotation: npt.NDArray[np.float32]
+    opacity: npt.NDArray[np.float32]
+    crop_left: npt.NDArray[np.float32]
+    crop_top: npt.NDArray[np.float32]
+    crop_right: npt.NDArray[np.float32]
+    crop_bottom: npt.NDArray[np.float32]
     def __init__(self) -> None: ...
 
 class Layer:

@@ -138,8 +138,8 @@ class Layer:
     def set(self, name: str, value) -> "Layer":
         """Set property ``name`` to a constant, a per-frame ``float`` array of shape
         ``(scene.frame_count,)``, or a callable ``f(t)`` of time in seconds (given a float64 array of
-        all frame times it must return an array of the same shape; scalar-only callables are
-        called once per frame). Raises SceneError for unknown properties; bad values raise at
+        the times of the frames where the layer is shown, it must return an array of the same
+        shape; scalar-only callables are called once per frame). Raises SceneError for unknown properties; bad values raise at
         ``compile()`` time, naming the layer and property. Returns the layer (chainable)."""
         self._check_prop(name)
         if name == "scale":
@@ -185,14 +185,21 @@ class Layer:
         self.set(name, _Keyframes(kf, easing))
         return self
 
-    def _sample(self, name: str, times: np.ndarray, default) -> np.ndarray:
+    def _sample(self, name: str, times: np.ndarray, default, start: int, end: int) -> np.ndarray:
+        """Values of property ``name`` for frames ``start..end-1`` (float64), or one value when it
+        is a constant. ``times``: every frame time of the scene (per-frame arrays span them all)."""
         v = self._props.get(name, default)
+        what = self._what(name)
         try:
             if isinstance(v, _Keyframes):
-                return _anim.sample_keyframes(v.keyframes, times, v.easing, what=self._what(name))
+                return _anim.sample_keyframes(v.keyframes, times[start:end], v.easing, what=what)
             if isinstance(v, (list, tuple)):
                 v = np.asarray(v, dtype=np.float64)
-            return _anim.as_frame_array(v, times, what=self._what(name))
+            if isinstance(v, np.ndarray) and v.ndim > 0:
+                return _anim.as_frame_array(v, times, what=what)[start:end]
+            if callable(v):
+                return _anim.as_frame_array(v, times[start:end], what=what)
+            return _anim.as_frame_array(v, times[:1], what=what)
         except ValueError as e:
             raise SceneError(str(e)) from None
 
@@ -454,11 +461,14 @@ class Scene:
             defaults = {"x": 0.0, "y": 0.0, "anchor_x": 0.0, "anchor_y": 0.0, "scale_x": 1.0, "scale_y": 1.0,
                         "rotation": 0.0, "opacity": 1.0, "width": 0.0, "height": 0.0,
                         "crop_left": 0.0, "crop_top": 0.0, "crop_right": 0.0, "crop_bottom": 0.0}
+            # Tables over the layer's own frames only, one value for a constant (see LayerTrack).
             for prop, d in defaults.items():
-                arr = layer._sample(prop, times, d)
+                arr = layer._sample(prop, times, d, c.start_frame, c.end_frame).astype(np.float32)
                 if prop == "opacity" or prop.startswith("crop_"):
                     arr = np.clip(arr, 0.0, 1.0)
-                setattr(t, prop, arr.astype(np.float32))
+                if arr.size > 1 and (arr == arr[0]).all():
+                    arr = arr[:1]
+                setattr(t, prop, arr)
             c.track = t
             layers.append(c)
         tl.layers = layers

@@ -4,6 +4,7 @@
 #include "bindings/bind.h"
 #include "media/probe.h"
 #include "timeline/timeline.h"
+#include "util/errors.h"
 
 namespace py = pybind11;
 
@@ -32,7 +33,14 @@ void bind_timeline(py::module_& m) {
 
   py::class_<LayerTrack>(m, "LayerTrack")
       .def(py::init<>())
-#define F(name) .def_readwrite(#name, &LayerTrack::name)
+// numpy float32 arrays in and out as one copy (not element by element through a list).
+#define F(name)                                                                                    \
+  .def_property(                                                                                   \
+      #name, [](const LayerTrack& t) { return py::array_t<float>(py::ssize_t(t.name.size()), t.name.data()); }, \
+      [](LayerTrack& t, py::array_t<float, py::array::c_style | py::array::forcecast> a) {          \
+        if (a.ndim() != 1) throw InputError(std::string("track '") + #name + "' must be 1-D");        \
+        t.name.assign(a.data(), a.data() + a.size());                                              \
+      })
       F(x) F(y) F(width) F(height) F(anchor_x) F(anchor_y) F(scale_x) F(scale_y) F(rotation) F(opacity)
       F(crop_left) F(crop_top) F(crop_right) F(crop_bottom);
 #undef F

@@ -8,20 +8,21 @@ namespace reelforge {
 
 bool layer_active(const Layer& l, int64_t frame) { return frame >= l.start_frame && frame < l.end_frame; }
 
-LayerPlacement place_layer(const Layer& l, int64_t i) {
+LayerPlacement place_layer(const Layer& l, int64_t frame) {
   const LayerTrack& t = l.track;
+  const size_t k = size_t(frame - l.start_frame);
+  auto at = [k](const std::vector<float>& v) { return double(v.size() == 1 ? v[0] : v[k]); };  // see LayerTrack
   LayerPlacement p;
-  const double w = t.width[i], h = t.height[i];
+  const double w = at(t.width), h = at(t.height);
   p.size = {float(w), float(h)};
-  p.opacity = std::clamp(t.opacity[i], 0.0f, 1.0f);
+  p.opacity = float(std::clamp(at(t.opacity), 0.0, 1.0));
   using Eigen::Affine2d;
-  Affine2d m = Eigen::Translation2d(t.x[i], t.y[i]) * Eigen::Rotation2Dd(t.rotation[i] * M_PI / 180.0) *
-               Eigen::Scaling(double(t.scale_x[i]), double(t.scale_y[i])) *
-               Eigen::Translation2d(-t.anchor_x[i] * w, -t.anchor_y[i] * h);
-  const double x0 = std::clamp(double(t.crop_left[i]), 0.0, 1.0) * w;
-  const double y0 = std::clamp(double(t.crop_top[i]), 0.0, 1.0) * h;
-  const double x1 = (1.0 - std::clamp(double(t.crop_right[i]), 0.0, 1.0)) * w;
-  const double y1 = (1.0 - std::clamp(double(t.crop_bottom[i]), 0.0, 1.0)) * h;
+  Affine2d m = Eigen::Translation2d(at(t.x), at(t.y)) * Eigen::Rotation2Dd(at(t.rotation) * M_PI / 180.0) *
+               Eigen::Scaling(at(t.scale_x), at(t.scale_y)) * Eigen::Translation2d(-at(t.anchor_x) * w, -at(t.anchor_y) * h);
+  const double x0 = std::clamp(at(t.crop_left), 0.0, 1.0) * w;
+  const double y0 = std::clamp(at(t.crop_top), 0.0, 1.0) * h;
+  const double x1 = (1.0 - std::clamp(at(t.crop_right), 0.0, 1.0)) * w;
+  const double y1 = (1.0 - std::clamp(at(t.crop_bottom), 0.0, 1.0)) * h;
   p.clip = {float(x0), float(y0), float(x1), float(y1)};
   const double det = m.linear().determinant();
   if (std::abs(det) < 1e-12 || w <= 0 || h <= 0 || x1 <= x0 || y1 <= y0) {

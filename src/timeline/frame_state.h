@@ -20,6 +20,7 @@ struct LayerPlacement {
 bool layer_active(const Layer& layer, int64_t frame);
 
 // Affine composed as anchor -> scale -> rotate -> translate (Eigen), then inverted for sampling.
+// `frame` must be in [layer.start_frame, layer.end_frame).
 LayerPlacement place_layer(const Layer& layer, int64_t frame);
 
 }  // namespace reelforge

@@ -7,14 +7,16 @@
 namespace reelforge {
 
 namespace {
-void check_track(const Layer& l, const std::vector<float>& v, const char* prop, int64_t n) {
-  if (int64_t(v.size()) != n)
-    throw InputError("layer '" + l.name + "' property '" + prop + "': expected " + std::to_string(n) +
-                     " per-frame values, got " + std::to_string(v.size()));
+void check_track(const Layer& l, const std::vector<float>& v, const char* prop) {
+  const int64_t n = l.end_frame - l.start_frame;
+  if (int64_t(v.size()) != n && v.size() != 1)
+    throw InputError("layer '" + l.name + "' property '" + prop + "': expected 1 or " + std::to_string(n) +
+                     " values (frames " + std::to_string(l.start_frame) + ".." + std::to_string(l.end_frame - 1) +
+                     "), got " + std::to_string(v.size()));
   for (size_t i = 0; i < v.size(); ++i)
     if (!std::isfinite(v[i]))
       throw InputError("layer '" + l.name + "' property '" + prop + "': non-finite value at frame " +
-                       std::to_string(i));
+                       std::to_string(l.start_frame + int64_t(i)));
 }
 }  // namespace
 
@@ -25,16 +27,16 @@ void Timeline::validate() const {
   if (fps.num <= 0 || fps.den <= 0) throw InputError("fps must be positive");
   if (frame_count <= 0) throw InputError("scene has no frames: duration * fps must be >= 1 frame");
   for (const auto& l : layers) {
+    if (l.start_frame < 0 || l.end_frame <= l.start_frame || l.start_frame >= frame_count)
+      throw InputError("layer '" + l.name + "' is outside the timeline (frames " + std::to_string(l.start_frame) +
+                       ".." + std::to_string(l.end_frame) + " of " + std::to_string(frame_count) + ")");
     const auto& t = l.track;
     for (auto [v, name] : {std::pair{&t.x, "x"}, {&t.y, "y"}, {&t.width, "width"}, {&t.height, "height"},
                            {&t.anchor_x, "anchor_x"}, {&t.anchor_y, "anchor_y"}, {&t.scale_x, "scale_x"},
                            {&t.scale_y, "scale_y"}, {&t.rotation, "rotation"}, {&t.opacity, "opacity"},
                            {&t.crop_left, "crop_left"}, {&t.crop_top, "crop_top"}, {&t.crop_right, "crop_right"},
                            {&t.crop_bottom, "crop_bottom"}})
-      check_track(l, *v, name, frame_count);
-    if (l.start_frame < 0 || l.end_frame <= l.start_frame || l.start_frame >= frame_count)
-      throw InputError("layer '" + l.name + "' is outside the timeline (frames " + std::to_string(l.start_frame) +
-                       ".." + std::to_string(l.end_frame) + " of " + std::to_string(frame_count) + ")");
+      check_track(l, *v, name);
     if ((l.kind == LayerKind::Video || (l.kind == LayerKind::Image && !l.image)) && l.path.empty())
       throw InputError("layer '" + l.name + "' has no source path");
   }

@@ -22,7 +22,10 @@ struct RgbaImage {
   std::vector<uint8_t> pixels;
 };
 
-// Per-frame values over the whole scene (size frame_count each), sampled by Scene.compile().
+// A layer's property values over its own frames [start_frame, end_frame), sampled by
+// Scene.compile(): each table holds one value per frame of that range, or a single value that
+// holds for all of them (a constant). Tables cover only the layer's range so that memory follows
+// the layers' durations, not (number of layers) x (scene length): a long edit of many short clips.
 struct LayerTrack {
   std::vector<float> x, y;              // canvas position of the anchor point, pixels
   std::vector<float> width, height;     // displayed size before `scale`, pixels
