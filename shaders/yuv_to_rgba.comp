@@ -1,16 +1,22 @@
 #version 450
-// Converts one video frame's planes (8-bit Y, Cb, Cr 4:2:0 [, A]) to premultiplied RGBA8 at the
-// source's own size, with the source's matrix and range (push constants), so that compositing
-// samples one RGBA8 texture: bilinear RGBA8 sampling is the fast path of CPU Vulkan drivers, while
-// sampling three 8-bit planes per output pixel costs several times more there.
+// Converts one video frame's planes (8-bit Y, Cb, Cr 4:2:0 [, A]) to premultiplied RGBA8, with
+// the source's matrix and range (push constants), so that compositing samples one RGBA8 texture:
+// bilinear RGBA8 sampling is the fast path of CPU Vulkan drivers, while sampling three 8-bit
+// planes per output pixel costs several times more there.
+//
+// DIV = 1: at the source's own size; chroma upsampled bilinearly from centre-sited samples
+// (weights 3/4, 1/4 in each direction; edges repeat). DIV = 2 or 4 (a layer shown at half or a
+// quarter of its size or less): at 1/DIV of the size, each pixel the box average of its DIV x DIV
+// luma (and alpha) samples and of the (DIV/2)^2 chroma samples centred on the same spot: a
+// pre-filter against the aliasing of bilinear downscaling, and DIV^2 fewer pixels to convert.
 //
 // The planes are read from a storage buffer (the frame's upload staging) as whole 32/128-bit
-// words; src/gpu/compositor.cpp lays each row out padded to a multiple of 16 bytes, plus one more
-// chroma sample, with the last sample repeated into the padding, so that reads past the right edge
-// see the edge value. One invocation writes a 16x2 block. Chroma is upsampled bilinearly from
-// centre-sited samples (weights 3/4, 1/4 in each direction; edges repeat).
+// words; src/gpu/compositor.cpp lays each row out padded to a multiple of 16 * DIV bytes, plus one
+// more chroma sample, with the last sample repeated into the padding, so that reads past the right
+// edge see the edge value. One invocation writes a 16x2 block of output pixels.
 layout(local_size_x = 8, local_size_y = 8) in;
 layout(constant_id = 0) const bool ALPHA = false;  // yuva420p: a full-size alpha plane
+layout(constant_id = 1) const int DIV = 1;         // 1, 2 or 4
 
 layout(std430, binding = 0) readonly buffer Planes { uint words[]; };
 layout(std430, binding = 0) readonly buffer Planes4 { uvec4 words4[]; };
@@ -18,7 +24,7 @@ layout(std430, binding = 1) writeonly buffer Out { uvec4 rgba_out[]; };  // prem
 
 layout(push_constant) uniform Push {
   vec4 mr, mg, mb;  // (r, g, b) = (dot(mr, v), dot(mg, v), dot(mb, v)) with v = (y, cb, cr, 1) in 0..1
-  ivec4 size;       // width, height, luma/alpha row stride (bytes), chroma row stride (bytes)
+  ivec4 size;       // source width, height, luma/alpha row stride (bytes), chroma row stride (bytes)
   ivec4 offsets;    // Y, Cb, Cr, A plane offsets in bytes (multiples of 16)
   ivec4 out_;       // x: first output pixel; y: output row stride (pixels)
 } pc;
@@ -57,25 +63,60 @@ void upsample(int off, int i, int j, out float top[16], out float bot[16]) {
   }
 }
 
+vec4 to_rgba(float y, float cb, float cr, float a) {  // 8-bit values -> premultiplied 0..1
+  const vec4 v = vec4(y, cb, cr, 255.0) * (1.0 / 255.0);
+  const vec3 rgb = clamp(vec3(dot(pc.mr, v), dot(pc.mg, v), dot(pc.mb, v)), 0.0, 1.0);
+  return ALPHA ? vec4(rgb * (a * (1.0 / 255.0)), a * (1.0 / 255.0)) : vec4(rgb, 1.0);
+}
+
+// Sums of 16 runs of n consecutive bytes from byte offset `at` (a multiple of 16): n = 1, 2 or 4.
+void box_row(int at, int n, inout float sums[16]) {
+  for (int w = 0; w < n; ++w) {
+    const uvec4 q = words4[at / 16 + w];
+    for (int b = 0; b < 16; ++b) sums[(w * 16 + b) / n] += float(byte_at(q[b / 4], b % 4));
+  }
+}
+
 void main() {
   const int i = int(gl_GlobalInvocationID.x), j = int(gl_GlobalInvocationID.y);
-  const int x0 = i * 16, y0 = j * 2;
-  if (x0 >= pc.size.x || y0 >= pc.size.y) return;
-  float cb[2][16], cr[2][16];
-  upsample(pc.offsets.y, i, j, cb[0], cb[1]);
-  upsample(pc.offsets.z, i, j, cr[0], cr[1]);
-  for (int r = 0; r < 2; ++r) {
-    const int row = (y0 + r) * pc.size.z + x0;
-    const uvec4 yw = words4[(pc.offsets.x + row) / 16];
-    const uvec4 aw = ALPHA ? words4[(pc.offsets.w + row) / 16] : uvec4(0);
-    uvec4 px[4];
-    for (int k = 0; k < 16; ++k) {
-      const vec4 v = vec4(float(byte_at(yw[k / 4], k % 4)), cb[r][k], cr[r][k], 255.0) * (1.0 / 255.0);
-      const vec3 rgb = clamp(vec3(dot(pc.mr, v), dot(pc.mg, v), dot(pc.mb, v)), 0.0, 1.0);
-      const float a = ALPHA ? float(byte_at(aw[k / 4], k % 4)) * (1.0 / 255.0) : 1.0;
-      px[k / 4][k % 4] = packUnorm4x8(vec4(rgb * a, a));
+  const int x0 = i * 16, y0 = j * 2;  // output pixels
+  const int out_w = pc.size.x / DIV, out_h = pc.size.y / DIV;
+  if (x0 >= out_w || y0 >= out_h) return;
+  uvec4 px[2][4];
+  if (DIV == 1) {
+    float cb[2][16], cr[2][16];
+    upsample(pc.offsets.y, i, j, cb[0], cb[1]);
+    upsample(pc.offsets.z, i, j, cr[0], cr[1]);
+    for (int r = 0; r < 2; ++r) {
+      const int row = (y0 + r) * pc.size.z + x0;
+      const uvec4 yw = words4[(pc.offsets.x + row) / 16];
+      const uvec4 aw = ALPHA ? words4[(pc.offsets.w + row) / 16] : uvec4(0);
+      for (int k = 0; k < 16; ++k)
+        px[r][k / 4][k % 4] = packUnorm4x8(to_rgba(float(byte_at(yw[k / 4], k % 4)), cb[r][k], cr[r][k],
+                                                   float(byte_at(aw[k / 4], k % 4))));
     }
+  } else {
+    const int C = DIV / 2;  // chroma samples per output pixel along each axis
+    for (int r = 0; r < 2; ++r) {
+      float ys[16], as_[16], cbs[16], crs[16];
+      for (int k = 0; k < 16; ++k) ys[k] = as_[k] = cbs[k] = crs[k] = 0.0;
+      for (int d = 0; d < DIV; ++d) {
+        const int row = ((y0 + r) * DIV + d) * pc.size.z + x0 * DIV;
+        box_row(pc.offsets.x + row, DIV, ys);
+        if (ALPHA) box_row(pc.offsets.w + row, DIV, as_);
+      }
+      for (int d = 0; d < C; ++d) {
+        const int row = ((y0 + r) * C + d) * pc.size.w + x0 * C;
+        box_row(pc.offsets.y + row, C, cbs);
+        box_row(pc.offsets.z + row, C, crs);
+      }
+      const float ln = 1.0 / float(DIV * DIV), cn = 1.0 / float(C * C);
+      for (int k = 0; k < 16; ++k)
+        px[r][k / 4][k % 4] = packUnorm4x8(to_rgba(ys[k] * ln, cbs[k] * cn, crs[k] * cn, as_[k] * ln));
+    }
+  }
+  for (int r = 0; r < 2; ++r) {
     const int o = (pc.out_.x + (y0 + r) * pc.out_.y + x0) / 4;
-    for (int q = 0; q < 4; ++q) rgba_out[o + q] = px[q];
+    for (int q = 0; q < 4; ++q) rgba_out[o + q] = px[r][q];
   }
 }

@@ -179,18 +179,33 @@ def _upsample2(c: np.ndarray, axis: int) -> np.ndarray:
     return out.reshape(shape)
 
 
-def yuv420_to_rgba(y, cb, cr, a=None, *, kr: float = KR, kb: float = KB, full_range: bool = False) -> np.ndarray:
+def _box(p, n: int) -> np.ndarray:
+    """Mean of each n x n block (n = 1: the plane itself)."""
+    p = np.asarray(p, np.float64)
+    h, w = p.shape
+    return p[: h // n * n, : w // n * n].reshape(h // n, n, w // n, n).mean(axis=(1, 3))
+
+
+def yuv420_to_rgba(y, cb, cr, a=None, *, kr: float = KR, kb: float = KB, full_range: bool = False,
+                   div: int = 1) -> np.ndarray:
     """8-bit planes ``y`` (h, w), ``cb``/``cr`` (h/2, w/2) [, alpha ``a`` (h, w)] -> premultiplied
     RGBA8 (h, w, 4), rounded half up.
+
+    ``div`` 2 or 4: at 1/div of the size, each pixel from the mean of its div x div luma (and
+    alpha) samples and of the (div/2)^2 chroma samples centred on it (no chroma upsampling).
 
     Limited range: ``Y' = (Y - 16) / 219``, ``Pb = (Cb - 128) / 224``; full range: ``Y' = Y / 255``,
     ``Pb = (Cb - 128) / 255`` (likewise Pr). Then ``R = Y' + 2 (1 - Kr) Pr``,
     ``B = Y' + 2 (1 - Kb) Pb``, ``G = (Y' - Kr R - Kb B) / (1 - Kr - Kb)`` (ITU-R BT.601-7 /
     BT.709-6 with their Kr, Kb), clamped to 0..1.
     """
-    Y = np.asarray(y, np.float64)
-    U = _upsample2(_upsample2(cb, 0), 1)
-    V = _upsample2(_upsample2(cr, 0), 1)
+    if div > 1:
+        Y, U, V = _box(y, div), _box(cb, div // 2), _box(cr, div // 2)
+        a = None if a is None else _box(a, div)
+    else:
+        Y = np.asarray(y, np.float64)
+        U = _upsample2(_upsample2(cb, 0), 1)
+        V = _upsample2(_upsample2(cr, 0), 1)
     if full_range:
         yp, pb, pr = Y / 255.0, (U - 128.0) / 255.0, (V - 128.0) / 255.0
     else:

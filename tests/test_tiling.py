@@ -10,6 +10,7 @@ import subprocess
 
 import numpy as np
 import pytest
+from PIL import Image
 
 import reelforge as rf
 import reference as ref
@@ -161,6 +162,30 @@ def test_video_conversion_matches_numpy(lavfi, tags, kr, kb, full):
     s = rf.Scene(w, h, fps=10, duration=0.5)
     s.add_video(path)
     assert_close(rf.Renderer(s).render_frame(0), expected)
+
+
+@pytest.mark.parametrize("div, shown", [(2, 0.5), (2, 0.3), (4, 0.25), (4, 0.2)])
+def test_downscaled_video_is_converted_box_filtered(lavfi, div, shown):
+    # Shown at half (a quarter) of its size or less, the frame is converted at 1/div of it with a
+    # box pre-filter; shown at exactly 1/div, the canvas holds that conversion pixel for pixel.
+    w, h = 416, 232
+    path = lavfi.file("conv_down.mkv", ["-f", "lavfi", "-i", f"testsrc2=s={w}x{h}:r=10:d=1,format=yuva420p,"
+                                        "geq=lum='lum(X,Y)':cb='cb(X,Y)':cr='cr(X,Y)':a='255-Y'",
+                                        "-c:v", "ffv1", "-colorspace", "bt709", "-color_range", "tv"])
+    planes = raw_planes(path, w, h, "yuva420p")
+    converted = ref.yuv420_to_rgba(*planes, div=div)
+    cw, ch = w // div, h // div
+    s = rf.Scene(cw, ch, fps=10, duration=0.5, background=(0, 0, 0, 0))
+    s.add_video(path, width=round(w * shown), height=round(h * shown))
+    f = rf.Renderer(s).render_frame(0)
+    if shown == 1 / div:
+        assert_close(f, converted)
+    else:  # smaller still: bilinear from the converted frame, close to a box average of it
+        sw, sh = round(w * shown), round(h * shown)
+        sub = f[:sh, :sw].astype(np.float64)
+        ref_small = np.stack([np.asarray(Image.fromarray(converted[..., c]).resize((sw, sh), Image.BILINEAR),
+                                         np.float64) for c in range(4)], axis=-1)
+        assert np.abs(sub - ref_small).mean() < 4.0
 
 
 def test_video_alpha_conversion_matches_numpy(lavfi):

@@ -111,6 +111,7 @@ void copy_plane(uint8_t* dst, int dst_stride, const uint8_t* src, int src_stride
 struct VideoUpload {
   size_t draw = 0;
   int width = 0, height = 0, luma_stride = 0, chroma_stride = 0;
+  int div = 1;  // yuv_to_rgba.comp's DIV: converted at 1/div of the source size
   bool alpha = false;
   VkDeviceSize y = 0, cb = 0, cr = 0, a = 0;  // plane offsets in staging, bytes
   VkDeviceSize out = 0;                       // first pixel in the converted buffer
@@ -161,8 +162,6 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
   sampler_ = Sampler(dev, smp);
 
   create_layouts();
-  convert_[0] = build_pipeline(shaders::yuv_to_rgba(), convert_layout_, {0});
-  convert_[1] = build_pipeline(shaders::yuv_to_rgba(), convert_layout_, {1});
 
   VkCommandPoolCreateInfo cpi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   cpi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
@@ -266,6 +265,12 @@ Pipeline Compositor::build_pipeline(shaders::Spirv code, VkPipelineLayout layout
   return Pipeline(dev, p);
 }
 
+VkPipeline Compositor::convert_pipeline(bool alpha, int div) {
+  Pipeline& p = convert_[alpha ? 1 : 0][div == 4 ? 2 : div == 2 ? 1 : 0];
+  if (p == VK_NULL_HANDLE) p = build_pipeline(shaders::yuv_to_rgba(), convert_layout_, {alpha, div});
+  return p;
+}
+
 VkPipeline Compositor::composite_pipeline(const std::vector<int32_t>& spec) {
   auto it = composite_.find(spec);
   if (it == composite_.end()) it = composite_.emplace(spec, build_pipeline(shaders::composite(), tile_layout_, spec)).first;
@@ -356,7 +361,13 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
     v.width = src.video_width;
     v.height = src.video_height;
     v.alpha = src.video_alpha;
-    v.luma_stride = align16(v.width);
+    // Source pixels per canvas pixel: shown at half the size or less, the frame is converted at a
+    // half (quarter) of it, box-filtered. The converted height must stay even (16x2 blocks).
+    const double shown = std::min(v.width / std::max(1e-6, double(d.place.size[0]) * d.place.px_per_local[0]),
+                                  v.height / std::max(1e-6, double(d.place.size[1]) * d.place.px_per_local[1]));
+    v.div = shown >= 4 && v.width % 4 == 0 && v.height % 8 == 0 ? 4 : shown >= 2 && v.height % 4 == 0 ? 2 : 1;
+    const int out_w = v.width / v.div, out_h = v.height / v.div;
+    v.luma_stride = align16(out_w) * v.div;             // whole blocks of output pixels
     v.chroma_stride = align16(v.luma_stride / 2 + 1);  // + 1: the sample right of the last block
     const VkDeviceSize luma = VkDeviceSize(v.luma_stride) * v.height, chroma = VkDeviceSize(v.chroma_stride) * v.height / 2;
     v.y = staging_bytes;
@@ -365,11 +376,11 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
     v.a = v.cr + chroma;
     staging_bytes = v.a + (v.alpha ? luma : 0);
     v.out = converted_px;
-    converted_px += VkDeviceSize(v.luma_stride) * v.height;
-    auto& list = s.pool[{v.width, v.height}];
-    const size_t index = taken[{v.width, v.height}]++;
+    converted_px += VkDeviceSize(align16(out_w)) * out_h;
+    auto& list = s.pool[{out_w, out_h}];
+    const size_t index = taken[{out_w, out_h}]++;
     if (index == list.size()) {
-      list.push_back(std::make_unique<Image>(make_image(*ctx_, v.width, v.height, VK_FORMAT_R8G8B8A8_UNORM,
+      list.push_back(std::make_unique<Image>(make_image(*ctx_, out_w, out_h, VK_FORMAT_R8G8B8A8_UNORM,
                                                         VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT)));
       fresh.push_back(list.back()->image);
     }
@@ -542,11 +553,12 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
       for (int r = 0; r < 3; ++r) std::copy_n(m[r].begin(), 4, pc.m[r]);
       pc.size[0] = v.width, pc.size[1] = v.height, pc.size[2] = v.luma_stride, pc.size[3] = v.chroma_stride;
       pc.offsets[0] = int32_t(v.y), pc.offsets[1] = int32_t(v.cb), pc.offsets[2] = int32_t(v.cr), pc.offsets[3] = int32_t(v.a);
-      pc.out[0] = int32_t(v.out), pc.out[1] = v.luma_stride;
-      vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, convert_[v.alpha ? 1 : 0]);
+      const int out_w = v.width / v.div, out_h = v.height / v.div;
+      pc.out[0] = int32_t(v.out), pc.out[1] = align16(out_w);
+      vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, convert_pipeline(v.alpha, v.div));
       vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, convert_layout_, 0, 1, &convert_sets[i], 0, nullptr);
       vkCmdPushConstants(cb, convert_layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
-      vkCmdDispatch(cb, uint32_t((v.luma_stride / 16 + 7) / 8), uint32_t((v.height / 2 + 7) / 8), 1);
+      vkCmdDispatch(cb, uint32_t((align16(out_w) / 16 + 7) / 8), uint32_t((out_h / 2 + 7) / 8), 1);
     }
     memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                    VK_PIPELINE_STAGE_TRANSFER_BIT);
@@ -556,9 +568,9 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
                     VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
       VkBufferImageCopy r{};
       r.bufferOffset = v.out * 4;
-      r.bufferRowLength = uint32_t(v.luma_stride);
+      r.bufferRowLength = uint32_t(align16(v.width / v.div));
       r.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-      r.imageExtent = {uint32_t(v.width), uint32_t(v.height), 1};
+      r.imageExtent = {uint32_t(v.width / v.div), uint32_t(v.height / v.div), 1};
       vkCmdCopyBufferToImage(cb, s.converted.buffer, v.image->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &r);
       image_barrier(cb, v.image->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
                     VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,

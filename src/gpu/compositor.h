@@ -60,6 +60,7 @@ class Compositor {
   void create_layouts();
   Pipeline build_pipeline(shaders::Spirv code, VkPipelineLayout layout, const std::vector<int32_t>& spec);
   VkPipeline composite_pipeline(const std::vector<int32_t>& spec);  // cached by specialisation
+  VkPipeline convert_pipeline(bool alpha, int div);                  // yuv_to_rgba.comp, cached
   void upload_static_images();
   void ensure_descriptor_capacity(Slot& s, uint32_t sets);
 
@@ -75,7 +76,7 @@ class Compositor {
   Sampler sampler_;
   DescriptorSetLayout tile_set_layout_, convert_set_layout_;
   PipelineLayout tile_layout_, convert_layout_;
-  Pipeline convert_[2];  // yuv_to_rgba.comp: [0] yuv, [1] yuva
+  Pipeline convert_[2][3];  // yuv_to_rgba.comp by [alpha][DIV 1, 2, 4], built when first needed
   std::map<std::vector<int32_t>, Pipeline> composite_;
   CommandPool cmd_pool_;
   Image dummy_;                      // fills unused texture bindings
