@@ -139,8 +139,9 @@ class Layer:
         """Set property ``name`` to a constant, a per-frame ``float`` array of shape
         ``(scene.frame_count,)``, or a callable ``f(t)`` of time in seconds (given a float64 array of
         the times of the frames where the layer is shown, it must return an array of the same
-        shape; scalar-only callables are called once per frame). Raises SceneError for unknown properties; bad values raise at
-        ``compile()`` time, naming the layer and property. Returns the layer (chainable)."""
+        shape; scalar-only callables are called once per frame). Raises SceneError for unknown
+        properties; bad values raise at ``compile()`` time, naming the layer and property.
+        Returns the layer (chainable)."""
         self._check_prop(name)
         if name == "scale":
             self._props["scale_x"] = value

@@ -1,7 +1,6 @@
 #include "gpu/compositor.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 
 #include "gpu/shaders.h"
