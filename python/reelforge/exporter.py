@@ -190,8 +190,9 @@ class Exporter:
         Frames in flight on the GPU, 1..16.
     frames : (int, int), optional
         Export only frames ``[first, last)`` (half-open frame indices, ``0 <= first < last <=
-        scene.frame_count``). The output starts at pts 0; its audio is the scene's samples
-        ``[floor(first * 48000 / fps), floor(last * 48000 / fps))``, cut sample-exactly.
+        scene.frame_count``). The output starts at pts 0 (a PNG sequence is numbered from 0); its
+        audio is the scene's samples ``[floor(first * 48000 / fps), floor(last * 48000 / fps))``,
+        cut sample-exactly.
     time_range : (float, float), optional
         As ``frames``, in seconds: ``(t0, t1)`` is ``frames=(round(t0 * fps), round(t1 * fps))``.
 
