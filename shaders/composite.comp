@@ -17,7 +17,7 @@
 //      Y = 16 + 219 Y',  Cb = 128 + 224 (B' - Y') / 1.8556,  Cr = 128 + 224 (R' - Y') / 1.5748,
 //      Y' = 0.2126 R' + 0.7152 G' + 0.0722 B',
 //    from the colour rounded to 8 bits first (as in the RGBA8 output, so the two agree), chroma
-//    from the 2x2 average;
+//    sited left (see edge_px below);
 //  - premultiplied RGBA8;
 //  - or, for stacks deeper than one pass holds, a float16 RGBA accumulator that the next pass of
 //    the same tiles reads instead of the background.
@@ -26,21 +26,22 @@
 
 layout(local_size_x = 8, local_size_y = 8) in;
 
-layout(constant_id = 0) const int N = 0;  // layers in this pass (0..MAX_STACK)
-// Per layer k: kind * 16 + blend; kind 0 = solid colour, 1 = RGBA8 texture; blend numbered as
-// reelforge::BlendMode.
-layout(constant_id = 1) const int KB0 = 0;
-layout(constant_id = 2) const int KB1 = 0;
-layout(constant_id = 3) const int KB2 = 0;
-layout(constant_id = 4) const int KB3 = 0;
-layout(constant_id = 5) const int KB4 = 0;
-layout(constant_id = 6) const int KB5 = 0;
-layout(constant_id = 7) const int KB6 = 0;
-layout(constant_id = 8) const int KB7 = 0;
-layout(constant_id = 9) const bool READ_ACC = false;   // start from the accumulator, not the background
-layout(constant_id = 10) const bool WRITE_ACC = false;  // write the accumulator instead of the outputs
-layout(constant_id = 11) const bool WANT_NV12 = true;
-layout(constant_id = 12) const bool WANT_RGBA = false;
+layout(constant_id = COMPOSITE_N) const int N = 0;  // layers in this pass (0..MAX_STACK)
+// Per layer k: kind * 16 + blend; kind 0 = solid colour, 1 = RGBA8 texture, 2 = minified RGBA8
+// texture (mipmapped, LOD per layer); blend numbered as
+// reelforge::BlendMode. Ids in spec_ids.glsl, mirrored by CompositeSpec (src/gpu/spec_constants.h).
+layout(constant_id = COMPOSITE_KB0) const int KB0 = 0;
+layout(constant_id = COMPOSITE_KB1) const int KB1 = 0;
+layout(constant_id = COMPOSITE_KB2) const int KB2 = 0;
+layout(constant_id = COMPOSITE_KB3) const int KB3 = 0;
+layout(constant_id = COMPOSITE_KB4) const int KB4 = 0;
+layout(constant_id = COMPOSITE_KB5) const int KB5 = 0;
+layout(constant_id = COMPOSITE_KB6) const int KB6 = 0;
+layout(constant_id = COMPOSITE_KB7) const int KB7 = 0;
+layout(constant_id = COMPOSITE_READ_ACC) const bool READ_ACC = false;   // start from the accumulator, not the background
+layout(constant_id = COMPOSITE_WRITE_ACC) const bool WRITE_ACC = false;  // write the accumulator instead of the outputs
+layout(constant_id = COMPOSITE_WANT_NV12) const bool WANT_NV12 = true;
+layout(constant_id = COMPOSITE_WANT_RGBA) const bool WANT_RGBA = false;
 
 int kb(int k) {
   return k == 0 ? KB0 : k == 1 ? KB1 : k == 2 ? KB2 : k == 3 ? KB3 : k == 4 ? KB4 : k == 5 ? KB5 : k == 6 ? KB6 : KB7;
@@ -78,8 +79,14 @@ vec4 layer(int k, vec2 p) {
   // under rotation/scaling, exactly 0 or 1 for pixel-aligned layers.
   vec2 edge = min(uv - L.clip.xy, L.clip.zw - uv) * vec2(L.u.w, L.v.w);
   vec2 cov = clamp(edge + 0.5, 0.0, 1.0);
-  vec4 src = kb(k) >= 16 ? textureLod(sampler2D(tex[k], bilinear), uv, 0.0) : vec4(1.0);  // explicit LOD: no derivatives in compute
-  return src * L.color * (cov.x * cov.y);
+  // Explicit LOD (no derivatives in compute): 0 for textures shown at their size or larger; for
+  // minified ones (kind 2) the layer's own, computed per frame from its placement (color.y),
+  // sampled trilinearly from the texture's box-filtered mip chain.
+  vec4 src;
+  if (kb(k) >= 32) src = textureLod(sampler2D(tex[k], bilinear), uv, L.color.y) * L.color.x;
+  else if (kb(k) >= 16) src = textureLod(sampler2D(tex[k], bilinear), uv, 0.0) * L.color;
+  else src = L.color;
+  return src * (cov.x * cov.y);
 }
 
 // Written out rather than looped: every layer index must be a constant after specialisation
@@ -101,16 +108,32 @@ uint chroma(vec3 rgb) {  // Cb | Cr << 8
   return c.x | (c.y << 8);
 }
 
+// The colour of pixel (x, y) with the pass's layers over `base` (for the column left of a tile).
+vec4 pixel(int x, int y, vec4 base) { return shade(vec2(x, y) + 0.5, base); }
+
+// NV12 chroma is sited left (H.264/HEVC's default, chroma_sample_location 0): sample m of a row
+// pair sits on luma column 2m, vertically between the two rows, and is filtered [1 2 1] / 4
+// across columns 2m - 1, 2m, 2m + 1 and averaged over the two rows. Column 2m - 1 of a block's
+// first sample belongs to the invocation on the left; left of the tile, to another tile: the
+// first row of invocations computes that column (`edge_px[0]`), and each invocation shares its
+// last column (`edge_px[lx + 1]`) through shared memory.
+shared vec3 edge_px[9][16];
+
 void main() {
   const uint t = tiles[pc.tile.x + int(gl_WorkGroupID.x)];
-  const int bx = int(t & 0xffffu) * 128 + int(gl_LocalInvocationID.x) * 16;
-  const int by = int(t >> 16) * 16 + int(gl_LocalInvocationID.y) * 2;
-  if (bx >= pc.dims.x || by >= pc.dims.y) return;
+  const int lx = int(gl_LocalInvocationID.x), ly = int(gl_LocalInvocationID.y);
+  const int tx0 = int(t & 0xffffu) * 128, ty0 = int(t >> 16) * 16;
+  const int bx = tx0 + lx * 16, by = ty0 + ly * 2;
+  const bool inside = bx < pc.dims.x && by < pc.dims.y;
+  const bool nv12 = WANT_NV12 && !WRITE_ACC;
+  if (!inside && !WANT_NV12) return;  // no barrier below then
 #define LOAD(k) if (N > k) Ls[k] = stack.layers[k];
   LOAD(0) LOAD(1) LOAD(2) LOAD(3) LOAD(4) LOAD(5) LOAD(6) LOAD(7)
   const int acc_row = pc.tile.y / 2;  // accumulator row stride in uvec4 (2 pixels each)
   uvec4 y0 = uvec4(0), y1 = uvec4(0), uv = uvec4(0);
-  for (int q = 0; q < 4; ++q) {  // four 4x2 quads
+  vec3 pending = vec3(0.0), prev = vec3(0.0);  // block's first chroma sample less its left column
+  uint hi0 = 0u;
+  for (int q = 0; q < 4 && inside; ++q) {  // four 4x2 quads
     vec4 c[2][4];
     for (int r = 0; r < 2; ++r) {
       vec4 base[4] = vec4[4](pc.background, pc.background, pc.background, pc.background);
@@ -131,24 +154,44 @@ void main() {
             uvec4(packUnorm4x8(c[r][0]), packUnorm4x8(c[r][1]), packUnorm4x8(c[r][2]), packUnorm4x8(c[r][3]));
       }
     }
-    if (WANT_NV12 && !WRITE_ACC) {
-      vec3 a[4], b[4];
+    if (nv12) {
+      vec3 a[4], b[4], vs[4];
       uint w0 = 0u, w1 = 0u;
       for (int k = 0; k < 4; ++k) {
         a[k] = to8(c[0][k]);
         b[k] = to8(c[1][k]);
+        vs[k] = a[k] + b[k];
         w0 |= luma(a[k]) << (8 * k);
         w1 |= luma(b[k]) << (8 * k);
       }
       y0[q] = w0;
       y1[q] = w1;
-      uv[q] = chroma((a[0] + a[1] + b[0] + b[1]) * 0.25) | (chroma((a[2] + a[3] + b[2] + b[3]) * 0.25) << 16);
+      const uint hi = chroma((vs[1] + 2.0 * vs[2] + vs[3]) * 0.125);  // sample on column 4q + 2
+      const vec3 lo = 2.0 * vs[0] + vs[1];                             // on column 4q, less 4q - 1
+      if (q == 0) pending = lo, hi0 = hi;
+      else uv[q] = chroma((lo + prev) * 0.125) | (hi << 16);
+      prev = vs[3];
+      if (q == 3) edge_px[lx + 1][2 * ly] = a[3], edge_px[lx + 1][2 * ly + 1] = b[3];
     }
   }
-  if (WANT_NV12 && !WRITE_ACC) {
-    const int stride = pc.dims.z;  // bytes per row, a multiple of 16
-    nv12_out[(by * stride + bx) / 16] = y0;
-    nv12_out[((by + 1) * stride + bx) / 16] = y1;
-    nv12_out[(stride * pc.dims.y + (by / 2) * stride + bx) / 16] = uv;
+  if (WANT_NV12 && ly == 0) {  // the column left of the tile (the tile's own first column at x = 0)
+    const int x = max(tx0 - 1, 0);
+    for (int r = 0; r < 2; ++r) {
+      const int y = ty0 + 2 * lx + r;
+      if (y >= pc.dims.y) continue;
+      const int e = pc.tile.z + (pc.tile.x + int(gl_WorkGroupID.x)) * 16 + 2 * lx + r;  // its accumulator entry
+      const vec4 base = READ_ACC ? vec4(unpackHalf2x16(acc[e].x), unpackHalf2x16(acc[e].y)) : pc.background;
+      const vec4 c = pixel(x, y, base);
+      if (WRITE_ACC) acc[e] = uvec4(packHalf2x16(c.rg), packHalf2x16(c.ba), 0u, 0u);
+      else edge_px[0][2 * lx + r] = to8(c);
+    }
   }
+  if (!nv12) return;
+  barrier();
+  if (!inside) return;
+  uv[0] = chroma((pending + edge_px[lx][2 * ly] + edge_px[lx][2 * ly + 1]) * 0.125) | (hi0 << 16);
+  const int stride = pc.dims.z;  // bytes per row, a multiple of 16
+  nv12_out[(by * stride + bx) / 16] = y0;
+  nv12_out[((by + 1) * stride + bx) / 16] = y1;
+  nv12_out[(stride * pc.dims.y + (by / 2) * stride + bx) / 16] = uv;
 }
