@@ -17,7 +17,7 @@
 //      Y = 16 + 219 Y',  Cb = 128 + 224 (B' - Y') / 1.8556,  Cr = 128 + 224 (R' - Y') / 1.5748,
 //      Y' = 0.2126 R' + 0.7152 G' + 0.0722 B',
 //    from the colour rounded to 8 bits first (as in the RGBA8 output, so the two agree), chroma
-//    sited left (see edge_px below);
+//    sited left (see left_column below);
 //  - premultiplied RGBA8;
 //  - or, for stacks deeper than one pass holds, a float16 RGBA accumulator that the next pass of
 //    the same tiles reads instead of the background.
@@ -108,32 +108,48 @@ uint chroma(vec3 rgb) {  // Cb | Cr << 8
   return c.x | (c.y << 8);
 }
 
-// The colour of pixel (x, y) with the pass's layers over `base` (for the column left of a tile).
-vec4 pixel(int x, int y, vec4 base) { return shade(vec2(x, y) + 0.5, base); }
+// The accumulated colour of pixel (x, y) of the canvas (READ_ACC).
+vec4 acc_pixel(int x, int y) {
+  const uvec4 a = acc[y * (pc.tile.y / 2) + x / 2];
+  return (x & 1) == 0 ? vec4(unpackHalf2x16(a.x), unpackHalf2x16(a.y)) : vec4(unpackHalf2x16(a.z), unpackHalf2x16(a.w));
+}
 
 // NV12 chroma is sited left (H.264/HEVC's default, chroma_sample_location 0): sample m of a row
 // pair sits on luma column 2m, vertically between the two rows, and is filtered [1 2 1] / 4
-// across columns 2m - 1, 2m, 2m + 1 and averaged over the two rows. Column 2m - 1 of a block's
-// first sample belongs to the invocation on the left; left of the tile, to another tile: the
-// first row of invocations computes that column (`edge_px[0]`), and each invocation shares its
-// last column (`edge_px[lx + 1]`) through shared memory.
-shared vec3 edge_px[9][16];
+// across columns 2m - 1, 2m, 2m + 1 and averaged over the two rows (column -1 repeats column 0).
+// Column bx - 1 left of each block is composited once more by the block's own invocation
+// (cheaper on CPU drivers than sharing it: a barrier makes lavapipe run invocations as
+// coroutines). Left of a tile it belongs to another tile, whose accumulator this dispatch does
+// not own: deep stacks keep that column's accumulated colour in 16 entries per tile after the
+// canvas (pc.tile.z), written by the WRITE_ACC dispatches of the first row of invocations.
+vec3 left_column(int bx, int by, int lx, int ly) {
+  vec3 sum = vec3(0.0);
+  const int x = max(bx - 1, 0);
+  for (int r = 0; r < 2; ++r) {
+    const int e = pc.tile.z + (pc.tile.x + int(gl_WorkGroupID.x)) * 16 + 2 * ly + r;  // tile-edge entry
+    vec4 base = pc.background;
+    if (READ_ACC) base = lx == 0 ? vec4(unpackHalf2x16(acc[e].x), unpackHalf2x16(acc[e].y)) : acc_pixel(x, by + r);
+    const vec4 c = shade(vec2(x, by + r) + 0.5, base);
+    if (WRITE_ACC) acc[e] = uvec4(packHalf2x16(c.rg), packHalf2x16(c.ba), 0u, 0u);
+    sum += to8(c);
+  }
+  return sum;
+}
 
 void main() {
   const uint t = tiles[pc.tile.x + int(gl_WorkGroupID.x)];
   const int lx = int(gl_LocalInvocationID.x), ly = int(gl_LocalInvocationID.y);
-  const int tx0 = int(t & 0xffffu) * 128, ty0 = int(t >> 16) * 16;
-  const int bx = tx0 + lx * 16, by = ty0 + ly * 2;
-  const bool inside = bx < pc.dims.x && by < pc.dims.y;
+  const int bx = int(t & 0xffffu) * 128 + lx * 16, by = int(t >> 16) * 16 + ly * 2;
+  if (bx >= pc.dims.x || by >= pc.dims.y) return;
   const bool nv12 = WANT_NV12 && !WRITE_ACC;
-  if (!inside && !WANT_NV12) return;  // no barrier below then
 #define LOAD(k) if (N > k) Ls[k] = stack.layers[k];
   LOAD(0) LOAD(1) LOAD(2) LOAD(3) LOAD(4) LOAD(5) LOAD(6) LOAD(7)
   const int acc_row = pc.tile.y / 2;  // accumulator row stride in uvec4 (2 pixels each)
+  vec3 prev = vec3(0.0);  // the two rows' colours in the column left of the quad
+  if (nv12) prev = left_column(bx, by, lx, ly);
+  else if (WANT_NV12 && lx == 0) left_column(bx, by, lx, ly);  // WRITE_ACC: the tile-edge entries
   uvec4 y0 = uvec4(0), y1 = uvec4(0), uv = uvec4(0);
-  vec3 pending = vec3(0.0), prev = vec3(0.0);  // block's first chroma sample less its left column
-  uint hi0 = 0u;
-  for (int q = 0; q < 4 && inside; ++q) {  // four 4x2 quads
+  for (int q = 0; q < 4; ++q) {  // four 4x2 quads
     vec4 c[2][4];
     for (int r = 0; r < 2; ++r) {
       vec4 base[4] = vec4[4](pc.background, pc.background, pc.background, pc.background);
@@ -166,32 +182,14 @@ void main() {
       }
       y0[q] = w0;
       y1[q] = w1;
-      const uint hi = chroma((vs[1] + 2.0 * vs[2] + vs[3]) * 0.125);  // sample on column 4q + 2
-      const vec3 lo = 2.0 * vs[0] + vs[1];                             // on column 4q, less 4q - 1
-      if (q == 0) pending = lo, hi0 = hi;
-      else uv[q] = chroma((lo + prev) * 0.125) | (hi << 16);
+      uv[q] = chroma((prev + 2.0 * vs[0] + vs[1]) * 0.125) | (chroma((vs[1] + 2.0 * vs[2] + vs[3]) * 0.125) << 16);
       prev = vs[3];
-      if (q == 3) edge_px[lx + 1][2 * ly] = a[3], edge_px[lx + 1][2 * ly + 1] = b[3];
     }
   }
-  if (WANT_NV12 && ly == 0) {  // the column left of the tile (the tile's own first column at x = 0)
-    const int x = max(tx0 - 1, 0);
-    for (int r = 0; r < 2; ++r) {
-      const int y = ty0 + 2 * lx + r;
-      if (y >= pc.dims.y) continue;
-      const int e = pc.tile.z + (pc.tile.x + int(gl_WorkGroupID.x)) * 16 + 2 * lx + r;  // its accumulator entry
-      const vec4 base = READ_ACC ? vec4(unpackHalf2x16(acc[e].x), unpackHalf2x16(acc[e].y)) : pc.background;
-      const vec4 c = pixel(x, y, base);
-      if (WRITE_ACC) acc[e] = uvec4(packHalf2x16(c.rg), packHalf2x16(c.ba), 0u, 0u);
-      else edge_px[0][2 * lx + r] = to8(c);
-    }
+  if (nv12) {
+    const int stride = pc.dims.z;  // bytes per row, a multiple of 16
+    nv12_out[(by * stride + bx) / 16] = y0;
+    nv12_out[((by + 1) * stride + bx) / 16] = y1;
+    nv12_out[(stride * pc.dims.y + (by / 2) * stride + bx) / 16] = uv;
   }
-  if (!nv12) return;
-  barrier();
-  if (!inside) return;
-  uv[0] = chroma((pending + edge_px[lx][2 * ly] + edge_px[lx][2 * ly + 1]) * 0.125) | (hi0 << 16);
-  const int stride = pc.dims.z;  // bytes per row, a multiple of 16
-  nv12_out[(by * stride + bx) / 16] = y0;
-  nv12_out[((by + 1) * stride + bx) / 16] = y1;
-  nv12_out[(stride * pc.dims.y + (by / 2) * stride + bx) / 16] = uv;
 }

@@ -152,7 +152,9 @@ void ConvertPass::dispatch(Frame& f, const std::vector<Upload>& videos) {
     ConvertSpec spec;
     spec.alpha = v.alpha;
     spec.div = v.div;
-    spec.chroma_left = fr->chroma_location == AVCHROMA_LOC_LEFT || fr->chroma_location == AVCHROMA_LOC_TOPLEFT;
+    // Horizontal siting only (vertically the shader assumes centred, as for the MPEG-2 default).
+    const AVChromaLocation loc = fr->chroma_location;
+    spec.chroma_left = loc == AVCHROMA_LOC_LEFT || loc == AVCHROMA_LOC_TOPLEFT || loc == AVCHROMA_LOC_BOTTOMLEFT;
     vkCmdBindPipeline(f.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, program_.pipeline(spec));
     vkCmdBindDescriptorSets(f.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, program_.layout(), 0, 1, &set, 0, nullptr);
     vkCmdPushConstants(f.cmd, program_.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
