@@ -17,7 +17,7 @@
 //      Y = 16 + 219 Y',  Cb = 128 + 224 (B' - Y') / 1.8556,  Cr = 128 + 224 (R' - Y') / 1.5748,
 //      Y' = 0.2126 R' + 0.7152 G' + 0.0722 B',
 //    from the colour rounded to 8 bits first (as in the RGBA8 output, so the two agree), chroma
-//    from the 2x2 average;
+//    sited left (see left_column below);
 //  - premultiplied RGBA8;
 //  - or, for stacks deeper than one pass holds, a float16 RGBA accumulator that the next pass of
 //    the same tiles reads instead of the background.
@@ -26,21 +26,22 @@
 
 layout(local_size_x = 8, local_size_y = 8) in;
 
-layout(constant_id = 0) const int N = 0;  // layers in this pass (0..MAX_STACK)
-// Per layer k: kind * 16 + blend; kind 0 = solid colour, 1 = RGBA8 texture; blend numbered as
-// reelforge::BlendMode.
-layout(constant_id = 1) const int KB0 = 0;
-layout(constant_id = 2) const int KB1 = 0;
-layout(constant_id = 3) const int KB2 = 0;
-layout(constant_id = 4) const int KB3 = 0;
-layout(constant_id = 5) const int KB4 = 0;
-layout(constant_id = 6) const int KB5 = 0;
-layout(constant_id = 7) const int KB6 = 0;
-layout(constant_id = 8) const int KB7 = 0;
-layout(constant_id = 9) const bool READ_ACC = false;   // start from the accumulator, not the background
-layout(constant_id = 10) const bool WRITE_ACC = false;  // write the accumulator instead of the outputs
-layout(constant_id = 11) const bool WANT_NV12 = true;
-layout(constant_id = 12) const bool WANT_RGBA = false;
+layout(constant_id = COMPOSITE_N) const int N = 0;  // layers in this pass (0..MAX_STACK)
+// Per layer k: kind * 16 + blend; kind 0 = solid colour, 1 = RGBA8 texture, 2 = minified RGBA8
+// texture (mipmapped, LOD per layer); blend numbered as
+// reelforge::BlendMode. Ids in spec_ids.glsl, mirrored by CompositeSpec (src/gpu/spec_constants.h).
+layout(constant_id = COMPOSITE_KB0) const int KB0 = 0;
+layout(constant_id = COMPOSITE_KB1) const int KB1 = 0;
+layout(constant_id = COMPOSITE_KB2) const int KB2 = 0;
+layout(constant_id = COMPOSITE_KB3) const int KB3 = 0;
+layout(constant_id = COMPOSITE_KB4) const int KB4 = 0;
+layout(constant_id = COMPOSITE_KB5) const int KB5 = 0;
+layout(constant_id = COMPOSITE_KB6) const int KB6 = 0;
+layout(constant_id = COMPOSITE_KB7) const int KB7 = 0;
+layout(constant_id = COMPOSITE_READ_ACC) const bool READ_ACC = false;   // start from the accumulator, not the background
+layout(constant_id = COMPOSITE_WRITE_ACC) const bool WRITE_ACC = false;  // write the accumulator instead of the outputs
+layout(constant_id = COMPOSITE_WANT_NV12) const bool WANT_NV12 = true;
+layout(constant_id = COMPOSITE_WANT_RGBA) const bool WANT_RGBA = false;
 
 int kb(int k) {
   return k == 0 ? KB0 : k == 1 ? KB1 : k == 2 ? KB2 : k == 3 ? KB3 : k == 4 ? KB4 : k == 5 ? KB5 : k == 6 ? KB6 : KB7;
@@ -78,8 +79,14 @@ vec4 layer(int k, vec2 p) {
   // under rotation/scaling, exactly 0 or 1 for pixel-aligned layers.
   vec2 edge = min(uv - L.clip.xy, L.clip.zw - uv) * vec2(L.u.w, L.v.w);
   vec2 cov = clamp(edge + 0.5, 0.0, 1.0);
-  vec4 src = kb(k) >= 16 ? textureLod(sampler2D(tex[k], bilinear), uv, 0.0) : vec4(1.0);  // explicit LOD: no derivatives in compute
-  return src * L.color * (cov.x * cov.y);
+  // Explicit LOD (no derivatives in compute): 0 for textures shown at their size or larger; for
+  // minified ones (kind 2) the layer's own, computed per frame from its placement (color.y),
+  // sampled trilinearly from the texture's box-filtered mip chain.
+  vec4 src;
+  if (kb(k) >= 32) src = textureLod(sampler2D(tex[k], bilinear), uv, L.color.y) * L.color.x;
+  else if (kb(k) >= 16) src = textureLod(sampler2D(tex[k], bilinear), uv, 0.0) * L.color;
+  else src = L.color;
+  return src * (cov.x * cov.y);
 }
 
 // Written out rather than looped: every layer index must be a constant after specialisation
@@ -101,14 +108,46 @@ uint chroma(vec3 rgb) {  // Cb | Cr << 8
   return c.x | (c.y << 8);
 }
 
+// The accumulated colour of pixel (x, y) of the canvas (READ_ACC).
+vec4 acc_pixel(int x, int y) {
+  const uvec4 a = acc[y * (pc.tile.y / 2) + x / 2];
+  return (x & 1) == 0 ? vec4(unpackHalf2x16(a.x), unpackHalf2x16(a.y)) : vec4(unpackHalf2x16(a.z), unpackHalf2x16(a.w));
+}
+
+// NV12 chroma is sited left (H.264/HEVC's default, chroma_sample_location 0): sample m of a row
+// pair sits on luma column 2m, vertically between the two rows, and is filtered [1 2 1] / 4
+// across columns 2m - 1, 2m, 2m + 1 and averaged over the two rows (column -1 repeats column 0).
+// Column bx - 1 left of each block is composited once more by the block's own invocation
+// (cheaper on CPU drivers than sharing it: a barrier makes lavapipe run invocations as
+// coroutines). Left of a tile it belongs to another tile, whose accumulator this dispatch does
+// not own: deep stacks keep that column's accumulated colour in 16 entries per tile after the
+// canvas (pc.tile.z), written by the WRITE_ACC dispatches of the first row of invocations.
+vec3 left_column(int bx, int by, int lx, int ly) {
+  vec3 sum = vec3(0.0);
+  const int x = max(bx - 1, 0);
+  for (int r = 0; r < 2; ++r) {
+    const int e = pc.tile.z + (pc.tile.x + int(gl_WorkGroupID.x)) * 16 + 2 * ly + r;  // tile-edge entry
+    vec4 base = pc.background;
+    if (READ_ACC) base = lx == 0 ? vec4(unpackHalf2x16(acc[e].x), unpackHalf2x16(acc[e].y)) : acc_pixel(x, by + r);
+    const vec4 c = shade(vec2(x, by + r) + 0.5, base);
+    if (WRITE_ACC) acc[e] = uvec4(packHalf2x16(c.rg), packHalf2x16(c.ba), 0u, 0u);
+    sum += to8(c);
+  }
+  return sum;
+}
+
 void main() {
   const uint t = tiles[pc.tile.x + int(gl_WorkGroupID.x)];
-  const int bx = int(t & 0xffffu) * 128 + int(gl_LocalInvocationID.x) * 16;
-  const int by = int(t >> 16) * 16 + int(gl_LocalInvocationID.y) * 2;
+  const int lx = int(gl_LocalInvocationID.x), ly = int(gl_LocalInvocationID.y);
+  const int bx = int(t & 0xffffu) * 128 + lx * 16, by = int(t >> 16) * 16 + ly * 2;
   if (bx >= pc.dims.x || by >= pc.dims.y) return;
+  const bool nv12 = WANT_NV12 && !WRITE_ACC;
 #define LOAD(k) if (N > k) Ls[k] = stack.layers[k];
   LOAD(0) LOAD(1) LOAD(2) LOAD(3) LOAD(4) LOAD(5) LOAD(6) LOAD(7)
   const int acc_row = pc.tile.y / 2;  // accumulator row stride in uvec4 (2 pixels each)
+  vec3 prev = vec3(0.0);  // the two rows' colours in the column left of the quad
+  if (nv12) prev = left_column(bx, by, lx, ly);
+  else if (WANT_NV12 && lx == 0) left_column(bx, by, lx, ly);  // WRITE_ACC: the tile-edge entries
   uvec4 y0 = uvec4(0), y1 = uvec4(0), uv = uvec4(0);
   for (int q = 0; q < 4; ++q) {  // four 4x2 quads
     vec4 c[2][4];
@@ -131,21 +170,23 @@ void main() {
             uvec4(packUnorm4x8(c[r][0]), packUnorm4x8(c[r][1]), packUnorm4x8(c[r][2]), packUnorm4x8(c[r][3]));
       }
     }
-    if (WANT_NV12 && !WRITE_ACC) {
-      vec3 a[4], b[4];
+    if (nv12) {
+      vec3 a[4], b[4], vs[4];
       uint w0 = 0u, w1 = 0u;
       for (int k = 0; k < 4; ++k) {
         a[k] = to8(c[0][k]);
         b[k] = to8(c[1][k]);
+        vs[k] = a[k] + b[k];
         w0 |= luma(a[k]) << (8 * k);
         w1 |= luma(b[k]) << (8 * k);
       }
       y0[q] = w0;
       y1[q] = w1;
-      uv[q] = chroma((a[0] + a[1] + b[0] + b[1]) * 0.25) | (chroma((a[2] + a[3] + b[2] + b[3]) * 0.25) << 16);
+      uv[q] = chroma((prev + 2.0 * vs[0] + vs[1]) * 0.125) | (chroma((vs[1] + 2.0 * vs[2] + vs[3]) * 0.125) << 16);
+      prev = vs[3];
     }
   }
-  if (WANT_NV12 && !WRITE_ACC) {
+  if (nv12) {
     const int stride = pc.dims.z;  // bytes per row, a multiple of 16
     nv12_out[(by * stride + bx) / 16] = y0;
     nv12_out[((by + 1) * stride + bx) / 16] = y1;

@@ -1,5 +1,6 @@
-// Declarations of composite.comp, mirrored by src/gpu/compositor.cpp (one descriptor set layout).
-#define MAX_STACK 8
+// Declarations of composite.comp, mirrored by src/gpu/composite_pass.cpp (one descriptor set layout).
+#include "spec_ids.glsl"
+#define MAX_STACK COMPOSITE_MAX_STACK
 
 // One layer of the stack for one frame (std140, 64 bytes). Canvas point p -> normalised texture
 // coordinate uv = (dot(u.xy, p) + u.z, dot(v.xy, p) + v.z).
@@ -23,5 +24,6 @@ layout(std430, binding = 6) buffer Acc { uvec4 acc[]; };  // float16 RGBA, 2 pix
 layout(push_constant) uniform Push {
   vec4 background;  // premultiplied RGBA
   ivec4 dims;       // width, height, NV12 row stride (bytes), RGBA row stride (pixels)
-  ivec4 tile;       // x: first entry of this dispatch in `tiles`; y: accumulator row stride (pixels)
+  ivec4 tile;       // x: first entry of this dispatch in `tiles`; y: accumulator row stride (pixels);
+                    // z: first uvec4 of the accumulator's tile-edge columns (16 entries per tile)
 } pc;

@@ -4,19 +4,26 @@
 // bilinear RGBA8 sampling is the fast path of CPU Vulkan drivers, while sampling three 8-bit
 // planes per output pixel costs several times more there.
 //
-// DIV = 1: at the source's own size; chroma upsampled bilinearly from centre-sited samples
-// (weights 3/4, 1/4 in each direction; edges repeat). DIV = 2 or 4 (a layer shown at half or a
+// DIV = 1: at the source's own size; chroma upsampled bilinearly from its samples, sited as the
+// frame says (AVFrame.chroma_location): centre (MPEG-1/JPEG: weights 3/4, 1/4 in each direction)
+// or left (MPEG-2/H.264: co-sited with the even luma columns, vertically centred); edges repeat. DIV = 2 or 4 (a layer shown at half or a
 // quarter of its size or less): at 1/DIV of the size, each pixel the box average of its DIV x DIV
 // luma (and alpha) samples and of the (DIV/2)^2 chroma samples centred on the same spot: a
 // pre-filter against the aliasing of bilinear downscaling, and DIV^2 fewer pixels to convert.
 //
 // The planes are read from a storage buffer (the frame's upload staging) as whole 32/128-bit
-// words; src/gpu/compositor.cpp lays each row out padded to a multiple of 16 * DIV bytes, plus one
+// words; src/gpu/convert_pass.cpp lays each row out padded to a multiple of 16 * DIV bytes, plus one
 // more chroma sample, with the last sample repeated into the padding, so that reads past the right
 // edge see the edge value. One invocation writes a 16x2 block of output pixels.
 layout(local_size_x = 8, local_size_y = 8) in;
-layout(constant_id = 0) const bool ALPHA = false;  // yuva420p: a full-size alpha plane
-layout(constant_id = 1) const int DIV = 1;         // 1, 2 or 4
+#extension GL_GOOGLE_include_directive : require
+#include "spec_ids.glsl"
+// Ids in spec_ids.glsl, mirrored by ConvertSpec (src/gpu/spec_constants.h).
+layout(constant_id = CONVERT_ALPHA) const bool ALPHA = false;  // yuva420p: a full-size alpha plane
+layout(constant_id = CONVERT_DIV) const int DIV = 1;           // 1, 2 or 4
+layout(constant_id = CONVERT_CHROMA_LEFT) const bool CHROMA_LEFT = false;  // chroma sited left, else centre
+
+const int C_PER = DIV == 4 ? 2 : 1;  // chroma samples per output pixel along x (DIV > 1)
 
 layout(std430, binding = 0) readonly buffer Planes { uint words[]; };
 layout(std430, binding = 0) readonly buffer Planes4 { uvec4 words4[]; };
@@ -56,10 +63,17 @@ void upsample(int off, int i, int j, out float top[16], out float bot[16]) {
     u[k] = 0.75 * b[k] + 0.25 * c[k];
   }
   for (int m = 0; m < 8; ++m) {
-    top[2 * m] = 0.75 * t[m + 1] + 0.25 * t[m];
-    top[2 * m + 1] = 0.75 * t[m + 1] + 0.25 * t[m + 2];
-    bot[2 * m] = 0.75 * u[m + 1] + 0.25 * u[m];
-    bot[2 * m + 1] = 0.75 * u[m + 1] + 0.25 * u[m + 2];
+    if (CHROMA_LEFT) {  // sample m sits on luma column 2m: exact there, halfway to the next one
+      top[2 * m] = t[m + 1];
+      top[2 * m + 1] = 0.5 * (t[m + 1] + t[m + 2]);
+      bot[2 * m] = u[m + 1];
+      bot[2 * m + 1] = 0.5 * (u[m + 1] + u[m + 2]);
+    } else {  // sample m sits between luma columns 2m and 2m + 1
+      top[2 * m] = 0.75 * t[m + 1] + 0.25 * t[m];
+      top[2 * m + 1] = 0.75 * t[m + 1] + 0.25 * t[m + 2];
+      bot[2 * m] = 0.75 * u[m + 1] + 0.25 * u[m];
+      bot[2 * m + 1] = 0.75 * u[m + 1] + 0.25 * u[m + 2];
+    }
   }
 }
 
@@ -75,6 +89,21 @@ void box_row(int at, int n, inout float sums[16]) {
     const uvec4 q = words4[at / 16 + w];
     for (int b = 0; b < 16; ++b) sums[(w * 16 + b) / n] += float(byte_at(q[b / 4], b % 4));
   }
+}
+
+// Left-sited chroma: the area average over each output pixel's 2C luma columns, each chroma
+// sample covering the two luma columns around its own (weights 3/4, 1/4 for C = 1; 3/8, 4/8,
+// 1/8 for C = 2), from 16C + 1 samples starting at byte offset `at` (a multiple of 16).
+void left_row(int at, inout float sums[16]) {
+  float v[33];
+  for (int w = 0; w < C_PER; ++w) {
+    const uvec4 q = words4[at / 16 + w];
+    for (int b = 0; b < 16; ++b) v[w * 16 + b] = float(byte_at(q[b / 4], b % 4));
+  }
+  v[16 * C_PER] = float(byte_at(words4[at / 16 + C_PER].x, 0));
+  for (int k = 0; k < 16; ++k)
+    sums[k] += C_PER == 1 ? 0.75 * v[k] + 0.25 * v[k + 1]
+                          : 0.375 * v[2 * k] + 0.5 * v[2 * k + 1] + 0.125 * v[2 * k + 2];
 }
 
 void main() {
@@ -107,10 +136,15 @@ void main() {
       }
       for (int d = 0; d < C; ++d) {
         const int row = ((y0 + r) * C + d) * pc.size.w + x0 * C;
-        box_row(pc.offsets.y + row, C, cbs);
-        box_row(pc.offsets.z + row, C, crs);
+        if (CHROMA_LEFT) {
+          left_row(pc.offsets.y + row, cbs);
+          left_row(pc.offsets.z + row, crs);
+        } else {
+          box_row(pc.offsets.y + row, C, cbs);
+          box_row(pc.offsets.z + row, C, crs);
+        }
       }
-      const float ln = 1.0 / float(DIV * DIV), cn = 1.0 / float(C * C);
+      const float ln = 1.0 / float(DIV * DIV), cn = CHROMA_LEFT ? 1.0 / float(C) : 1.0 / float(C * C);
       for (int k = 0; k < 16; ++k)
         px[r][k / 4][k % 4] = packUnorm4x8(to_rgba(ys[k] * ln, cbs[k] * cn, crs[k] * cn, as_[k] * ln));
     }

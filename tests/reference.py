@@ -42,13 +42,16 @@ def _ycbcr(rgb: np.ndarray):
     return y, cb, cr
 
 
-def rgb_to_nv12(rgb8) -> tuple[np.ndarray, np.ndarray]:
+def rgb_to_nv12(rgb8, siting: str = "left") -> tuple[np.ndarray, np.ndarray]:
     """8-bit RGB(A) frame (h, w, 3|4) -> NV12 planes ``(y (h, w), uv (h/2, w/2, 2))``, uint8.
 
     BT.709 limited range: ``Y = 16 + 219 Y'``, ``Cb = 128 + 224 (B - Y') / 1.8556``,
     ``Cr = 128 + 224 (R - Y') / 1.5748`` with ``R, G, B = rgb8 / 255``. Chroma is computed from
-    the average of the 2x2 block's 8-bit RGB values. Rounding is half up. Alpha (if present) is
-    ignored: an RGBA frame with premultiplied alpha is its composite over black.
+    the 8-bit RGB values averaged over each row pair and, horizontally, ``siting="left"``
+    (MPEG-2/H.264 chroma_sample_location 0, sample m on column 2m): filtered [1 2 1] / 4 over
+    columns 2m - 1, 2m, 2m + 1 (column -1 repeats column 0); ``"center"``: the 2x2 block mean.
+    Rounding is half up. Alpha (if present) is ignored: an RGBA frame with premultiplied alpha is
+    its composite over black.
     """
     a = np.asarray(rgb8)
     if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] not in (3, 4):
@@ -58,7 +61,14 @@ def rgb_to_nv12(rgb8) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"4:2:0 needs even width and height, got {w}x{h}")
     rgb = a[..., :3].astype(np.float64)
     y, _, _ = _ycbcr(rgb / 255.0)
-    avg = rgb.reshape(h // 2, 2, w // 2, 2, 3).mean(axis=(1, 3))
+    if siting == "left":
+        rows = rgb.reshape(h // 2, 2, w, 3).mean(axis=1)
+        left = rows[:, np.maximum(np.arange(0, w, 2) - 1, 0)]
+        avg = (left + 2.0 * rows[:, 0::2] + rows[:, 1::2]) / 4.0
+    elif siting == "center":
+        avg = rgb.reshape(h // 2, 2, w // 2, 2, 3).mean(axis=(1, 3))
+    else:
+        raise ValueError(f"siting must be 'left' or 'center', got {siting!r}")
     _, cb, cr = _ycbcr(avg / 255.0)
     y8 = np.clip(round_half_up(y), 0, 255).astype(np.uint8)
     uv8 = np.clip(round_half_up(np.stack([cb, cr], axis=-1)), 0, 255).astype(np.uint8)
@@ -179,6 +189,34 @@ def _upsample2(c: np.ndarray, axis: int) -> np.ndarray:
     return out.reshape(shape)
 
 
+def _upsample2_left(c: np.ndarray, axis: int) -> np.ndarray:
+    """Doubles ``c`` along ``axis`` for left-sited chroma (sample j on luma column 2j):
+    2j = c[j], 2j+1 = (c[j] + c[j+1]) / 2 (the last sample repeats)."""
+    c = np.asarray(c, np.float64)
+    n = c.shape[axis]
+    nxt = np.take(c, np.minimum(np.arange(n) + 1, n - 1), axis=axis)
+    out = np.stack([c, 0.5 * (c + nxt)], axis=axis + 1)
+    shape = list(c.shape)
+    shape[axis] *= 2
+    return out.reshape(shape)
+
+
+def _box_left(p, div: int) -> np.ndarray:
+    """Left-sited chroma plane -> one value per div x div luma block: the area average, each
+    sample covering the two luma columns around its own (div 2: 3/4, 1/4 of samples k, k+1;
+    div 4: 3/8, 4/8, 1/8 of samples 2k, 2k+1, 2k+2); rows as a plain mean."""
+    p = np.asarray(p, np.float64)
+    c = div // 2
+    h, w = p.shape
+    rows = p[: h // c * c].reshape(h // c, c, w).mean(axis=1)
+    n = w // c
+    idx = lambda k: np.minimum(k, w - 1)  # noqa: E731 (the edge repeats)
+    k = np.arange(n)
+    if div == 2:
+        return 0.75 * rows[:, idx(k)] + 0.25 * rows[:, idx(k + 1)]
+    return 0.375 * rows[:, idx(2 * k)] + 0.5 * rows[:, idx(2 * k + 1)] + 0.125 * rows[:, idx(2 * k + 2)]
+
+
 def _box(p, n: int) -> np.ndarray:
     """Mean of each n x n block (n = 1: the plane itself)."""
     p = np.asarray(p, np.float64)
@@ -187,12 +225,14 @@ def _box(p, n: int) -> np.ndarray:
 
 
 def yuv420_to_rgba(y, cb, cr, a=None, *, kr: float = KR, kb: float = KB, full_range: bool = False,
-                   div: int = 1) -> np.ndarray:
+                   div: int = 1, chroma_left: bool = False) -> np.ndarray:
     """8-bit planes ``y`` (h, w), ``cb``/``cr`` (h/2, w/2) [, alpha ``a`` (h, w)] -> premultiplied
     RGBA8 (h, w, 4), rounded half up.
 
     ``div`` 2 or 4: at 1/div of the size, each pixel from the mean of its div x div luma (and
     alpha) samples and of the (div/2)^2 chroma samples centred on it (no chroma upsampling).
+    ``chroma_left``: chroma sited left (sample j on luma column 2j, vertically centred) rather
+    than centre-sited; see ``_upsample2_left`` / ``_box_left``.
 
     Limited range: ``Y' = (Y - 16) / 219``, ``Pb = (Cb - 128) / 224``; full range: ``Y' = Y / 255``,
     ``Pb = (Cb - 128) / 255`` (likewise Pr). Then ``R = Y' + 2 (1 - Kr) Pr``,
@@ -200,12 +240,17 @@ def yuv420_to_rgba(y, cb, cr, a=None, *, kr: float = KR, kb: float = KB, full_ra
     BT.709-6 with their Kr, Kb), clamped to 0..1.
     """
     if div > 1:
-        Y, U, V = _box(y, div), _box(cb, div // 2), _box(cr, div // 2)
+        Y = _box(y, div)
+        if chroma_left:
+            U, V = _box_left(cb, div), _box_left(cr, div)
+        else:
+            U, V = _box(cb, div // 2), _box(cr, div // 2)
         a = None if a is None else _box(a, div)
     else:
         Y = np.asarray(y, np.float64)
-        U = _upsample2(_upsample2(cb, 0), 1)
-        V = _upsample2(_upsample2(cr, 0), 1)
+        up_x = _upsample2_left if chroma_left else _upsample2
+        U = up_x(_upsample2(cb, 0), 1)
+        V = up_x(_upsample2(cr, 0), 1)
     if full_range:
         yp, pb, pr = Y / 255.0, (U - 128.0) / 255.0, (V - 128.0) / 255.0
     else:

@@ -251,17 +251,21 @@ def test_nv12_limited_range_values(color, y_expected, cb_expected, cr_expected):
     assert set(np.unique(uv[..., 1]).tolist()) == {cr_expected}
 
 
-def test_nv12_chroma_is_2x2_average():
-    # Alternating black/white columns: the 2x2 average is mid grey, so Cb = Cr = 128 exactly,
-    # while point-sampled chroma of a pure colour pair would not be neutral.
+def test_nv12_chroma_is_left_sited_121_filter():
+    # Alternating red/cyan columns: chroma sited on the even (red) columns and filtered [1 2 1] / 4
+    # is mid grey, so Cb = Cr = 128 exactly, except in column 0, where column -1 repeats column 0
+    # (3/4 red); point-sampled chroma would not be neutral anywhere.
     img = np.zeros((H, W, 3), np.uint8)
     img[:, 0::2] = (255, 0, 0)
     img[:, 1::2] = (0, 255, 255)
     s = rf.Scene(W, H, fps=10, duration=1)
     s.add_image(img)
     y, uv = rf.Renderer(s).render_nv12(0)
-    assert set(np.unique(uv).tolist()) == {128}
-    assert_close(y, ref.rgb_to_nv12(img)[0], what="Y")
+    assert set(np.unique(uv[:, 1:]).tolist()) == {128}
+    ey, euv = ref.rgb_to_nv12(img)
+    assert_close(uv, euv, what="CbCr")
+    assert (euv[:, 0, 1] > 150).all()  # the reference's edge column is reddish, not neutral
+    assert_close(y, ey, what="Y")
 
 
 # --- timing and animation -----------------------------------------------------------------

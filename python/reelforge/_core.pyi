@@ -61,6 +61,7 @@ class Layer:
     start_frame: int
     end_frame: int
     trim_start: float
+    autorotate: bool
     blend: BlendMode
     track: LayerTrack
     def __init__(self) -> None: ...
@@ -109,6 +110,8 @@ class MediaInfo:
     def channels(self) -> int: ...
     @property
     def video_codec(self) -> str: ...
+    @property
+    def rotation(self) -> int: ...
     @property
     def audio_codec(self) -> str: ...
 

@@ -119,6 +119,7 @@ class Layer:
         self.image: np.ndarray | None = None
         self.color = (1.0, 1.0, 1.0, 1.0)
         self.trim_start = 0.0
+        self.autorotate = True
         self._props: dict[str, object] = {}
         for k, v in props.items():
             if v is not None:
@@ -350,14 +351,17 @@ class Scene:
         return layer
 
     def add_video(self, path, *, start=0.0, trim_start=0.0, end=None, x=0, y=0, width=None, height=None,
-                  opacity=1.0, audio=False, gain_db=0.0, name=None) -> Layer:
+                  opacity=1.0, audio=False, gain_db=0.0, name=None, autorotate=True) -> Layer:
         """Add a video file, decoded sequentially by FFmpeg.
 
         ``trim_start``: seconds into the source shown at ``start``. The layer ends with the source
         (or at ``end``, holding the last frame if the source is shorter). ``audio=True`` also adds
         the file's audio track as a clip (``gain_db`` in dB). ``width``/``height`` scale it (pixels;
-        None = source size). Raises MediaNotFoundError / MediaError for missing or unreadable files,
-        SceneError for times outside the scene."""
+        None = source size). ``autorotate``: show the picture as the stream's display matrix says
+        (rotation by multiples of 90 degrees and flips, as ffmpeg's autorotate; the source size is
+        then the displayed one, e.g. a 1920x1080 phone clip tagged 90 degrees is 1080x1920);
+        False shows the decoded picture as coded. Raises MediaNotFoundError / MediaError for
+        missing or unreadable files, SceneError for times outside the scene."""
         name = self._name(name, "video")
         start, end = self._span(name, start, end)
         trim_start = _check_time(trim_start, f"layer {name!r} trim_start")
@@ -373,7 +377,11 @@ class Scene:
         layer = Layer(self, _core.LayerKind.VIDEO, name, start, end, x=x, y=y, opacity=opacity)
         layer.path = p
         layer.trim_start = trim_start
-        _set_size(layer, width, height, info.width & ~1, info.height & ~1)
+        layer.autorotate = bool(autorotate)
+        src_w, src_h = info.width & ~1, info.height & ~1
+        if layer.autorotate and info.rotation in (90, 270):
+            src_w, src_h = src_h, src_w
+        _set_size(layer, width, height, src_w, src_h)
         self.layers.append(layer)
         if audio:
             if not info.has_audio:
@@ -455,6 +463,7 @@ class Scene:
             c.end_frame = n if layer.end is None else min(
                 n, max(c.start_frame + 1, math.ceil(Fraction(layer.end) * self.fps - Fraction(1, 10**6))))
             c.trim_start = layer.trim_start
+            c.autorotate = layer.autorotate
             if layer.blend not in BLEND_MODES:
                 raise SceneError(f"layer {layer.name!r}: unknown blend mode {layer.blend!r}; use one of {BLEND_MODES}")
             c.blend = getattr(_core.BlendMode, layer.blend.upper())

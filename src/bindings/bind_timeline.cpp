@@ -56,6 +56,7 @@ void bind_timeline(py::module_& m) {
       .def_readwrite("start_frame", &Layer::start_frame)
       .def_readwrite("end_frame", &Layer::end_frame)
       .def_readwrite("trim_start", &Layer::trim_start)
+      .def_readwrite("autorotate", &Layer::autorotate)
       .def_readwrite("blend", &Layer::blend)
       .def_readwrite("track", &Layer::track);
 
@@ -80,7 +81,7 @@ void bind_timeline(py::module_& m) {
   py::class_<MediaInfo>(m, "MediaInfo")
 #define F(name) .def_readonly(#name, &MediaInfo::name)
       F(has_video) F(has_audio) F(width) F(height) F(fps) F(duration) F(is_image) F(sample_rate) F(channels)
-      F(video_codec) F(audio_codec);
+      F(video_codec) F(audio_codec) F(rotation);
 #undef F
   m.def("probe", &probe, py::arg("path"), py::call_guard<py::gil_scoped_release>());
 }

@@ -23,7 +23,8 @@ std::vector<TileGroup> group_tiles(int width, int height, const std::vector<Tile
         auto& s = stacks[size_t(ty) * size_t(nx) + size_t(tx)];
         // The tile's pixels (clipped to the canvas) inside the opaque rectangle: pixel centres at
         // least half a pixel inside it have full coverage, and whatever lies below is hidden.
-        const float px0 = float(tx * kTileW), py0 = float(ty * kTileH);
+        // Counted from the column left of the tile, which composite.comp also computes (chroma).
+        const float px0 = float(std::max(0, tx * kTileW - 1)), py0 = float(ty * kTileH);
         const float px1 = float(std::min(width, (tx + 1) * kTileW)), py1 = float(std::min(height, (ty + 1) * kTileH));
         if (o[2] > o[0] && px0 >= o[0] && py0 >= o[1] && px1 <= o[2] && py1 <= o[3]) s.clear();
         s.push_back(n);

@@ -24,7 +24,8 @@ struct TileGroup {
 };
 
 // Groups the tiles of a width x height canvas. A layer belongs to a tile when its bounds, grown by
-// one pixel for antialiased edges, overlap it, unless a layer above covers the tile opaquely.
+// one pixel for antialiased edges, overlap it, unless a layer above covers the tile and the
+// column left of it opaquely (composite.comp computes that column too, for left-sited chroma).
 // Every tile is in exactly one group (tiles no layer touches: a group with no layers). Groups come
 // in a deterministic order.
 std::vector<TileGroup> group_tiles(int width, int height, const std::vector<TileLayer>& layers);

@@ -2,6 +2,8 @@
 
 #include "gpu/vk_check.h"
 
+#include <algorithm>
+
 namespace reelforge {
 
 Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags usage, bool host_visible) {
@@ -31,16 +33,18 @@ Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags u
   return b;
 }
 
-Image make_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage) {
+Image make_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,
+                 uint32_t levels) {
   Image im;
   im.format = format;
   im.width = width;
   im.height = height;
+  im.levels = levels;
   VkImageCreateInfo ici{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
   ici.imageType = VK_IMAGE_TYPE_2D;
   ici.format = format;
   ici.extent = {uint32_t(width), uint32_t(height), 1};
-  ici.mipLevels = 1;
+  ici.mipLevels = levels;
   ici.arrayLayers = 1;
   ici.samples = VK_SAMPLE_COUNT_1_BIT;
   ici.tiling = VK_IMAGE_TILING_OPTIMAL;
@@ -62,11 +66,17 @@ Image make_image(const VkContext& ctx, int width, int height, VkFormat format, V
   vci.image = raw;
   vci.viewType = VK_IMAGE_VIEW_TYPE_2D;
   vci.format = format;
-  vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+  vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, levels, 0, 1};
   VkImageView view;
   RF_VK(vkCreateImageView(ctx.device, &vci, nullptr, &view));
   im.view = ImageView(ctx.device, view);
   return im;
+}
+
+uint32_t full_mip_levels(int width, int height) {
+  uint32_t n = 1;
+  for (int m = std::max(width, height); m > 1; m /= 2) ++n;
+  return n;
 }
 
 Fence make_fence(const VkContext& ctx, bool signaled) {

@@ -52,15 +52,19 @@ struct Buffer {
 };
 Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags usage, bool host_visible);
 
-// A 2D image with its memory and a full view.
+// A 2D image with its memory and a view of all its mip levels.
 struct Image {
   VkImageOwned image;
   DeviceMemory memory;
   ImageView view;
   VkFormat format = VK_FORMAT_UNDEFINED;
   int width = 0, height = 0;
+  uint32_t levels = 1;  // mip levels
 };
-Image make_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage);
+Image make_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,
+                 uint32_t levels = 1);
+// Mip levels down to 1x1 (a full chain).
+uint32_t full_mip_levels(int width, int height);
 
 Fence make_fence(const VkContext& ctx, bool signaled);
 

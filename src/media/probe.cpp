@@ -1,6 +1,7 @@
 #include "media/probe.h"
 
 #include "media/demux.h"
+#include "media/orientation.h"
 
 namespace reelforge {
 
@@ -16,6 +17,7 @@ MediaInfo probe(const std::string& path) {
       info.width = par->width;
       info.height = par->height;
       info.video_codec = avcodec_get_name(par->codec_id);
+      info.rotation = stream_orientation(st).rotation;
       if (st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0) info.fps = av_q2d(st->avg_frame_rate);
       if (info.duration <= 0 && st->duration != AV_NOPTS_VALUE) info.duration = st->duration * av_q2d(st->time_base);
       // Still pictures come through the image demuxers: image2 or <codec>_pipe (png_pipe, ...).

@@ -12,6 +12,7 @@ struct MediaInfo {
   bool is_image = false;   // a single still picture (png, jpg, ...)
   int sample_rate = 0, channels = 0;
   std::string video_codec, audio_codec;
+  int rotation = 0;  // display matrix: clockwise degrees (0, 90, 180, 270) the picture is shown turned by
 };
 
 // Throws MediaError naming the file if it is missing or unreadable.

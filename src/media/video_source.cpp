@@ -23,6 +23,7 @@ VideoSource::VideoSource(const std::string& path, double trim_start)
   const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(s_.dec->pix_fmt);
   const AVDictionaryEntry* alpha_tag = av_dict_get(st->metadata, "alpha_mode", nullptr, 0);
   has_alpha_ = (d && (d->flags & AV_PIX_FMT_FLAG_ALPHA)) || (alpha_tag && std::string(alpha_tag->value) == "1");
+  orientation_ = stream_orientation(st);
   if (st->start_time != AV_NOPTS_VALUE) start_time_ = st->start_time * av_q2d(st->time_base);
   if (trim_start > 0) {
     // One seek to the keyframe before trim_start; frames before it are decoded and skipped by frame_at.

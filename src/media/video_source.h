@@ -4,6 +4,7 @@
 #include <string>
 
 #include "media/demux.h"
+#include "media/orientation.h"
 
 namespace reelforge {
 
@@ -19,6 +20,8 @@ class VideoSource {
   int width() const { return width_; }
   int height() const { return height_; }
   bool has_alpha() const { return has_alpha_; }
+  // How the decoded picture is displayed (the stream's display matrix).
+  const Orientation& orientation() const { return orientation_; }
   const std::string& path() const { return path_; }
 
  private:
@@ -33,6 +36,7 @@ class VideoSource {
   int width_ = 0, height_ = 0;
   bool has_alpha_ = false, eof_ = false;
   double start_time_ = 0.0;
+  Orientation orientation_;
 };
 
 }  // namespace reelforge

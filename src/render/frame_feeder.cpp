@@ -18,7 +18,7 @@ FrameFeeder::FrameFeeder(const Timeline& tl) : tl_(tl) {
     } else if (l.kind == LayerKind::Video) {
       // Opened once now to validate the file and learn its decoded format; kept only if needed first.
       auto v = std::make_unique<VideoSource>(l.path, l.trim_start);
-      formats_[i] = {v->width(), v->height(), v->has_alpha()};
+      formats_[i] = {v->width(), v->height(), v->has_alpha(), l.autorotate ? v->orientation() : Orientation{}};
       if (l.start_frame == 0) videos_[i] = std::move(v);
     }
   }
@@ -32,6 +32,7 @@ std::vector<LayerSource> FrameFeeder::layer_sources() const {
     out[i].video_width = formats_[i].width;
     out[i].video_height = formats_[i].height;
     out[i].video_alpha = formats_[i].alpha;
+    out[i].orientation = formats_[i].orientation;
   }
   return out;
 }

@@ -32,7 +32,7 @@ class FrameFeeder {
   const Timeline& tl_;
   std::vector<std::shared_ptr<const RgbaImage>> images_;
   std::vector<std::unique_ptr<VideoSource>> videos_;  // open only while the layer is active
-  struct VideoFormat { int width = 0, height = 0; bool alpha = false; };
+  struct VideoFormat { int width = 0, height = 0; bool alpha = false; Orientation orientation; };
   std::vector<VideoFormat> formats_;
   std::vector<double> last_t_;
 };

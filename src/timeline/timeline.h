@@ -45,6 +45,7 @@ struct Layer {
   std::array<float, 4> color{1, 1, 1, 1};  // Solid colour, straight RGBA 0..1
   int64_t start_frame = 0, end_frame = 0;  // active for frames [start_frame, end_frame)
   double trim_start = 0.0;               // Video: seconds into the source shown at start_frame
+  bool autorotate = true;                // Video: shown as its display matrix says (rotation, flips)
   BlendMode blend = BlendMode::Normal;
   LayerTrack track;
 };

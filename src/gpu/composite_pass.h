@@ -1,0 +1,48 @@
+// Final pass: the canvas's tiles are grouped by the layers that touch them (tiling.h) and each
+// group's stack is composited by shaders/composite.comp, straight into the slot's NV12 and/or
+// RGBA8 output buffers (no intermediate frame). Layers are sampled from Frame::textures, so an
+// earlier pass may substitute any layer's texture. Stacks deeper than one dispatch holds go
+// through a float16 accumulator, kMaxStack layers per level.
+#pragma once
+#include <array>
+#include <vector>
+
+#include "gpu/compute_program.h"
+#include "gpu/pass.h"
+#include "gpu/tiling.h"
+
+namespace reelforge {
+
+class CompositePass : public Pass {
+ public:
+  CompositePass(const VkContext& ctx, int width, int height, int row_pixels, std::array<float, 4> background,
+                int slots, const Image& dummy, bool rgba_readback);
+  void record(Frame& f) override;
+
+ private:
+  struct Dispatch;  // one composite.comp dispatch: part of one tile group's stack
+  std::vector<TileGroup> group(const Frame& f) const;
+  std::vector<Dispatch> plan(Frame& f, const std::vector<TileGroup>& groups);
+  void write_params(Frame& f, const std::vector<TileGroup>& groups, std::vector<Dispatch>& dispatches);
+  void write_descriptors(Frame& f, const std::vector<TileGroup>& groups, std::vector<Dispatch>& dispatches);
+  void dispatch(Frame& f, const std::vector<TileGroup>& groups, const std::vector<Dispatch>& dispatches);
+
+  const VkContext& ctx_;
+  int width_, height_, row_pixels_;
+  std::array<float, 4> background_;  // straight RGBA
+  const Image& dummy_;               // fills unused texture bindings
+  bool rgba_readback_;
+  VkDeviceSize params_stride_ = 512;  // one dispatch's LayerParams block, aligned for dynamic offsets
+  ComputeProgram program_;
+  Sampler sampler_;
+  Buffer dummy_buffer_;  // fills unused storage-buffer bindings
+  struct PerSlot {
+    Buffer params;  // host-visible: one LayerParams block per dispatch
+    Buffer tiles;   // host-visible: the tile lists of every dispatch
+    Buffer acc;     // float16 accumulator, allocated only for stacks deeper than kMaxStack
+    bool need_acc = false;
+  };
+  std::vector<PerSlot> slots_;
+};
+
+}  // namespace reelforge

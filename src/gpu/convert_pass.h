@@ -1,0 +1,32 @@
+// Conversion pass: each video layer's decoded planes (uploaded through the slot's staging buffer)
+// become a premultiplied RGBA8 texture (shaders/yuv_to_rgba.comp) in an image from the slot's
+// pool, with a box-filtered mip chain when the layer is shown smaller than the converted size.
+#pragma once
+#include <vector>
+
+#include "gpu/compute_program.h"
+#include "gpu/pass.h"
+
+namespace reelforge {
+
+class ConvertPass : public Pass {
+ public:
+  ConvertPass(const VkContext& ctx, int slots);
+  void record(Frame& f) override;
+
+ private:
+  struct Upload;  // one video layer's staging layout and output image
+  std::vector<Upload> plan(Frame& f, VkDeviceSize& staging_bytes, VkDeviceSize& converted_px);
+  void upload(Frame& f, const std::vector<Upload>& videos);
+  void dispatch(Frame& f, const std::vector<Upload>& videos);
+  void copy_to_images(Frame& f, const std::vector<Upload>& videos);
+
+  ComputeProgram program_;
+  struct PerSlot {
+    Buffer staging;    // host-visible: the frame's video planes (padded rows), read by the shader
+    Buffer converted;  // the shader's RGBA8 output, copied into the pooled images
+  };
+  std::vector<PerSlot> slots_;
+};
+
+}  // namespace reelforge

@@ -1,0 +1,21 @@
+#include "gpu/image_pool.h"
+
+namespace reelforge {
+
+Image& ImagePool::acquire(const VkContext& ctx, const ImageKey& key) {
+  Entry& e = entries_[key];
+  if (e.taken == e.images.size())
+    e.images.push_back(std::make_unique<Image>(make_image(ctx, key.width, key.height, key.format, key.usage, key.levels)));
+  return *e.images[e.taken++];
+}
+
+void ImagePool::begin_frame() {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    Entry& e = it->second;
+    e.idle = e.taken ? 0 : e.idle + 1;
+    e.taken = 0;
+    it = e.idle > kIdleFrames ? entries_.erase(it) : std::next(it);
+  }
+}
+
+}  // namespace reelforge
