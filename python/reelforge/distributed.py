@@ -30,6 +30,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import time
 import uuid
@@ -291,6 +292,28 @@ class BuildCheck:
         worker.reelforge_device = Renderer(Scene(16, 16, fps=1, duration=1)).device
 
 
+@contextlib.contextmanager
+def _workers_do_not_rerun_main():
+    """While it is active, processes started with multiprocessing's spawn (Dask's nanny starts
+    workers that way) do not re-run the user's script: spawn re-imports ``__main__`` from its
+    ``__file__`` (or ``__spec__`` name), so module-level code, including an unguarded call of
+    :func:`export`, would run again in every worker. Functions and objects of ``__main__`` still
+    reach the workers, by value (cloudpickle). Used around a LocalCluster this module owns."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
+        if "__spec__" not in saved:
+            del main.__spec__
+
+
 def _make_plugin(build: dict):
     from distributed import WorkerPlugin
 
@@ -354,6 +377,7 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
     with contextlib.ExitStack() as stack:
         t = time.monotonic()
         if client is None:
+            stack.enter_context(_workers_do_not_rerun_main())
             cluster = stack.enter_context(LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                                        dashboard_address=None))
             client = stack.enter_context(Client(cluster))
