@@ -240,7 +240,7 @@ def test_audio_only_watchdog(lavfi, tmp_path, segments, n):
     segments(n)
     out = tmp_path / "s.m4a"
     with pytest.raises(rf.ExportStalled, match="encode"):
-        rf.Exporter(_long_scene(lavfi, 30.0), out, stall_timeout=0.5, _debug_stall="encode").run()
+        rf.Exporter(_long_scene(lavfi, 30.0), out, stall_timeout=0.5, _hooks=_core.ExportHooks.stall("encode")).run()
     assert not out.exists()
     _no_leftovers(tmp_path, "s.m4a")
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import reelforge as rf
+from reelforge import _core
 from avprobe import decode_audio, decode_video, probe, stream
 
 AAC_FRAME = 1024 / 48000  # seconds
@@ -109,7 +110,7 @@ def test_watchdog_names_the_stalled_stage(tmp_path, stage):
     s.add_solid((0, 255, 0), width=10, height=10)
     out = tmp_path / "s.mp4"
     with pytest.raises(rf.ExportStalled, match=stage):
-        rf.Exporter(s, out, stall_timeout=0.5, _debug_stall=stage).run()
+        rf.Exporter(s, out, stall_timeout=0.5, _hooks=_core.ExportHooks.stall(stage)).run()
     assert not out.exists()
     _no_leftovers(tmp_path, "s.mp4")
 

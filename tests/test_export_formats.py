@@ -13,7 +13,9 @@ import pytest
 
 import reelforge as rf
 from reelforge import _core
-from reelforge.exporter import CODEC_CONTAINERS, VIDEO_CODECS
+from reelforge.exporter import VIDEO_CODECS
+
+CODEC_CONTAINERS = {spec.codec: tuple(spec.extensions) for spec in _core.codec_specs()}
 from avprobe import decode_audio, decode_video, probe, stream
 
 W, H = 160, 120
@@ -237,7 +239,7 @@ def test_failed_png_sequence_leaves_no_folder(tmp_path):
     s = rf.Scene(64, 48, fps=30, duration=2)
     s.add_solid((0, 255, 0), width=10, height=10)
     with pytest.raises(rf.ExportStalled, match="encode"):
-        rf.Exporter(s, tmp_path / "seq" / "%05d.png", stall_timeout=0.5, _debug_stall="encode").run()
+        rf.Exporter(s, tmp_path / "seq" / "%05d.png", stall_timeout=0.5, _hooks=_core.ExportHooks.stall("encode")).run()
     _no_leftovers(tmp_path)
 
 
@@ -263,8 +265,9 @@ def test_codec_container_mismatch_raises_before_any_work(tmp_path, codec, name):
         assert ext in str(e.value)
     # The core checks the same table on its own (C++ callers, or a bypassed Python layer).
     with pytest.raises(rf.SceneError, match=codec):
-        _core.Export(_tiny().compile(), path, video_codec=codec, encoder="auto", crf=-1, preset="veryfast",
-                     bitrate=0, gop=0, audio_bitrate=192000, stall_timeout=30.0, gpu_slots=3, debug_stall="")
+        o = _core.ExportOptions()
+        o.path, o.video_codec = path, codec
+        _core.Export(_tiny().compile(), o)
     _no_leftovers(tmp_path)
 
 
@@ -296,7 +299,7 @@ def test_codec_from_extension(tmp_path, name, codec):
 
 
 @pytest.mark.parametrize("name, match", [
-    ("f/%05d_%03d.png", "exactly one"),
+    ("f/%05d_%03d.png", "two frame-number fields"),
     ("f/%05d.jpg", ".png"),
     ("%d/x%05d.png", "folder"),
     ("nope/f/%05d.png", "does not exist"),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
+import numbers
 import os
-import re
 import threading
 import time
-from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable
 
 from . import _core
@@ -15,100 +16,57 @@ from .errors import SceneError
 
 log = logging.getLogger("reelforge")
 
-#: Video codecs and the containers (extensions) that may hold them; ``()`` means an image
-#: sequence (``frames/%05d.png`` or a folder ending in ``/``). Mirrors ``codec_specs()`` in
-#: src/media/video_encoder.cpp, which the core checks again.
-CODEC_CONTAINERS = {
-    "h264": (".mp4", ".mov", ".mkv", ".m4v"),
-    "hevc": (".mp4", ".mov", ".mkv", ".m4v"),
-    "vp9": (".webm", ".mkv"),
-    "prores": (".mov",),
-    "gif": (".gif",),
-    "png": (),
-}
-VIDEO_CODECS = tuple(CODEC_CONTAINERS)
-#: crf range and default per codec; codecs not listed have no constant-quality knob.
-CRF_RANGE = {"h264": (51, 23), "hevc": (51, 23), "vp9": (63, 31)}
-PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
-#: Containers by extension. Audio-only ones render only the audio timeline (no GPU work).
-VIDEO_CONTAINERS = (".mp4", ".mov", ".mkv", ".m4v", ".webm", ".gif")
-AUDIO_CONTAINERS = (".m4a", ".wav", ".mp3", ".opus", ".ogg", ".flac")
-_SEQUENCE_FIELD = re.compile(r"(?<!%)(?:%%)*%(\d*)d")
+#: Video codecs, in documentation order. Their containers, audio and crf ranges live in the core
+#: (``_core.codec_specs()``, src/media/video_encoder.cpp), the one source of these rules.
+VIDEO_CODECS = tuple(spec.codec for spec in _core.codec_specs())
+
+#: A progress report (``frames_done``, ``total_frames``, ``elapsed`` s, ``fps``, ``eta`` s,
+#: ``phase``, ``fraction``): the core's ExportProgress.
+Progress = _core.ExportProgress
+#: What an export produced: the core's ExportResult. ``frames``: video frames written;
+#: ``encoder`` / ``audio_encoder``: libavcodec encoder names that ran (libx264, libvpx-vp9,
+#: prores_ks, gif, png, ... / aac, libopus; "" where that stream is absent); ``video_codec``:
+#: the codec written (h264, hevc, vp9, prores, gif, png; "" for audio only); ``seconds``: wall
+#: time; ``fps``: frames / seconds; ``device``: Vulkan device name; ``stage_fps``: frames per
+#: second of busy time per stage (decode, render, encode); ``refusals``: encoders tried and
+#: refused, with FFmpeg's reason; ``audio_samples``: samples written at 48 kHz.
+ExportResult = _core.ExportResult
 
 
 def is_image_sequence(path: str) -> bool:
     """True for an image-sequence output: a file name with a printf frame-number field
     (``frames/%05d.png``) or a folder (a path ending in ``/``)."""
-    return path.endswith("/") or bool(_SEQUENCE_FIELD.search(os.path.basename(path)))
+    return _core.is_image_sequence_path(os.fspath(path))
 
 
-def _default_codec(path: str, ext: str) -> str:
-    if is_image_sequence(path):
-        return "png"
-    return {".webm": "vp9", ".gif": "gif"}.get(ext, "h264")
+def _int_arg(name: str, value, *, optional: bool = True) -> int | None:
+    """``value`` as an int for parameter ``name`` (None stays None when optional)."""
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    return int(value)
 
 
-def _check_sequence(path: str) -> str:
-    """Checks a sequence pattern; returns the folder the frames go into."""
-    if path.endswith("/"):
-        folder, name = path.rstrip("/") or "/", "%05d.png"
-    else:
-        folder, name = os.path.dirname(path) or ".", os.path.basename(path)
-    if "%" in folder:
-        raise SceneError(f"the frame-number field of {path!r} must be in the file name, not the folder")
-    fields = _SEQUENCE_FIELD.findall(name)
-    if len(fields) != 1:
-        raise SceneError(f"{path!r} must have exactly one frame-number field such as %05d (found {len(fields)})")
-    if len(fields[0]) > 2 or "%" in _SEQUENCE_FIELD.sub("", name).replace("%%", ""):
-        raise SceneError(f"bad frame-number field in {name!r}: use %d or %05d (and %% for a literal %)")
-    if os.path.splitext(name)[1].lower() != ".png":
-        raise SceneError(f"image sequence {path!r} must name .png files, e.g. frames/%05d.png")
-    return folder
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A progress report: ``frames_done`` of ``total_frames``; ``elapsed`` and ``eta`` in seconds;
-    ``fps`` in frames per second; ``phase`` one of starting, rendering, finishing, done, failed,
-    cancelled."""
-
-    frames_done: int
-    total_frames: int
-    elapsed: float
-    fps: float
-    eta: float
-    phase: str
-
-    @property
-    def fraction(self) -> float:
-        """Completed fraction, 0..1."""
-        return self.frames_done / self.total_frames if self.total_frames else 1.0
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    """What an export produced.
-
-    ``frames``: video frames written; ``encoder`` / ``audio_encoder``: libavcodec encoder names
-    that ran (libx264, libvpx-vp9, prores_ks, gif, png, ... / aac, libopus; "" where that stream is
-    absent); ``video_codec``: the codec written (h264, hevc, vp9, prores, gif, png; "" for
-    audio-only); ``seconds``: wall time; ``fps``: frames / seconds;
-    ``device``: Vulkan device name; ``stage_fps``: frames per second of busy time per pipeline
-    stage (decode, render, encode); ``refusals``: encoders tried and refused, with FFmpeg's reason;
-    ``audio_samples``: samples written at 48 kHz.
-    """
-
-    path: str
-    frames: int
-    encoder: str
-    audio_encoder: str
-    seconds: float
-    fps: float
-    device: str
-    audio_samples: int = 0
-    stage_fps: dict = field(default_factory=dict)
-    refusals: list = field(default_factory=list)
-    video_codec: str = ""
+def _frame_range(scene, frames, time_range) -> tuple[int, int]:
+    """(first, last) frame indices from ``frames`` or ``time_range`` (seconds snapped to the
+    nearest frame); (0, -1) for the whole scene. The core checks the bounds."""
+    if frames is not None and time_range is not None:
+        raise SceneError("give frames=(first, last) or time_range=(t0, t1), not both")
+    if frames is not None:
+        if not isinstance(frames, (tuple, list)) or len(frames) != 2:
+            raise SceneError(f"frames must be (first, last) frame indices, got {frames!r}")
+        return _int_arg("frames[0]", frames[0], optional=False), _int_arg("frames[1]", frames[1], optional=False)
+    if time_range is not None:
+        if not isinstance(time_range, (tuple, list)) or len(time_range) != 2:
+            raise SceneError(f"time_range must be (t0, t1) in seconds, got {time_range!r}")
+        bounds = []
+        for name, t in zip(("time_range[0]", "time_range[1]"), time_range):
+            if isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(t):
+                raise SceneError(f"{name} must be a finite number of seconds, got {t!r}")
+            bounds.append(round(Fraction(t) * scene.fps))
+        return bounds[0], bounds[1]
+    return 0, -1
 
 
 class ExportHandle:
@@ -128,7 +86,7 @@ class ExportHandle:
     @property
     def progress(self) -> Progress:
         """Current :class:`Progress`."""
-        return Progress(**self._core.progress())
+        return self._core.progress()
 
     @property
     def done(self) -> bool:
@@ -172,124 +130,132 @@ class ExportHandle:
                 r = self._core.result()
             finally:
                 self._core.close()
-            self._result = ExportResult(**r)
+            self._result = r
             return self._result
 
 
 class Exporter:
-    """Writes a :class:`~reelforge.Scene` to a video file, an image sequence or an audio-only file.
+    """Writes a :class:`~reelforge.Scene` (or a span of it) to a video file, an image sequence or
+    an audio-only file.
 
-    Args:
-        scene: the scene to render.
-        path: output; the container follows the extension (see ``video_codec``), or
-            ``frames/%05d.png`` / ``"frames/"`` for a PNG sequence (a string: pathlib drops the
-            trailing slash, so pass a pattern there), or .m4a/.wav/.mp3/.opus/.ogg/.flac
-            for audio only (no GPU work). Files are written under a temporary name and renamed on
-            success; a sequence is written into a temporary folder that is renamed (or whose frames
-            are moved into an existing folder) on success. On failure or cancel nothing is left.
-        video_codec: None (from the path: vp9 for .webm, gif for .gif, png for a sequence, h264
-            otherwise) or one of
+    Parameters
+    ----------
+    scene : Scene
+        The scene to render.
+    path : str or os.PathLike
+        Output; the container follows the extension (see ``video_codec``), or ``frames/%05d.png``
+        / ``"frames/"`` for a PNG sequence (a string: pathlib drops the trailing slash, so pass a
+        pattern there), or .m4a/.wav/.mp3/.aac/.opus/.ogg/.oga/.flac for audio only (no GPU
+        work). Files are written under a temporary name and renamed on success; a sequence is
+        written into a temporary folder that is renamed (or whose frames replace the sequence
+        in an existing folder: older frames of the same pattern are removed, so sequences never
+        mix) on success. On failure or cancel nothing is left; temporary files of a killed
+        process are removed by the next export to the same target.
+    video_codec : str, optional
+        None (from the path: vp9 for .webm, gif for .gif, png for a sequence, h264 otherwise) or
+        one of ``_core.codec_specs()``:
 
-            ========  ======================  ==============================================
-            codec     containers              notes
-            ========  ======================  ==============================================
-            h264      .mp4 .mov .mkv .m4v     NV12 from the GPU, 4:2:0; AAC audio
-            hevc      .mp4 .mov .mkv .m4v     as h264
-            vp9       .webm .mkv              libvpx-vp9, 4:2:0; Opus audio in .webm
-            prores    .mov                    prores_ks 4444 with alpha, 10-bit yuva444p; AAC audio
-            gif       .gif                    fixed 252-colour palette, ordered dither; no audio
-            png       frames/%05d.png         straight RGBA8 per frame (numbered from 0); no audio
-            ========  ======================  ==============================================
+        ========  ======================  ==============================================
+        codec     containers              notes
+        ========  ======================  ==============================================
+        h264      .mp4 .mov .mkv .m4v     NV12 from the GPU, 4:2:0; AAC audio
+        hevc      .mp4 .mov .mkv .m4v     as h264
+        vp9       .webm .mkv              libvpx-vp9, 4:2:0; Opus audio in .webm
+        prores    .mov                    prores_ks 4444 with alpha, 10-bit yuva444p; AAC audio
+        gif       .gif                    fixed 252-colour palette, ordered dither; no audio
+        png       frames/%05d.png         straight RGBA8 per frame (numbered from 0); no audio
+        ========  ======================  ==============================================
 
-            A codec in a container it does not fit raises SceneError naming both and the fix.
-        encoder: "auto" tries hardware encoders (NVENC, VAAPI, QSV; h264/hevc) then the software
-            one, logging each refusal; or an explicit libavcodec encoder name of that codec (its
-            failure raises).
-        crf: constant-quality level, lower is better: 0..51 for h264/hevc (x264's CRF, NVENC's
-            CQ; default 23), 0..63 for vp9 (libvpx's CRF with ``b:v 0``; default 31). prores, gif
-            and png have no such knob: crf and bitrate are ignored for them.
-        preset: x264-style speed preset (ultrafast .. veryslow); for vp9 mapped to libvpx's
-            deadline/cpu-used (ultrafast..faster: realtime, cpu-used 8..5; fast..veryslow: good,
-            cpu-used 4..0).
-        bitrate: bits per second; when set, average-bitrate mode replaces CRF (h264/hevc/vp9).
-        gop: keyframe interval in frames (None = 2 seconds).
-        audio_bitrate: bits per second for AAC/Opus/MP3.
-        stall_timeout: seconds without progress before ExportStalled is raised.
+    encoder : str, default "auto"
+        "auto" tries hardware encoders (NVENC, VAAPI, QSV; h264/hevc) then the software one,
+        logging each refusal; or an explicit libavcodec encoder name of that codec (its failure
+        raises).
+    crf : int, optional
+        Constant-quality level, lower is better: 0..51 for h264/hevc (x264's CRF, NVENC's CQ;
+        default 23), 0..63 for vp9 (libvpx's CRF with ``b:v 0``; default 31). prores, gif and
+        png have no such knob: crf and bitrate are ignored for them.
+    preset : str, default "veryfast"
+        x264-style speed preset (ultrafast .. veryslow); for vp9 mapped to libvpx's
+        deadline/cpu-used (ultrafast..faster: realtime, cpu-used 8..5; fast..veryslow: good,
+        cpu-used 4..0).
+    bitrate : int, optional
+        Bits per second; when set, average-bitrate mode replaces CRF (h264/hevc/vp9).
+    gop : int, optional
+        Keyframe interval in frames (None: 2 seconds).
+    audio_bitrate : int, default 192000
+        Bits per second for AAC/Opus/MP3, 8000..512000.
+    stall_timeout : float, default 30
+        Seconds without progress before ExportStalled is raised.
+    gpu_slots : int, default 3
+        Frames in flight on the GPU, 1..16.
+    frames : (int, int), optional
+        Export only frames ``[first, last)`` (half-open frame indices, ``0 <= first < last <=
+        scene.frame_count``). The output starts at pts 0; its audio is the scene's samples
+        ``[floor(first * 48000 / fps), floor(last * 48000 / fps))``, cut sample-exactly.
+    time_range : (float, float), optional
+        As ``frames``, in seconds: ``(t0, t1)`` is ``frames=(round(t0 * fps), round(t1 * fps))``.
 
+    Notes
+    -----
     h264/hevc/vp9 are BT.709, limited range, 4:2:0 (NV12 from the GPU), tagged bt709/tv; prores
     is BT.709 limited range 4:4:4 with straight alpha; png/gif are sRGB RGB(A). Audio is 48 kHz
-    stereo and exactly as long as the video (``frame_count / fps``).
-    Raises SceneError for bad arguments (unknown codec/preset, codec/container mismatch, missing
-    folder, unsupported extension).
+    stereo and exactly as long as the video (``frames / fps``). Every rule (codec/container,
+    ranges, sizes) is checked by the core (``_core.validate_export_options``) before any work.
+
+    Raises
+    ------
+    SceneError
+        Bad arguments (unknown codec/preset, codec/container mismatch, missing folder,
+        unsupported extension, a frame size the codec cannot take, a range outside the scene),
+        naming the parameter and the fix.
+    TypeError
+        A parameter of the wrong type.
     """
 
     def __init__(self, scene, path, *, video_codec: str | None = None, encoder: str = "auto",
                  crf: int | None = None, preset: str = "veryfast", bitrate: int | None = None,
                  gop: int | None = None, audio_bitrate: int = 192000, stall_timeout: float = 30.0,
-                 gpu_slots: int = 3, _debug_stall: str = ""):
+                 gpu_slots: int = 3, frames: tuple[int, int] | None = None,
+                 time_range: tuple[float, float] | None = None, _hooks=None):
         self.scene = scene
         self.path = os.fspath(path)
-        ext = os.path.splitext(self.path)[1].lower()
-        sequence = is_image_sequence(self.path)
-        if video_codec is not None and video_codec not in VIDEO_CODECS:
-            raise SceneError(f"unknown video_codec {video_codec!r}; use one of {VIDEO_CODECS}")
-        self.audio_only = not sequence and ext in AUDIO_CONTAINERS
-        if sequence:
-            # Frames go into the sequence folder; when it does not exist yet, it is made in its parent.
-            folder = os.path.abspath(_check_sequence(self.path))
-            if not os.path.isdir(folder):
-                folder = os.path.dirname(folder)
-        else:
-            if ext not in VIDEO_CONTAINERS + AUDIO_CONTAINERS:
-                raise SceneError(f"unsupported output extension {ext!r} for {self.path!r}; use one of "
-                                 f"{', '.join(VIDEO_CONTAINERS + AUDIO_CONTAINERS)} or a sequence such as "
-                                 "frames/%05d.png")
-            folder = os.path.dirname(os.path.abspath(self.path))
-        if not os.path.isdir(folder):
-            raise SceneError(f"output folder does not exist: {folder!r}")
-        if not os.access(folder, os.W_OK):
-            raise SceneError(f"output folder is not writable: {folder!r}")
-        codec = "" if self.audio_only else (video_codec or _default_codec(self.path, ext))
-        if codec:
-            fits = CODEC_CONTAINERS[codec]
-            if sequence and fits:
-                raise SceneError(f"video_codec {codec!r} cannot write the image sequence {self.path!r}: sequences "
-                                 f"are PNG (video_codec='png'); for {codec} give a file such as out{fits[0]}")
-            if not sequence and not fits:
-                raise SceneError(f"video_codec {codec!r} writes an image sequence, not the file {self.path!r}: "
-                                 "give a pattern such as frames/%05d.png or a folder ending in '/'")
-            if not sequence and ext not in fits:
-                others = [c for c, exts in CODEC_CONTAINERS.items() if ext in exts]
-                raise SceneError(f"video_codec {codec!r} cannot be written to a {ext} file ({self.path!r}): use "
-                                 f"{' or '.join(fits)} for {codec}, or video_codec "
-                                 f"{' / '.join(repr(c) for c in others)} for {ext}")
-        if preset not in PRESETS:
-            raise SceneError(f"unknown preset {preset!r}; use one of {PRESETS}")
-        crf_max = CRF_RANGE.get(codec, (51, 23))[0]
-        if crf is not None and (isinstance(crf, bool) or not isinstance(crf, int) or not 0 <= crf <= crf_max):
-            raise SceneError(f"crf must be an int in 0..{crf_max}, got {crf!r}")
-        if bitrate is not None and (not isinstance(bitrate, int) or isinstance(bitrate, bool) or bitrate <= 0):
+        o = _core.ExportOptions()
+        o.path = self.path
+        for name, value in (("video_codec", video_codec), ("encoder", encoder), ("preset", preset)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be a str, got {value!r}")
+        o.video_codec = video_codec or "auto"
+        o.encoder = encoder
+        o.preset = preset
+        crf, bitrate, gop = _int_arg("crf", crf), _int_arg("bitrate", bitrate), _int_arg("gop", gop)
+        if bitrate is not None and bitrate <= 0:
             raise SceneError(f"bitrate must be a positive int (bits per second), got {bitrate!r}")
-        if gop is not None and (not isinstance(gop, int) or gop <= 0):
+        if gop is not None and gop <= 0:
             raise SceneError(f"gop must be a positive int (frames), got {gop!r}")
-        if not isinstance(audio_bitrate, int) or audio_bitrate <= 0:
-            raise SceneError(f"audio_bitrate must be a positive int (bits per second), got {audio_bitrate!r}")
-        if not stall_timeout > 0:
-            raise SceneError(f"stall_timeout must be > 0 seconds, got {stall_timeout!r}")
-        if not isinstance(encoder, str) or not encoder:
-            raise SceneError(f"encoder must be 'auto' or a libavcodec encoder name, got {encoder!r}")
-        self.video_codec = codec
-        # prores, gif and png have no quality knob: crf and bitrate are ignored for them.
-        self._opts = dict(video_codec=codec or "auto", encoder=encoder,
-                          crf=crf if crf is not None and codec in CRF_RANGE else -1,
-                          preset=preset, bitrate=bitrate if bitrate and codec in CRF_RANGE else 0,
-                          gop=gop or 0, audio_bitrate=audio_bitrate, stall_timeout=float(stall_timeout),
-                          gpu_slots=int(gpu_slots), debug_stall=_debug_stall)
+        o.crf = -1 if crf is None else crf
+        o.bitrate = bitrate or 0
+        o.gop = gop or 0
+        o.audio_bitrate = _int_arg("audio_bitrate", audio_bitrate, optional=False)
+        o.gpu_slots = _int_arg("gpu_slots", gpu_slots, optional=False)
+        if isinstance(stall_timeout, bool) or not isinstance(stall_timeout, numbers.Real):
+            raise TypeError(f"stall_timeout must be a number of seconds, got {stall_timeout!r}")
+        o.stall_timeout = float(stall_timeout)
+        o.first_frame, o.last_frame = _frame_range(scene, frames, time_range)
+        self.video_codec = _core.validate_export_options(o, scene.width, scene.height, scene.frame_count)
+        self.audio_only = self.video_codec == ""
+        self.frames = (o.first_frame, o.last_frame)
+        if not self.audio_only:
+            # prores, gif and png have no quality knob: crf and bitrate are ignored for them.
+            spec = next(c for c in _core.codec_specs() if c.codec == self.video_codec)
+            if spec.crf_max == 0:
+                o.crf, o.bitrate = -1, 0
+        self._options = o
+        self._hooks = _hooks
         self._handle: ExportHandle | None = None
 
     def start(self) -> ExportHandle:
         """Start exporting in background threads and return an :class:`ExportHandle` at once."""
-        core = _core.Export(self.scene.compile(), self.path, **self._opts)
+        core = _core.Export(self.scene.compile(), self._options, self._hooks)
         core.start()
         self._handle = ExportHandle(core)
         return self._handle
@@ -311,7 +277,7 @@ class Exporter:
         handle = self.start()
         if progress is True:
             from tqdm.auto import tqdm
-            total = self.scene.frame_count
+            total = self.frames[1] - self.frames[0]
             with tqdm(total=total, unit="frame", desc=os.path.basename(self.path.rstrip("/")) or self.path) as bar:
                 def update(p: Progress):
                     bar.update(p.frames_done - bar.n)

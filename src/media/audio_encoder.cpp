@@ -14,6 +14,8 @@ const char* encoder_for(const AVOutputFormat* of) {
   if (n.find("webm") != std::string::npos || n == "ogg" || n == "opus") return "libopus";
   if (n == "wav") return "pcm_s16le";
   if (n == "mp3") return "libmp3lame";
+  if (n == "flac") return "flac";
+  if (n == "oga") return "libopus";  // audio-only Ogg: Opus, as .opus and .ogg
   return "aac";
 }
 }  // namespace
@@ -48,7 +50,7 @@ AudioEncoder::AudioEncoder(const AVOutputFormat* of, int64_t bitrate, bool globa
 
 int AudioEncoder::frame_samples() const { return ctx_->frame_size > 0 ? ctx_->frame_size : 1024; }
 
-void AudioEncoder::encode(const float* in, int n, int64_t pts, const std::function<void(AVPacket*)>& sink) {
+void AudioEncoder::encode(const float* in, int n, int64_t pts, const PacketSink& sink) {
   av_frame_unref(frame_.get());
   frame_->nb_samples = n;
   frame_->format = ctx_->sample_fmt;
@@ -79,25 +81,9 @@ void AudioEncoder::encode(const float* in, int n, int64_t pts, const std::functi
     default: throw EncoderError("unsupported audio encoder sample format");
   }
   frame_->pts = pts;
-  err = avcodec_send_frame(ctx_.get(), frame_.get());
-  if (err < 0) throw EncoderError("audio encoding failed: " + av_error_text(err));
-  drain(sink);
+  encode_and_drain(ctx_.get(), frame_.get(), pkt_.get(), sink, "audio");
 }
 
-void AudioEncoder::flush(const std::function<void(AVPacket*)>& sink) {
-  int err = avcodec_send_frame(ctx_.get(), nullptr);
-  if (err < 0 && err != AVERROR_EOF) throw EncoderError("audio encoder flush failed: " + av_error_text(err));
-  drain(sink);
-}
-
-void AudioEncoder::drain(const std::function<void(AVPacket*)>& sink) {
-  for (;;) {
-    int err = avcodec_receive_packet(ctx_.get(), pkt_.get());
-    if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return;
-    if (err < 0) throw EncoderError("audio encoding failed: " + av_error_text(err));
-    sink(pkt_.get());
-    av_packet_unref(pkt_.get());
-  }
-}
+void AudioEncoder::flush(const PacketSink& sink) { encode_and_drain(ctx_.get(), nullptr, pkt_.get(), sink, "audio"); }
 
 }  // namespace reelforge

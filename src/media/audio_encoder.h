@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "media/encode_loop.h"
 #include "media/ffmpeg_ptr.h"
 
 namespace reelforge {
@@ -22,11 +23,10 @@ class AudioEncoder {
   // takes seconds to settle, so every chunk would start at a lower quality.
   bool chunkable() const { return chunkable_; }
   // Encodes `n` interleaved stereo samples with pts `pts` (in 1/48000), passing packets to `sink`.
-  void encode(const float* interleaved, int n, int64_t pts, const std::function<void(AVPacket*)>& sink);
-  void flush(const std::function<void(AVPacket*)>& sink);
+  void encode(const float* interleaved, int n, int64_t pts, const PacketSink& sink);
+  void flush(const PacketSink& sink);
 
  private:
-  void drain(const std::function<void(AVPacket*)>& sink);
   CodecContextPtr ctx_;
   FramePtr frame_;
   PacketPtr pkt_;

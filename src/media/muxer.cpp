@@ -6,15 +6,43 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
+
+#include <signal.h>
 
 #include "util/errors.h"
 
 namespace reelforge {
 
 namespace fs = std::filesystem;
+
+namespace {
+// Temporary names carry the writer's pid ("<base>-<pid>-<random>"), so the next export to the
+// same target can tell a dead process's leftovers (SIGKILL, power loss) from a running export's.
+std::string part_name(const std::string& base) {
+  std::random_device rd;
+  return base + "-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 1000000);
+}
+
+// Removes entries of `dir` named "<base>-<pid>-<n>" whose process no longer exists.
+void remove_stale_parts(const fs::path& dir, const std::string& base) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= base.size() + 1 || name.compare(0, base.size() + 1, base + "-") != 0) continue;
+    const std::string rest = name.substr(base.size() + 1);
+    const size_t dash = rest.find('-');
+    if (dash == std::string::npos || dash == 0 || rest.find_first_not_of("0123456789-") != std::string::npos) continue;
+    const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+    if (pid <= 0 || pid == long(getpid()) || !(kill(pid_t(pid), 0) != 0 && errno == ESRCH)) continue;
+    std::error_code rm;
+    fs::remove_all(it->path(), rm);
+  }
+}
+}  // namespace
 
 Muxer::Muxer(const std::string& path) : path_(path) {
   const AVOutputFormat* of = av_guess_format(nullptr, path.c_str(), nullptr);
@@ -24,8 +52,9 @@ Muxer::Muxer(const std::string& path) : path_(path) {
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   if (!fs::is_directory(dir)) throw InputError("output folder does not exist: '" + dir.string() + "'");
-  std::random_device rd;
-  tmp_ = (dir / ("." + target.filename().string() + ".part" + std::to_string(rd() % 1000000))).string();
+  const std::string base = "." + target.filename().string() + ".part";
+  remove_stale_parts(dir, base);
+  tmp_ = (dir / part_name(base)).string();
   int err = avformat_alloc_output_context2(&fmt_, of, nullptr, tmp_.c_str());
   if (err < 0 || !fmt_) throw EncoderError("cannot create output for '" + path + "': " + av_error_text(err));
 }
@@ -184,17 +213,18 @@ std::string SequencePattern::file_name(int64_t index) const {
 
 ImageSequenceWriter::ImageSequenceWriter(const std::string& path) : pat_(parse_sequence_path(path)) {
   const fs::path dir(pat_.dir);
-  std::random_device rd;
-  const std::string tag = ".part" + std::to_string(rd() % 1000000);
   std::error_code ec;
   if (fs::is_directory(dir, ec)) {
-    tmp_ = (dir / (".reelforge-frames" + tag)).string();
+    remove_stale_parts(dir, ".reelforge-frames.part");
+    tmp_ = (dir / part_name(".reelforge-frames.part")).string();
   } else if (fs::exists(dir, ec)) {
     throw InputError("'" + pat_.dir + "' exists and is not a folder; image sequences are written into a folder");
   } else {
     const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
     if (!fs::is_directory(parent, ec)) throw InputError("output folder does not exist: '" + parent.string() + "'");
-    tmp_ = (parent / ("." + dir.filename().string() + tag)).string();
+    const std::string base = "." + dir.filename().string() + ".part";
+    remove_stale_parts(parent, base);
+    tmp_ = (parent / part_name(base)).string();
     new_dir_ = true;
   }
   if (!fs::create_directory(tmp_, ec) || ec)
@@ -214,6 +244,26 @@ void ImageSequenceWriter::write(const AVPacket* pkt, int64_t index) {
   const bool ok = std::fwrite(pkt->data, 1, size_t(pkt->size), f) == size_t(pkt->size);
   const int err = errno;
   if (std::fclose(f) != 0 || !ok) throw EncoderError("writing '" + file + "' failed: " + std::strerror(ok ? errno : err));
+  if (index >= 0) {
+    if (size_t(index) >= written_.size()) written_.resize(size_t(index) + 1, false);
+    written_[size_t(index)] = true;
+  }
+}
+
+void ImageSequenceWriter::remove_older_frames() const {
+  std::error_code ec;
+  for (fs::directory_iterator it(pat_.dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= pat_.prefix.size() + pat_.suffix.size() || name.rfind(pat_.prefix, 0) != 0 ||
+        name.compare(name.size() - pat_.suffix.size(), pat_.suffix.size(), pat_.suffix) != 0)
+      continue;
+    const std::string digits = name.substr(pat_.prefix.size(), name.size() - pat_.prefix.size() - pat_.suffix.size());
+    if (digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const int64_t index = std::stoll(digits);
+    if (pat_.file_name(index) != name || (size_t(index) < written_.size() && written_[size_t(index)])) continue;
+    std::error_code rm;
+    fs::remove(it->path(), rm);
+  }
 }
 
 void ImageSequenceWriter::finish() {
@@ -227,6 +277,7 @@ void ImageSequenceWriter::finish() {
       if (ec) throw EncoderError("cannot move '" + e.path().filename().string() + "' into '" + pat_.dir + "': " + ec.message());
     }
     fs::remove(tmp_, ec);
+    remove_older_frames();  // the folder holds this sequence only, never a mix with an older, longer one
   }
   done_ = true;
 }

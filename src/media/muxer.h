@@ -1,5 +1,6 @@
 // Output container written to a temporary file beside the target and renamed on success, so a
-// failed or cancelled export never leaves a partial file under the requested name. Image
+// failed or cancelled export never leaves a partial file under the requested name. The temporary
+// name carries the pid; one left by a killed process is removed by the next Muxer for the target. Image
 // sequences (frames/%05d.png) are the same idea one level up: a temporary folder.
 #pragma once
 #include <cstdint>
@@ -54,7 +55,10 @@ SequencePattern parse_sequence_path(const std::string& path);
 // Renderer.render_frame). The files go into a temporary folder and are moved into place by
 // finish(): when the target folder does not exist yet, the temporary folder (beside it) is
 // renamed to it, so the folder appears complete or not at all; when it exists, the temporary
-// folder is made inside it and the frames are moved out of it (replacing files of the same name).
+// folder is made inside it and the frames are moved out of it (replacing files of the same name),
+// then frames of the same pattern the new sequence does not have (an older, longer export) are
+// removed, so the folder never holds a mixed sequence. Temporary names carry the pid: the
+// leftovers of a killed process are removed by the next writer to the same target.
 // Destroyed without finish() (failure, cancel), the temporary folder and its frames are removed.
 class ImageSequenceWriter {
  public:
@@ -68,8 +72,10 @@ class ImageSequenceWriter {
   void finish();
 
  private:
+  void remove_older_frames() const;
   SequencePattern pat_;
   std::string tmp_;
+  std::vector<bool> written_;  // by frame index
   bool new_dir_ = false, done_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include "util/errors.h"
 
 extern "C" {
+#include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 }
@@ -58,11 +59,11 @@ std::string codec_names() {
 
 const std::vector<CodecSpec>& codec_specs() {
   static const std::vector<CodecSpec> specs = {
-      {"h264", AV_CODEC_ID_H264, {".mp4", ".mov", ".mkv", ".m4v"}, FrameInput::Nv12, AV_PIX_FMT_NONE, true, 51, 23},
-      {"hevc", AV_CODEC_ID_HEVC, {".mp4", ".mov", ".mkv", ".m4v"}, FrameInput::Nv12, AV_PIX_FMT_NONE, true, 51, 23},
+      {"h264", AV_CODEC_ID_H264, {".mp4", ".mov", ".mkv", ".m4v"}, FrameInput::Nv12, AV_PIX_FMT_NONE, true, 51, 23, 16384},
+      {"hevc", AV_CODEC_ID_HEVC, {".mp4", ".mov", ".mkv", ".m4v"}, FrameInput::Nv12, AV_PIX_FMT_NONE, true, 51, 23, 16384},
       {"vp9", AV_CODEC_ID_VP9, {".webm", ".mkv"}, FrameInput::Nv12, AV_PIX_FMT_NONE, true, 63, 31},
       {"prores", AV_CODEC_ID_PRORES, {".mov"}, FrameInput::Rgba, AV_PIX_FMT_YUVA444P10LE, true, 0, 0},
-      {"gif", AV_CODEC_ID_GIF, {".gif"}, FrameInput::Rgba, AV_PIX_FMT_PAL8, false, 0, 0},
+      {"gif", AV_CODEC_ID_GIF, {".gif"}, FrameInput::Rgba, AV_PIX_FMT_PAL8, false, 0, 0, 65535},
       {"png", AV_CODEC_ID_PNG, {}, FrameInput::Rgba, AV_PIX_FMT_RGBA, false, 0, 0},
   };
   return specs;
@@ -72,6 +73,12 @@ const CodecSpec& codec_spec(const std::string& codec) {
   for (const auto& c : codec_specs())
     if (c.codec == codec) return c;
   throw InputError("unknown video_codec '" + codec + "': use one of " + codec_names());
+}
+
+const std::vector<std::string>& presets() {
+  static const std::vector<std::string> p = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                             "medium",    "slow",      "slower",   "veryslow"};
+  return p;
 }
 
 std::vector<std::string> encoder_candidates(const std::string& codec) {
@@ -88,10 +95,30 @@ std::vector<std::string> encoder_candidates(const std::string& codec) {
 
 void validate_video_options(const VideoEncodeOptions& opt) {
   const CodecSpec& spec = codec_spec(opt.codec);
+  if (opt.gop < 0) throw InputError("gop must be a positive number of frames (0: 2 seconds), got " + std::to_string(opt.gop));
+  if (opt.bitrate < 0) throw InputError("bitrate must be > 0 bits per second (0: constant quality), got " + std::to_string(opt.bitrate));
+  if (opt.encoder.empty()) throw InputError("encoder must be 'auto' or a libavcodec encoder name, got ''");
+  const auto& p = presets();
+  if (std::find(p.begin(), p.end(), opt.preset) == p.end()) {
+    std::string names;
+    for (const auto& n : p) names += (names.empty() ? "'" : ", '") + n + "'";
+    throw InputError("unknown preset '" + opt.preset + "': use one of " + names);
+  }
   if (spec.crf_max == 0) return;  // prores, gif, png: no quality knob; crf and bitrate are ignored
   if (opt.crf < -1 || opt.crf > spec.crf_max)
     throw InputError("crf must be in 0.." + std::to_string(spec.crf_max) + " for " + opt.codec + ", got " +
                      std::to_string(opt.crf));
+}
+
+void validate_frame_size(const std::string& codec, int w, int h) {
+  const CodecSpec& spec = codec_spec(codec);
+  const std::string size = std::to_string(w) + "x" + std::to_string(h);
+  if (spec.max_side > 0 && (w > spec.max_side || h > spec.max_side))
+    throw InputError("a " + size + " scene is too large for video_codec '" + codec + "': its encoders take at most " +
+                     std::to_string(spec.max_side) + " pixels per side; make the scene smaller or export in parts");
+  if (av_image_check_size(unsigned(w), unsigned(h), 0, nullptr) < 0)
+    throw InputError("a " + size + " scene is too large for FFmpeg's encoders: (width + 128) x (height + 128) must be "
+                     "under 268435456 pixels (e.g. 16384x16000); make the scene smaller");
 }
 
 OpenedEncoder open_video_encoder(const VideoEncodeOptions& opt, int width, int height, Rational fps,
@@ -208,6 +235,20 @@ OpenedEncoder open_video_encoder(const VideoEncodeOptions& opt, int width, int h
   for (const auto& r : out.refusals) msg += "\n  " + r;
   throw EncoderError(msg);
 }
+
+VideoEncoder::VideoEncoder(const VideoEncodeOptions& opt, int width, int height, Rational fps, bool global_header,
+                           const LogFn& log)
+    : enc_(open_video_encoder(opt, width, height, fps, global_header, log)), pkt_(make_packet()) {}
+
+void VideoEncoder::encode(const AVFrame* frame, const PacketSink& sink) {
+  // Some encoders (gif, png) leave the duration 0: one frame, so the last frame has a length.
+  encode_and_drain(ctx(), frame, pkt_.get(), [&](AVPacket* p) {
+    if (p->duration == 0) p->duration = 1;
+    sink(p);
+  }, "video");
+}
+
+void VideoEncoder::flush(const PacketSink& sink) { encode(nullptr, sink); }
 
 // -- RGBA readback -> encoder frames ----------------------------------------------------------
 

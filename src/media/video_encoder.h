@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "media/encode_loop.h"
 #include "media/ffmpeg_ptr.h"
 #include "util/rational.h"
 
@@ -36,6 +37,7 @@ struct CodecSpec {
   bool audio = true;                    // the output carries the audio track
   int crf_max = 0;                      // 0: no constant-quality knob (crf and bitrate are ignored)
   int crf_default = 0;
+  int max_side = 0;                     // largest width or height its encoders take; 0: FFmpeg's limit only
 };
 
 // All codecs, in documentation order.
@@ -43,9 +45,16 @@ const std::vector<CodecSpec>& codec_specs();
 // The spec for `codec` (InputError naming the valid ones if unknown).
 const CodecSpec& codec_spec(const std::string& codec);
 
-// Checks `opt` against its codec (unknown codec, crf out of its range): InputError. prores, gif
-// and png have no quality knob: crf and bitrate are ignored for them.
+// x264-style speed presets, fastest first (mapped to NVENC's p1..p7 and libvpx's speeds).
+const std::vector<std::string>& presets();
+
+// Checks `opt` against its codec (unknown codec, crf out of its range, negative bitrate or gop):
+// InputError. prores, gif and png have no quality knob: crf and bitrate are ignored for them.
 void validate_video_options(const VideoEncodeOptions& opt);
+
+// Checks a frame size against the codec's limit (max_side) and FFmpeg's ((w+128)*(h+128) <
+// INT_MAX/8, av_image_check_size): InputError naming the limit.
+void validate_frame_size(const std::string& codec, int width, int height);
 
 using LogFn = std::function<void(const std::string&)>;
 
@@ -63,6 +72,26 @@ std::vector<std::string> encoder_candidates(const std::string& codec);
 // `global_header`: the container wants extradata.
 OpenedEncoder open_video_encoder(const VideoEncodeOptions& opt, int width, int height, Rational fps,
                                  bool global_header, const LogFn& log);
+
+// An opened video encoder (open_video_encoder: hardware first, software fallback) draining
+// through encode_and_drain, as AudioEncoder does. Packets carry pts/dts in the encoder's time
+// base 1/fps (pts = frame index) and a duration of at least one frame.
+class VideoEncoder {
+ public:
+  VideoEncoder(const VideoEncodeOptions& opt, int width, int height, Rational fps, bool global_header,
+               const LogFn& log);
+  AVCodecContext* ctx() const { return enc_.ctx.get(); }
+  const std::string& name() const { return enc_.name; }
+  const std::vector<std::string>& refusals() const { return enc_.refusals; }
+  // Encodes `frame` (pts = frame index) and passes the packets now ready to `sink`.
+  void encode(const AVFrame* frame, const PacketSink& sink);
+  // End of stream: passes the delayed packets to `sink`.
+  void flush(const PacketSink& sink);
+
+ private:
+  OpenedEncoder enc_;
+  PacketPtr pkt_;
+};
 
 // Converts the compositor's premultiplied RGBA8 readback into an encoder frame:
 //  * yuva444p10le (prores 4444): alpha un-premultiplied (ProRes alpha is straight), then libswscale
