@@ -81,9 +81,9 @@ class SegmentResult:
     fingerprint: str
     worker: str = ""
     seconds: float = 0.0
+    encoder: str = ""
 
 
-@dataclass(frozen=True)
 class SegmentedResult(ExportResult):
     """:class:`~reelforge.ExportResult` of a segmented export, plus where the time went.
 
@@ -92,10 +92,14 @@ class SegmentedResult(ExportResult):
     per worker), ``ship`` (scatter of the scene), ``segments`` (first submit to last segment
     done, audio included), ``join``; ``segment_seconds`` the task time of each segment (render +
     encode on its worker). ``segments``: the :class:`SegmentResult` of each segment.
+    ``x264_threads``: encoder threads every segment ran with.
     """
 
-    timings: dict = field(default_factory=dict)
-    segments: list = field(default_factory=list)
+    def __init__(self, timings: dict, segments: list, x264_threads: int, **fields):
+        super().__init__()
+        for k, v in fields.items():
+            setattr(self, k, v)
+        self.timings, self.segments, self.x264_threads = timings, segments, x264_threads
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,7 @@ class _Job:
     fps: tuple
     options: dict
     build: dict
+    x264_threads: int = 1
     debug_fail: int = -1   # tests: this segment always raises
     debug_kill: int = -1   # tests: this segment's first attempt SIGKILLs its worker mid-encode
 
@@ -153,9 +158,10 @@ def render_segment(scene, segment: Segment, job: _Job) -> SegmentResult:
     if segment.index == job.debug_fail:
         raise RuntimeError(f"debug failure of segment {segment.index}")
     path = os.path.join(job.staging, f"seg{segment.index:05d}-{uuid.uuid4().hex[:12]}.mp4")
-    whole = segment.first == 0 and segment.last == scene.frame_count
-    span = {} if whole else {"frames": (segment.first, segment.last)}
-    exporter = Exporter(_video_only(scene), path, **span, **job.options)
+    exporter = Exporter(_video_only(scene), path, frames=(segment.first, segment.last), **job.options)
+    # Pinned: x264's bitstream depends on its thread count, which would otherwise follow the
+    # worker's cores.
+    exporter._options.threads = job.x264_threads
     if segment.index == job.debug_kill:
         marker = os.path.join(job.staging, f"killed-{segment.index}")
         if not os.path.exists(marker):
@@ -164,7 +170,7 @@ def render_segment(scene, segment: Segment, job: _Job) -> SegmentResult:
             while handle.progress.frames_done < 1 and not handle.done:
                 time.sleep(0.01)
             os.kill(os.getpid(), signal.SIGKILL)
-    exporter.run()
+    encoder = exporter.run().encoder
     info = _core.inspect_segment(path, job.fps)
     try:
         from distributed import get_worker
@@ -172,7 +178,7 @@ def render_segment(scene, segment: Segment, job: _Job) -> SegmentResult:
     except (ImportError, ValueError):
         worker = ""
     return SegmentResult(segment.index, segment.first, segment.last, path, _sha256(path), info.frames,
-                         hashlib.sha256(info.extradata).hexdigest(), worker, time.monotonic() - t0)
+                         hashlib.sha256(info.extradata).hexdigest(), worker, time.monotonic() - t0, encoder)
 
 
 def render_audio(scene, path: str, audio_bitrate: int) -> int:
@@ -234,29 +240,42 @@ def join(scene, path: str, results: list[SegmentResult], audio: str = "") -> "_c
                                [r.last - r.first for r in results], audio)
 
 
-def _result(path: str, scene, t0: float, results, timings: dict, samples: int, device: str = "") -> SegmentedResult:
+def _result(path: str, scene, t0: float, results, timings: dict, samples: int, job: _Job,
+            device: str = "") -> SegmentedResult:
     seconds = time.monotonic() - t0
     n = scene.frame_count
     results = sorted(results, key=lambda r: r.index)
     timings = dict(timings, segment_seconds=[round(r.seconds, 4) for r in results])
-    return SegmentedResult(path=path, frames=n, encoder="libx264", audio_encoder="aac" if samples else "",
-                           seconds=seconds, fps=n / seconds if seconds > 0 else 0.0, device=device,
-                           audio_samples=samples, video_codec="h264", timings=timings, segments=results)
+    return SegmentedResult(timings, results, job.x264_threads, path=path, frames=n, encoder=results[0].encoder,
+                           audio_encoder="aac" if samples else "", seconds=seconds,
+                           fps=n / seconds if seconds > 0 else 0.0, device=device, audio_samples=samples,
+                           video_codec=job.options.get("video_codec") or "h264")
 
 
-def export_local(scene, path, *, workers: int = 1, segment_frames: int | None = None, progress: bool = False,
-                 **options) -> SegmentedResult:
+def _threads_arg(x264_threads) -> int | None:
+    if x264_threads is not None and (isinstance(x264_threads, bool) or not isinstance(x264_threads, int)
+                                     or not 1 <= x264_threads <= 64):
+        raise SceneError(f"x264_threads must be an int in 1..64 or None, got {x264_threads!r}")
+    return x264_threads
+
+
+def export_local(scene, path, *, workers: int = 1, segment_frames: int | None = None, progress=False,
+                 x264_threads: int | None = None, **options) -> SegmentedResult:
     """Segmented export on this machine: ``workers`` processes render the segments (a Dask
     LocalCluster); ``workers=1`` renders them one after another in this process, with the same
-    plan, segment files and join, so the bytes match a distributed export of that plan.
+    plan, segment files and join, so the bytes equal a distributed export with the same plan and
+    ``x264_threads``.
 
-    This is what ``Exporter(..., workers=N)`` runs. Options as :class:`~reelforge.Exporter`.
+    This is what ``Exporter(..., workers=N)`` runs. ``x264_threads``: encoder threads per segment
+    (None: this machine's cores divided by ``workers``). Other options as
+    :class:`~reelforge.Exporter`; ``progress`` as :func:`export`.
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise SceneError(f"workers must be a positive int, got {workers!r}")
+    threads = _threads_arg(x264_threads) or max(1, (os.cpu_count() or 1) // workers)
     if workers > 1:
         return export(scene, path, client=None, segment_frames=segment_frames, progress=progress,
-                      n_workers=workers, **options)
+                      n_workers=workers, x264_threads=threads, **options)
     path = os.fspath(path)
     _check_output(path, options)
     t0 = time.monotonic()
@@ -264,16 +283,29 @@ def export_local(scene, path, *, workers: int = 1, segment_frames: int | None = 
     plan = plan_segments(scene.frame_count, opts["gop"], segment_frames)
     timings = {"cluster": 0.0, "setup": 0.0, "ship": 0.0}
     with _staging_folder(path, None) as staging:
-        job = _Job(staging, (scene.fps.numerator, scene.fps.denominator), opts, build_fingerprint())
+        job = _Job(staging, (scene.fps.numerator, scene.fps.denominator), opts, build_fingerprint(), threads)
         t = time.monotonic()
-        results = [render_segment(scene, s, job) for s in plan]
+        results = []
+        for s in plan:
+            results.append(render_segment(scene, s, job))
+            if callable(progress):
+                progress(_progress(sum(r.frames for r in results), scene.frame_count, time.monotonic() - t))
         audio = os.path.join(staging, "audio.m4a") if scene.audio else ""
         samples = render_audio(scene, audio, opts.get("audio_bitrate", 192000)) if audio else 0
         timings["segments"] = time.monotonic() - t
         t = time.monotonic()
         join(scene, path, results, audio)
         timings["join"] = time.monotonic() - t
-    return _result(path, scene, t0, results, timings, samples)
+    return _result(path, scene, t0, results, timings, samples, job)
+
+
+def _progress(done: int, total: int, elapsed: float) -> Progress:
+    p = Progress()
+    p.frames_done, p.total_frames, p.elapsed = done, total, elapsed
+    p.fps = done / elapsed if elapsed > 0 else 0.0
+    p.eta = (total - done) / p.fps if p.fps > 0 else 0.0
+    p.phase = "rendering" if done < total else "finishing"
+    return p
 
 
 class BuildCheck:
@@ -324,7 +356,7 @@ def _make_plugin(build: dict):
 
 
 def export(scene, path, *, client=None, segment_frames: int | None = None, resources: dict | None = None,
-           retries: int = 2, progress: bool = True, staging=None, n_workers: int = 2,
+           retries: int = 2, progress=True, staging=None, n_workers: int = 2, x264_threads: int | None = None,
            _debug_fail: int = -1, _debug_kill: int = -1, **options) -> SegmentedResult:
     """Export ``scene`` to ``path`` with segments rendered as tasks on a Dask cluster.
 
@@ -352,6 +384,12 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
     staging : str or os.PathLike, optional
         Folder shared by the client and every worker for segment files (removed afterwards).
         None: beside the output, right for a LocalCluster.
+    n_workers : int
+        Workers of the LocalCluster started when ``client`` is None.
+    x264_threads : int, optional
+        Encoder threads of every segment, 1..64. None: the smallest worker's cores divided by
+        its task slots. Pinned because x264's output depends on it: byte-identical results need
+        the same value.
     **options
         :class:`~reelforge.Exporter` options (crf, preset, gop, encoder, bitrate, audio_bitrate).
 
@@ -382,17 +420,23 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
                                                        dashboard_address=None))
             client = stack.enter_context(Client(cluster))
         timings["cluster"] = time.monotonic() - t
-        threads = sum(client.nthreads().values()) or 1
-        plan = plan_segments(scene.frame_count, opts["gop"], segment_frames, target_segments=2 * threads)
+        nthreads = client.nthreads()
+        plan = plan_segments(scene.frame_count, opts["gop"], segment_frames, target_segments=2 * (sum(nthreads.values()) or 1))
+        if _threads_arg(x264_threads) is None:  # the smallest worker's cores per task slot, the same for every segment
+            cores = client.run(os.cpu_count)
+            x264_threads = max(1, min(cores[w] // max(1, nthreads.get(w, 1)) for w in cores) if cores else 1)
         t = time.monotonic()
         build = build_fingerprint()
         client.register_plugin(_make_plugin(build))  # raises ReelforgeError on a worker with another build
         devices = client.run(lambda dask_worker: getattr(dask_worker, "reelforge_device", ""))
         timings["setup"] = time.monotonic() - t
         staging_dir = stack.enter_context(_staging_folder(path, staging))
-        job = _Job(staging_dir, (scene.fps.numerator, scene.fps.denominator), opts, build, _debug_fail, _debug_kill)
+        job = _Job(staging_dir, (scene.fps.numerator, scene.fps.denominator), opts, build, x264_threads,
+                   _debug_fail, _debug_kill)
         t = time.monotonic()
-        [scene_f] = client.scatter([scene], broadcast=False, hash=False)
+        # On every worker: scattered data has no recipe to recompute it, so a copy held by one
+        # worker only would die with it (and every segment task with it).
+        [scene_f] = client.scatter([scene], broadcast=True, hash=False)
         timings["ship"] = time.monotonic() - t
         t = time.monotonic()
         token = uuid.uuid4().hex[:8]
@@ -407,7 +451,7 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
         t = time.monotonic()
         join(scene, path, results, audio)
         timings["join"] = time.monotonic() - t
-    return _result(path, scene, t0, results, timings, samples, ", ".join(sorted(set(devices.values()))))
+    return _result(path, scene, t0, results, timings, samples, job, ", ".join(sorted(set(devices.values()))))
 
 
 def _collect(futures: dict, audio_f, total: int, progress, as_completed, desc: str) -> list[SegmentResult]:
@@ -421,18 +465,19 @@ def _collect(futures: dict, audio_f, total: int, progress, as_completed, desc: s
     t0, done, results = time.monotonic(), 0, []
     pending = list(futures) + ([audio_f] if audio_f is not None else [])
 
-    def report(phase: str):
-        elapsed = time.monotonic() - t0
-        fps = done / elapsed if elapsed > 0 else 0.0
+    def report():
         if callable(progress):
-            progress(Progress(done, total, elapsed, fps, (total - done) / fps if fps else 0.0, phase))
+            progress(_progress(done, total, time.monotonic() - t0))
 
     try:
-        report("rendering")
+        report()
         for fut in as_completed(pending):
             seg = futures.get(fut)
-            if fut.status == "error":
-                exc = fut.exception()
+            if fut.status in ("error", "cancelled"):
+                try:
+                    exc = fut.exception()
+                except Exception as e:  # a cancelled future raises instead of returning its reason
+                    exc = e
                 for f in pending:
                     f.cancel()
                 if seg is None:
@@ -444,7 +489,7 @@ def _collect(futures: dict, audio_f, total: int, progress, as_completed, desc: s
                 done += r.last - r.first
                 if bar is not None:
                     bar.update(r.last - r.first)
-                report("rendering" if done < total else "finishing")
+                report()
     finally:
         if bar is not None:
             bar.close()
