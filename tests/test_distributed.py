@@ -25,7 +25,8 @@ W, H, FPS, SECONDS, GOP, SEG = 160, 90, 24, 3.0, 12, 24  # 72 frames: 3 segments
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  resources={"GPU": 1}) as c:
         with distributed.Client(c) as cl:
             yield cl
 
@@ -89,6 +90,8 @@ def test_distributed_is_byte_identical_to_workers_1_and_exact(client, scene, tmp
     n = scene.frame_count
     assert r.frames == n == 72
     assert seen and seen[-1].frames_done == n and seen[-1].fraction == 1.0, "progress reaches 100 %"
+    done = [p.frames_done for p in seen]
+    assert done == sorted(done) and done[0] < n
     one = tmp_path / "one.mp4"
     rfd.export_local(scene, one, workers=1, segment_frames=SEG, gop=GOP, x264_threads=2)
     assert out.read_bytes() == one.read_bytes()
@@ -126,7 +129,7 @@ def test_segment_frames_rendered_alone_hash_equal_to_one_process(client, scene):
 
 def test_quality_against_one_pass(client, scene, tmp_path):
     crf18 = tmp_path / "d18.mp4"
-    rfd.export(scene, crf18, client=client, segment_frames=SEG, gop=GOP, crf=18, progress=False)
+    rfd.export(scene, crf18, client=client, segment_frames=SEG, gop=GOP, crf=18, progress=False, resources={"GPU": 1})
     one18 = tmp_path / "o18.mp4"
     rf.Exporter(scene, one18, gop=GOP, crf=18).run()
     a, b = decode_yuv(crf18), decode_yuv(one18)
@@ -174,6 +177,13 @@ def test_worker_with_another_build_is_refused(client):
         client.register_plugin(rfd._make_plugin(build))
     devices = client.run(lambda dask_worker: dask_worker.reelforge_device)
     assert len(devices) == 2 and all(devices.values()), "each worker opened its Vulkan device once"
+
+
+def test_resources_no_worker_offers_are_refused(client, scene, tmp_path):
+    # Would otherwise wait forever for a worker with a GPU resource.
+    with pytest.raises(rf.SceneError, match="no worker offers resources"):
+        rfd.export(scene, tmp_path / "o.mp4", client=client, resources={"GPU": 2}, progress=False)
+    no_leftovers(tmp_path)
 
 
 def test_bad_output_is_refused_before_any_work(scene, tmp_path):

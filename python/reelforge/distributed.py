@@ -23,6 +23,7 @@ See docs/cluster.md.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import hashlib
@@ -111,6 +112,7 @@ class _Job:
     options: dict
     build: dict
     x264_threads: int = 1
+    progress_topic: str = ""  # Dask event topic for frames done inside a segment ("" for none)
     debug_fail: int = -1   # tests: this segment always raises
     debug_kill: int = -1   # tests: this segment's first attempt SIGKILLs its worker mid-encode
 
@@ -170,15 +172,25 @@ def render_segment(scene, segment: Segment, job: _Job) -> SegmentResult:
             while handle.progress.frames_done < 1 and not handle.done:
                 time.sleep(0.01)
             os.kill(os.getpid(), signal.SIGKILL)
-    encoder = exporter.run().encoder
+    dask_worker = _current_worker()
+    report = None
+    if job.progress_topic and dask_worker is not None:
+        def report(p):
+            dask_worker.log_event(job.progress_topic, {"index": segment.index, "done": p.frames_done})
+    encoder = exporter.run(progress=report).encoder
     info = _core.inspect_segment(path, job.fps)
-    try:
-        from distributed import get_worker
-        worker = get_worker().address
-    except (ImportError, ValueError):
-        worker = ""
+    worker = dask_worker.address if dask_worker is not None else ""
     return SegmentResult(segment.index, segment.first, segment.last, path, _sha256(path), info.frames,
                          hashlib.sha256(info.extradata).hexdigest(), worker, time.monotonic() - t0, encoder)
+
+
+def _current_worker():
+    """The Dask worker running this task, or None outside one."""
+    try:
+        from distributed import get_worker
+        return get_worker()
+    except (ImportError, ValueError):
+        return None
 
 
 def render_audio(scene, path: str, audio_bitrate: int) -> int:
@@ -405,7 +417,7 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
     SceneError
         Bad arguments (unsupported container or codec, missing folder).
     """
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, LocalCluster
 
     path = os.fspath(path)
     _check_output(path, options)
@@ -421,6 +433,7 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
             client = stack.enter_context(Client(cluster))
         timings["cluster"] = time.monotonic() - t
         nthreads = client.nthreads()
+        _check_resources(client, resources)
         plan = plan_segments(scene.frame_count, opts["gop"], segment_frames, target_segments=2 * (sum(nthreads.values()) or 1))
         if _threads_arg(x264_threads) is None:  # the smallest worker's cores per task slot, the same for every segment
             cores = client.run(os.cpu_count)
@@ -431,21 +444,22 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
         devices = client.run(lambda dask_worker: getattr(dask_worker, "reelforge_device", ""))
         timings["setup"] = time.monotonic() - t
         staging_dir = stack.enter_context(_staging_folder(path, staging))
+        token = uuid.uuid4().hex[:8]
         job = _Job(staging_dir, (scene.fps.numerator, scene.fps.denominator), opts, build, x264_threads,
-                   _debug_fail, _debug_kill)
+                   f"reelforge-progress-{token}" if progress else "", _debug_fail, _debug_kill)
         t = time.monotonic()
         # On every worker: scattered data has no recipe to recompute it, so a copy held by one
         # worker only would die with it (and every segment task with it).
         [scene_f] = client.scatter([scene], broadcast=True, hash=False)
         timings["ship"] = time.monotonic() - t
         t = time.monotonic()
-        token = uuid.uuid4().hex[:8]
         futures = {client.submit(render_segment, scene_f, s, job, key=f"reelforge-segment-{s.index}-{token}",
                                  retries=retries, resources=resources, pure=False): s for s in plan}
         audio = os.path.join(staging_dir, "audio.m4a") if scene.audio else ""
         audio_f = client.submit(render_audio, scene_f, audio, opts.get("audio_bitrate", 192000),
                                 key=f"reelforge-audio-{token}", retries=retries, pure=False) if audio else None
-        results = _collect(futures, audio_f, scene.frame_count, progress, as_completed, os.path.basename(path))
+        results = _collect(client, futures, audio_f, scene.frame_count, progress, job.progress_topic,
+                           os.path.basename(path))
         samples = audio_f.result() if audio_f is not None else 0
         timings["segments"] = time.monotonic() - t
         t = time.monotonic()
@@ -454,43 +468,74 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
     return _result(path, scene, t0, results, timings, samples, job, ", ".join(sorted(set(devices.values()))))
 
 
-def _collect(futures: dict, audio_f, total: int, progress, as_completed, desc: str) -> list[SegmentResult]:
-    """Wait for every task, reporting progress as each segment finishes (a tqdm bar for True, or
-    a callable receiving :class:`~reelforge.exporter.Progress`). The first segment that failed for
-    good raises SegmentFailed (the other tasks are cancelled)."""
+def _check_resources(client, resources) -> None:
+    """SceneError unless some worker offers ``resources`` (a task asking for resources no worker
+    has would wait forever)."""
+    if not resources:
+        return
+    if not isinstance(resources, dict) or not all(isinstance(v, (int, float)) and v > 0 for v in resources.values()):
+        raise SceneError(f"resources must be a dict of positive amounts such as {{'GPU': 1}}, got {resources!r}")
+    offered = [w.get("resources", {}) for w in client.scheduler_info()["workers"].values()]
+    if not any(all(have.get(k, 0) >= v for k, v in resources.items()) for have in offered):
+        raise SceneError(f"no worker offers resources {resources!r} (workers offer {offered}); start workers with "
+                         "e.g. `dask worker ... --resources GPU=1` or drop resources=")
+
+
+def _collect(client, futures: dict, audio_f, total: int, progress, topic: str, desc: str) -> list[SegmentResult]:
+    """Wait for every task, reporting progress (a tqdm bar for True, or a callable receiving
+    :class:`~reelforge.exporter.Progress`, about 4 times a second): frames of finished segments
+    plus those that running segments report through Dask worker events on ``topic``. The first
+    segment that failed for good raises SegmentFailed (the other tasks are cancelled)."""
+    from distributed import wait
+
     bar = None
     if progress is True:
         from tqdm.auto import tqdm
         bar = tqdm(total=total, unit="frame", desc=desc)
-    t0, done, results = time.monotonic(), 0, []
-    pending = list(futures) + ([audio_f] if audio_f is not None else [])
+    t0, results, partial, finished = time.monotonic(), [], {}, set()
+    pending = set(futures) | ({audio_f} if audio_f is not None else set())
+
+    def on_event(event):  # runs on the client's event loop thread
+        msg = event[1]
+        partial[msg["index"]] = max(partial.get(msg["index"], 0), int(msg["done"]))
 
     def report():
+        done = sum(r.frames for r in results) + sum(v for k, v in list(partial.items()) if k not in finished)
+        done = min(done, total)
+        if bar is not None:
+            bar.update(done - bar.n)
         if callable(progress):
             progress(_progress(done, total, time.monotonic() - t0))
 
+    if topic:
+        client.subscribe_topic(topic, on_event)
     try:
         report()
-        for fut in as_completed(pending):
-            seg = futures.get(fut)
-            if fut.status in ("error", "cancelled"):
-                try:
-                    exc = fut.exception()
-                except Exception as e:  # a cancelled future raises instead of returning its reason
-                    exc = e
-                for f in pending:
-                    f.cancel()
-                if seg is None:
-                    raise ReelforgeError(f"encoding the audio failed: {exc}") from exc
-                raise SegmentFailed(seg.index, f"{type(exc).__name__}: {exc}") from exc
-            if seg is not None:
-                r = fut.result()
-                results.append(r)
-                done += r.last - r.first
-                if bar is not None:
-                    bar.update(r.last - r.first)
-                report()
+        while pending:
+            try:
+                ready, left = wait(list(pending), timeout=0.25, return_when="FIRST_COMPLETED")
+                pending = set(left)
+            except (TimeoutError, asyncio.TimeoutError):  # nothing finished within 0.25 s: report the running segments' frames
+                ready = ()
+            for fut in ready:
+                seg = futures.get(fut)
+                if fut.status in ("error", "cancelled"):
+                    try:
+                        exc = fut.exception()
+                    except Exception as e:  # a cancelled future raises instead of returning its reason
+                        exc = e
+                    for f in pending:
+                        f.cancel()
+                    if seg is None:
+                        raise ReelforgeError(f"encoding the audio failed: {exc}") from exc
+                    raise SegmentFailed(seg.index, f"{type(exc).__name__}: {exc}") from exc
+                if seg is not None:
+                    results.append(fut.result())
+                    finished.add(seg.index)
+            report()
     finally:
+        if topic:
+            client.unsubscribe_topic(topic)
         if bar is not None:
             bar.close()
     return results
