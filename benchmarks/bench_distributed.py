@@ -13,10 +13,10 @@ plus ``compile_s``, the client's ``scene.compile()`` time (every segment task co
 scene once: a per-segment overhead). ``one_pass``: ``rf.Exporter(scene, out).run()`` in this
 process, the reference.
 
-``model``: predicted wall time for N workers on this scene,
-``fixed + ceil(S / N) * segment_s + join_s`` with ``segment_s`` the median task time measured with
-one worker (no contention), ``fixed`` = cluster + setup + ship, S segments; and the speed-up
-``one_pass_s / predicted``. The prediction assumes each worker has its own cores (or GPU); on a
+``model``: predicted wall time for N workers on this scene, ``fixed + frames * per_frame / N +
+join_s`` with ``per_frame`` the segment tasks' seconds per frame measured with one worker (no
+contention) and ``fixed`` = cluster + setup + ship; the speed-up ``one_pass_s / predicted``, and
+without the fixed costs (a cluster that is already running). The prediction assumes each worker has its own cores (or GPU); on a
 machine with fewer cores than workers x encoder threads the encoder is the limit and the measured
 figure is what counts.
 
@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -115,19 +114,24 @@ def main() -> None:
 
 
 def model(result: dict) -> dict:
-    """Predicted wall time and speed-up per worker count from the 1-worker run's costs."""
+    """Predicted wall time and speed-up per worker count from the 1-worker run's costs:
+    ``fixed + frames * per_frame / N + join``, with ``per_frame`` the segments' task seconds per
+    frame (render + encode, measured without contention), ``fixed`` cluster start + worker setup
+    + shipping. Balanced segments and one core set (or GPU) per worker assumed."""
     base = result["runs"].get("1")
     if not base:
         return {}
     t = base["timings"]
-    seg = statistics.median(t["segment_seconds"])
+    frames = result["scene"]["frames"]
+    per_frame = sum(t["segment_seconds"]) / frames
     fixed = t["cluster"] + t["setup"] + t["ship"]
-    count = base["segments"]
     one = result.get("one_pass_s")
-    out = {"segment_s": round(seg, 3), "fixed_s": round(fixed, 3), "join_s": t["join"], "segments": count}
+    out = {"per_frame_s": round(per_frame, 5), "fixed_s": round(fixed, 3), "join_s": t["join"],
+           "one_pass_per_frame_s": round(one / frames, 5) if one else None}
     for n in (1, 2, 4, 8, 16):
-        pred = fixed + math.ceil(count / n) * seg + t["join"]
-        out[str(n)] = {"predicted_s": round(pred, 2), "speedup_vs_one_pass": round(one / pred, 2) if one else None}
+        pred = fixed + frames * per_frame / n + t["join"]
+        out[str(n)] = {"predicted_s": round(pred, 2), "speedup_vs_one_pass": round(one / pred, 2) if one else None,
+                       "speedup_without_fixed": round(one / (frames * per_frame / n + t["join"]), 2) if one else None}
     return out
 
 
