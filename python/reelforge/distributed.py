@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import functools
 import hashlib
 import logging
 import os
@@ -117,13 +118,28 @@ class _Job:
     debug_kill: int = -1   # tests: this segment's first attempt SIGKILLs its worker mid-encode
 
 
+@functools.lru_cache(maxsize=1)
 def build_fingerprint() -> dict:
-    """This process's reelforge build: package version, sha256 of the native module and the
-    libav* versions it runs with. Workers must match the client (checked by :class:`BuildCheck`)."""
+    """This process's reelforge build: package version, sha256 of the native module, the libav*
+    versions and configuration it runs with and the encoder libraries loaded (libx264.so.164:
+    the soname carries x264's build number). Workers must match the client (checked by
+    :class:`BuildCheck`). Computed once per process."""
     with open(_core.__file__, "rb") as f:
         core = hashlib.sha256(f.read()).hexdigest()
     from . import __version__
-    return {"reelforge": __version__, "core_sha256": core, "ffmpeg": dict(_core.ffmpeg_versions())}
+    return {"reelforge": __version__, "core_sha256": core, "ffmpeg": dict(_core.ffmpeg_versions()),
+            "encoders": _loaded_libraries(("libx264", "libx265"))}
+
+
+def _loaded_libraries(prefixes) -> list:
+    """File names of the shared libraries of this process starting with one of ``prefixes``
+    (from /proc/self/maps; empty where that does not exist)."""
+    try:
+        with open("/proc/self/maps") as f:
+            names = {os.path.basename(line.split()[-1]) for line in f if "/" in line}
+    except OSError:
+        return []
+    return sorted(n for n in names if n.startswith(tuple(prefixes)))
 
 
 def _sha256(path: str) -> str:
