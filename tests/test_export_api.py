@@ -277,8 +277,10 @@ def test_flac_export(lavfi, tmp_path):
 # -- frame ranges ---------------------------------------------------------------------------------
 
 def _range_scene(lavfi):
+    clip = lavfi.file("range_src.mp4", ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=30:d=2", "-c:v", "libx264",
+                                        "-crf", "10", "-pix_fmt", "yuv420p"])
     s = rf.Scene(160, 120, fps=30, duration=2.0)
-    s.add_solid((20, 40, 60))
+    s.add_video(clip, width=160, height=120)
     s.add_solid((250, 200, 10), width=30, height=30, y=40).animate("x", [(0, 0), (2, 130)])
     s.add_audio(_tone(lavfi))
     return s
@@ -287,7 +289,7 @@ def _range_scene(lavfi):
 def test_frames_range_exports_that_span_with_exact_audio(lavfi, tmp_path):
     s = _range_scene(lavfi)
     out = tmp_path / "r.mp4"
-    r = rf.Exporter(s, out, frames=(10, 25)).run()
+    r = rf.Exporter(s, out, frames=(10, 25), crf=12).run()
     assert r.frames == 15
     info = probe(out)
     v, a = stream(info, "video"), stream(info, "audio")
@@ -298,9 +300,9 @@ def test_frames_range_exports_that_span_with_exact_audio(lavfi, tmp_path):
     assert 0 <= len(decode_audio(out)) - samples <= 1024  # MP4: the last AAC frame's padding stays
     frames = decode_video(out, 160, 120)
     ren = rf.Renderer(s)
-    first = ren.render_frame(10)[..., :3]
-    assert rf.testing.psnr(frames[0][..., :3], first) >= 35
-    assert rf.testing.psnr(frames[0][..., :3], ren.render_frame(0)[..., :3]) < 30  # really frame 10
+    psnr = {i: rf.testing.psnr(frames[0][..., :3], ren.render_frame(i)[..., :3]) for i in (9, 10, 11)}
+    # 4:2:0 costs testsrc2's saturated edges some dB; the neighbours are far further off.
+    assert psnr[10] >= 28 and psnr[10] > max(psnr[9], psnr[11]) + 3, psnr
 
 
 def test_frames_range_audio_is_the_cut_of_the_full_mix(lavfi, tmp_path):
@@ -323,3 +325,42 @@ def test_png_range_first_frame_equals_render_frame(lavfi, tmp_path):
     got = decode_video(folder / "00000.png", 160, 120)[0]
     ref = rf.Renderer(s).render_frame(15)
     assert np.array_equal(got[..., :3], ref[..., :3])
+
+
+# -- MKV starts and ends like MP4 -------------------------------------------------------------------
+
+@pytest.mark.parametrize("ext", [".mkv", ".mp4"])
+def test_mkv_starts_at_zero_and_audio_is_as_long_as_the_video(lavfi, tmp_path, ext):
+    fps, flash = 30, 31
+    beep = lavfi.file("beep48.wav", ["-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=0.3"])
+    s = rf.Scene(96, 64, fps=fps, duration=2.0)
+    s.add_solid((255, 255, 255), start=flash / fps, end=(flash + 1) / fps)
+    s.add_audio(beep, start=flash / fps)
+    out = tmp_path / f"m{ext}"
+    rf.Exporter(s, out).run()
+    info = probe(out)
+    v, a = stream(info, "video"), stream(info, "audio")
+    assert abs(float(v["start_time"])) < 1e-3, f"video starts at {v['start_time']} s"
+    # Opus in MKV: the pre-skip (312 samples) shows as a negative start; decoding drops it.
+    low = -0.0075 if ext == ".mkv" else -1e-3  # 312/48000 s in MKV's 1 ms time base
+    assert low <= float(a["start_time"]) < 1e-3, f"audio starts at {a['start_time']} s"
+    pcm = decode_audio(out)
+    limit = 1024 if ext == ".mp4" else 1  # MP4 keeps the last AAC frame's padding
+    assert 0 <= len(pcm) - 96000 <= limit, f"decoded audio {len(pcm) - 96000:+d} samples against the video"
+    frames = decode_video(out, 96, 64)
+    assert [i for i, f in enumerate(frames) if f[..., :3].mean() > 128] == [flash]
+    mono = pcm[:, 0]
+    onset = np.flatnonzero(np.abs(mono) > 0.5 * np.abs(mono).max())[0] / 48000
+    assert abs(onset - flash / fps) < 1.5e-3, f"A/V offset {1000 * (onset - flash / fps):.2f} ms"
+
+
+def test_exporter_docstring_table_matches_the_core():
+    doc = rf.Exporter.__doc__
+    for spec in _core.codec_specs():
+        row = next(line.split() for line in doc.splitlines() if line.split()[:1] == [spec.codec])
+        exts = [w for w in row[1:] if w.startswith(".")]
+        if spec.extensions:
+            assert exts[: len(spec.extensions)] == list(spec.extensions), row
+        else:
+            assert row[1] == "frames/%05d.png", row
+        assert ("no audio" not in " ".join(row)) == spec.audio, row

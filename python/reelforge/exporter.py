@@ -158,9 +158,9 @@ class Exporter:
         ========  ======================  ==============================================
         codec     containers              notes
         ========  ======================  ==============================================
-        h264      .mp4 .mov .mkv .m4v     NV12 from the GPU, 4:2:0; AAC audio
+        h264      .mp4 .mov .mkv .m4v     NV12 from the GPU, 4:2:0; AAC audio (Opus in .mkv)
         hevc      .mp4 .mov .mkv .m4v     as h264
-        vp9       .webm .mkv              libvpx-vp9, 4:2:0; Opus audio in .webm
+        vp9       .webm .mkv              libvpx-vp9, 4:2:0; Opus audio
         prores    .mov                    prores_ks 4444 with alpha, 10-bit yuva444p; AAC audio
         gif       .gif                    fixed 252-colour palette, ordered dither; no audio
         png       frames/%05d.png         straight RGBA8 per frame (numbered from 0); no audio

@@ -35,8 +35,10 @@ struct PyExport {
   std::exception_ptr final_error;
 
   std::shared_ptr<Export> live() const { return exp; }
+  // Called with the GIL held. `exp` stays set until the final state is stored, so a call from
+  // another thread meanwhile still reads the live export.
   void close() {
-    std::shared_ptr<Export> e = std::exchange(exp, nullptr);
+    std::shared_ptr<Export> e = exp;
     if (!e) return;
     {
       py::gil_scoped_release nogil;  // joining may wait for threads
@@ -48,13 +50,14 @@ struct PyExport {
     final_progress = e->progress();
     if (!e->started()) {
       final_error = std::make_exception_ptr(Error("the export was closed before it was started"));
-      return;
+    } else {
+      try {
+        final_result = e->result();
+      } catch (...) {
+        final_error = std::current_exception();
+      }
     }
-    try {
-      final_result = e->result();
-    } catch (...) {
-      final_error = std::current_exception();
-    }
+    exp.reset();
   }
 };
 

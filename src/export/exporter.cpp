@@ -22,6 +22,7 @@ struct Export::Impl {
   Clock::time_point t0;
   PipelineState st;
   bool finished = false;  // guarded by st.m
+  double final_elapsed = 0.0;  // seconds from start to finish, once finished (guarded by st.m)
   ExportResult result;
   StageClock decode{"decode"}, render{"render"}, encode{"encode"};
 
@@ -134,6 +135,7 @@ void Export::start() {
     }
     std::lock_guard lk(self->st.m);
     self->finished = true;
+    self->final_elapsed = seconds_since(self->t0);
     self->st.phase = "done";
     if (self->st.error) {
       try {
@@ -159,10 +161,10 @@ ExportProgress Export::progress() const {
   ExportProgress p;
   p.total_frames = impl_->opt.last_frame - impl_->opt.first_frame;
   p.frames_done = impl_->st.frames_done;
-  p.elapsed = impl_->supervisor.joinable() ? seconds_since(impl_->t0) : 0.0;
+  std::lock_guard lk(impl_->st.m);
+  p.elapsed = impl_->finished ? impl_->final_elapsed : impl_->supervisor.joinable() ? seconds_since(impl_->t0) : 0.0;
   p.fps = p.elapsed > 0 ? double(p.frames_done) / p.elapsed : 0.0;
   p.eta = p.fps > 0 ? double(p.total_frames - p.frames_done) / p.fps : 0.0;
-  std::lock_guard lk(impl_->st.m);
   p.phase = impl_->st.phase;
   return p;
 }

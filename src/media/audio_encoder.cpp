@@ -11,7 +11,10 @@ namespace reelforge {
 namespace {
 const char* encoder_for(const AVOutputFormat* of) {
   const std::string n = of->name;
-  if (n.find("webm") != std::string::npos || n == "ogg" || n == "opus") return "libopus";
+  // Matroska too: its CodecDelay signals Opus's pre-skip, but libavformat (up to 6.0) writes no
+  // CodecDelay for AAC, so AAC's 1024-sample priming would shift the video to 21 ms and leave the
+  // decoded audio 24 ms longer than the video. With Opus, MKV starts and ends like MP4.
+  if (n.find("webm") != std::string::npos || n == "matroska" || n == "ogg" || n == "opus") return "libopus";
   if (n == "wav") return "pcm_s16le";
   if (n == "mp3") return "libmp3lame";
   if (n == "flac") return "flac";

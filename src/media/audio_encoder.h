@@ -1,5 +1,5 @@
-// Audio encoding for the container: AAC-LC for MP4/MOV/MKV/M4A, Opus for WebM, PCM for WAV,
-// MP3 (libmp3lame) for .mp3. Input is 48 kHz stereo interleaved float from the mixer.
+// Audio encoding for the container: AAC-LC for MP4/MOV/M4A/.aac, Opus for WebM/MKV/Ogg (.ogg .oga
+// .opus), PCM for WAV, MP3 (libmp3lame) for .mp3, FLAC for .flac. Input is 48 kHz stereo interleaved float from the mixer.
 #pragma once
 #include <functional>
 #include <string>
