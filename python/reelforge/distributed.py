@@ -10,8 +10,8 @@ offsets plus the audio into the output, written under a temporary name and renam
 Guarantees (tested in tests/test_distributed.py):
 
 * with the same plan the output is byte-identical whichever worker ran which segment, and to
-  :func:`export_local` with ``workers=1`` (same machine type: x264's output depends on its thread
-  count, pinned per segment by ``x264_threads``);
+  :func:`export_local` with ``workers=1``, given the same build (checked) and ``x264_threads``
+  (x264's output depends on its thread count; every segment of an export uses the same);
 * frame counts, pts and duration are exact; keyframes only where a one-pass encode with the same
   GOP has them; faststart for MP4/MOV;
 * with CRF, x264's rate control does not cross segment boundaries, so the pictures differ slightly
@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import _core
 from .errors import ReelforgeError, SceneError
@@ -274,6 +274,8 @@ def _result(path: str, scene, t0: float, results, timings: dict, samples: int, j
     n = scene.frame_count
     results = sorted(results, key=lambda r: r.index)
     timings = dict(timings, segment_seconds=[round(r.seconds, 4) for r in results])
+    log.info("segmented export %s: %d frames in %d segments, %.2f s (%s)", path, n, len(results), seconds,
+             ", ".join(f"{k} {v:.2f} s" for k, v in timings.items() if isinstance(v, float)))
     return SegmentedResult(timings, results, job.x264_threads, path=path, frames=n, encoder=results[0].encoder,
                            audio_encoder="aac" if samples else "", seconds=seconds,
                            fps=n / seconds if seconds > 0 else 0.0, device=device, audio_samples=samples,
