@@ -10,6 +10,7 @@ from .easing import cubic_bezier, spring
 from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
 from .renderer import Renderer
 from .exporter import ExportResult, Exporter
+from .distributed import SegmentFailed  # also makes reelforge.distributed available
 
 __version__ = "0.1.0"
 

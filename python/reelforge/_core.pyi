@@ -223,3 +223,26 @@ def render_text(text: str, font_path: str, size_px: float, color: tuple[int, int
 def mix_audio(timeline: Timeline, start: int = 0, count: int = -1) -> npt.NDArray[np.float32]: ...
 def analyze_audio(timeline: Timeline, bands: int = 8, fmin: float = 40.0, fmax: float = 16000.0) -> dict[str, Any]: ...
 AUDIO_SAMPLE_RATE: int
+
+# -- segment join (src/export/join.h, bind_join.cpp) ------------------------------------------
+class SegmentInfo:
+    path: str
+    codec: str
+    width: int
+    height: int
+    frames: int
+    time_base: tuple[int, int]
+    extradata: bytes
+    starts_with_idr: bool
+    whole_frames: bool
+
+class JoinResult:
+    path: str
+    frames: int
+    audio_packets: int
+    segments: list[SegmentInfo]
+
+def ffmpeg_versions() -> dict[str, Any]: ...
+def inspect_segment(path: str, fps: tuple[int, int]) -> SegmentInfo: ...
+def join_segments(segments: list[str], output: str, fps: tuple[int, int], total_frames: int,
+                  segment_frames: list[int] = ..., audio: str = "") -> JoinResult: ...

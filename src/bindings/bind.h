@@ -7,4 +7,5 @@ void bind_render(pybind11::module_& m);
 void bind_export(pybind11::module_& m);
 void bind_text(pybind11::module_& m);
 void bind_audio(pybind11::module_& m);
+void bind_join(pybind11::module_& m);
 }  // namespace reelforge

@@ -75,6 +75,7 @@ void bind_option_classes(py::module_& m) {
       .def_property("bitrate", [](const ExportOptions& o) { return o.video.bitrate; },
                     [](ExportOptions& o, int64_t v) { o.video.bitrate = v; })
       .def_property("gop", [](const ExportOptions& o) { return o.video.gop; }, [](ExportOptions& o, int v) { o.video.gop = v; })
+      .def_property("threads", [](const ExportOptions& o) { return o.video.threads; }, [](ExportOptions& o, int v) { o.video.threads = v; })
       .def_readwrite("audio_bitrate", &ExportOptions::audio_bitrate)
       .def_readwrite("stall_timeout", &ExportOptions::stall_timeout)
       .def_readwrite("gpu_slots", &ExportOptions::gpu_slots)

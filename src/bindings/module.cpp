@@ -43,4 +43,5 @@ PYBIND11_MODULE(_core, m) {
   reelforge::bind_export(m);
   reelforge::bind_text(m);
   reelforge::bind_audio(m);
+  reelforge::bind_join(m);
 }

@@ -176,7 +176,7 @@ OpenedEncoder open_video_encoder(const VideoEncodeOptions& opt, int width, int h
       ctx->colorspace = AVCOL_SPC_BT709;
       ctx->color_range = AVCOL_RANGE_MPEG;
     }
-    ctx->thread_count = 0;
+    ctx->thread_count = opt.threads;
     if (global_header) ctx->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     AVDictionary* raw = nullptr;
     const std::string crf = std::to_string(crf_value);

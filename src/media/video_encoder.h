@@ -23,6 +23,7 @@ struct VideoEncodeOptions {
   std::string preset = "veryfast";
   int64_t bitrate = 0;            // > 0: average-bitrate mode instead of constant quality
   int gop = 0;                    // keyframe interval in frames; 0: 2 seconds
+  int threads = 0;                // encoder threads; 0: FFmpeg picks per core (segments pin it: x264's bytes depend on it)
 };
 
 // What the export pipeline reads back from the GPU for a codec.
