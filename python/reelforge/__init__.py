@@ -11,7 +11,7 @@ from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
 from .renderer import Renderer
 from .exporter import ExportResult, Exporter
 
-__version__ = "0.1.0"
+from ._core import __version__  # pyproject.toml's version, compiled into the extension
 
 __all__ = [
     "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",
