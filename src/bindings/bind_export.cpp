@@ -24,7 +24,9 @@ struct PyExport {
 }  // namespace
 
 void bind_export(py::module_& m) {
-  py::class_<PyExport>(m, "Export")
+  py::class_<PyExport>(m, "Export",
+      "The threaded export. ``video_codec``: h264, hevc, vp9, prores, gif, png or \"auto\" (from the\n"
+      "path); ``crf`` -1: the codec's default. Raises SceneError for a codec/container mismatch.")
       .def(py::init([](std::shared_ptr<Timeline> tl, const std::string& path, const std::string& codec,
                        const std::string& encoder, int crf, const std::string& preset, int64_t bitrate, int gop,
                        int64_t audio_bitrate, double stall_timeout, int gpu_slots, const std::string& debug_stall) {
