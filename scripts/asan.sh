@@ -6,6 +6,9 @@
 # Any report fails the run: ASan stops at the first error, UBSan is built -fno-sanitize-recover.
 # Needs scripts/install.sh to have run (system packages, pybind11, cmake, ninja, test extras).
 # Usage: scripts/asan.sh [extra pytest args]   (ASAN_PYTEST_SLICE overrides the test selection)
+# Cost (measured on the 2-core dev machine shared with other builds, load ~18): first build
+# 3 min 48 s of CPU (19 min wall under that load; incremental afterwards), C++ tests 4 s, Python
+# slice 264 tests in 273 s wall / 1 min 43 s CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
