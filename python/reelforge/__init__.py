@@ -12,7 +12,7 @@ from .renderer import Renderer
 from .exporter import ExportResult, Exporter
 from .distributed import SegmentFailed  # also makes reelforge.distributed available
 
-__version__ = "0.1.0"
+from ._core import __version__  # pyproject.toml's version, compiled into the extension
 
 __all__ = [
     "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",

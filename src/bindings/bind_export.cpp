@@ -162,7 +162,9 @@ void bind_rules(py::module_& m) {
 void bind_export(py::module_& m) {
   bind_option_classes(m);
   bind_rules(m);
-  py::class_<PyExport>(m, "Export")
+  py::class_<PyExport>(m, "Export",
+      "The threaded export of a Timeline with the given ExportOptions. Raises SceneError for a\n"
+      "codec/container mismatch or an option out of range, before any output is written.")
       .def(py::init([](std::shared_ptr<Timeline> tl, const ExportOptions& o, const ExportHooks* hooks) {
              auto out = std::make_unique<PyExport>();
              auto logs = out->logs;

@@ -63,7 +63,14 @@ void bind_render(py::module_& m) {
     d["device_type"] = r.device_type;
     return d;
   }, py::arg("timeline"), py::arg("frames") = 300, py::arg("distinct") = 30, py::arg("warmup") = 10,
-     py::arg("slots") = 3, py::arg("nv12") = true);
+     py::arg("slots") = 3, py::arg("nv12") = true,
+     "GPU throughput of the scene without decoding or encoding: the inputs of its first\n"
+     "``distinct`` frames are decoded once, then ``frames`` frames are uploaded, composited,\n"
+     "converted to NV12 (or RGBA8 with ``nv12=False``) and read back into host memory with\n"
+     "``slots`` frames in flight, after ``warmup`` untimed ones. Returns ``{\"frames\", \"seconds\",\n"
+     "\"fps\", \"cpu_seconds\" (process CPU time, all threads), \"submit_seconds\" (recording and\n"
+     "submitting), \"device\", \"device_type\" (cpu, discrete, integrated, virtual, other)}``.\n"
+     "Raises ValueError for non-positive counts, MediaError, GpuError.");
 }
 
 }  // namespace reelforge

@@ -18,7 +18,8 @@ void bind_timeline(py::module_& m) {
       .value("OVERLAY", BlendMode::Overlay).value("DARKEN", BlendMode::Darken).value("LIGHTEN", BlendMode::Lighten)
       .value("ADD", BlendMode::Add).value("DIFFERENCE", BlendMode::Difference);
 
-  py::class_<RgbaImage, std::shared_ptr<RgbaImage>>(m, "RgbaImage")
+  py::class_<RgbaImage, std::shared_ptr<RgbaImage>>(m, "RgbaImage",
+      "Premultiplied RGBA8 pixels, from a uint8 array of shape (height, width, 4).")
       .def(py::init([](py::array_t<uint8_t, py::array::c_style | py::array::forcecast> a) {
              if (a.ndim() != 3 || a.shape(2) != 4) throw py::value_error("image must have shape (height, width, 4)");
              auto img = std::make_shared<RgbaImage>();
@@ -31,7 +32,9 @@ void bind_timeline(py::module_& m) {
       .def_readonly("width", &RgbaImage::width)
       .def_readonly("height", &RgbaImage::height);
 
-  py::class_<LayerTrack>(m, "LayerTrack")
+  py::class_<LayerTrack>(m, "LayerTrack",
+      "float32 tables over the layer's frames [start_frame, end_frame): each of length\n"
+      "end_frame - start_frame (one value per frame) or 1 (a constant). Set from 1-D arrays.")
       .def(py::init<>())
 // numpy float32 arrays in and out as one copy (not element by element through a list).
 #define F(name)                                                                                    \

@@ -15,7 +15,10 @@ extern "C" {
 namespace py = pybind11;
 
 PYBIND11_MODULE(_core, m) {
-  m.doc() = "reelforge native core (Vulkan compositing, FFmpeg encoding)";
+  m.doc() = "reelforge native core (pybind11): Vulkan compositing, FFmpeg encoding. Use the public API in\n"
+            "reelforge (Scene, Renderer, Exporter); these classes are its building blocks.";
+  // pyproject.toml's version, passed in by CMake (scikit-build-core): the only place it is set.
+  m.attr("__version__") = REELFORGE_VERSION;
   // FFmpeg's own console chatter stays off unless asked for; reelforge reports through exceptions
   // and the `reelforge` logger. REELFORGE_FFMPEG_LOG=<av_log level number> overrides.
   const char* lvl = std::getenv("REELFORGE_FFMPEG_LOG");
