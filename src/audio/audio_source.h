@@ -7,8 +7,8 @@
 
 namespace reelforge {
 
-// Seconds of audio in `path` according to the container (stream duration, else file duration),
-// or -1 when unknown. Reads only the header. Throws MediaError if the file has no audio stream.
+// Seconds of audio in `path` according to the container (stream duration, from the file's time
+// origin as AudioSource counts, else file duration), or -1 when unknown. Reads only the header. Throws MediaError if the file has no audio stream.
 double probe_audio_duration(const std::string& path);
 
 // Decodes one file's best audio stream front to back (no whole-file buffering) and resamples it
@@ -18,8 +18,10 @@ class AudioSource {
  public:
   static constexpr int kSampleRate = 48000;
 
-  // Opens `path` and positions it at `trim_start` seconds, where 0 is the stream's start_time
-  // (the first sample after any encoder delay the container declares, e.g. mp3's LAME tag).
+  // Opens `path` and positions it at `trim_start` seconds, where 0 is the file's time origin (the
+  // earliest start of its audio and video streams, as ffmpeg's container start; for an audio-only
+  // file the stream's start_time: the first sample after any encoder delay the container declares,
+  // e.g. mp3's LAME tag). Audio that starts later than the origin is preceded by silence.
   AudioSource(const std::string& path, double trim_start);
   ~AudioSource();
   AudioSource(const AudioSource&) = delete;
@@ -46,7 +48,7 @@ class AudioSource {
   SwrPtr swr_;
   AVChannelLayout in_layout_{};  // swr_'s input format, to notice mid-stream changes
   int in_format_ = -1, in_rate_ = 0;
-  int64_t origin_ = 0;      // stream start_time (stream time base): source time 0
+  int64_t origin_ = 0;      // file_origin() (stream time base): source time 0
   std::vector<float> buf_;  // resampled interleaved stereo; [head_, size) not yet read
   size_t head_ = 0;
   int64_t drop_out_ = 0;    // resampled warm-up samples still to drop (see fill())
