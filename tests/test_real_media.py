@@ -29,7 +29,7 @@ def ffmpeg(*args):
 
 
 def numbered_clip(path: Path, rate: Fraction, n: int = N_FRAMES, codec: list[str] | None = None,
-                  extra: tuple = ()) -> Path:
+                  extra: tuple = (), inputs: tuple = ()) -> Path:
     """n flat grey frames at `rate`, frame k at luma 16 + STEP*k: its grey level tells its index."""
     src = f"color=black:size={W}x{H}:rate={rate.numerator}/{rate.denominator},format=yuv420p," \
           f"geq=lum='16+{STEP}*N':cb=128:cr=128"
@@ -37,14 +37,15 @@ def numbered_clip(path: Path, rate: Fraction, n: int = N_FRAMES, codec: list[str
         codec = {".webm": ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-crf", "10", "-b:v", "0"],
                  ".mkv": ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "5"],
                  ".mp4": ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "5"]}[path.suffix]
-    ffmpeg("-f", "lavfi", "-i", src, "-frames:v", n, *codec, "-pix_fmt", "yuv420p", *extra, path)
+    ffmpeg("-f", "lavfi", "-i", src, *inputs, "-frames:v", n, *codec, "-pix_fmt", "yuv420p", *extra, path)
     return path
 
 
 def reference_levels(path: Path) -> np.ndarray:
     """Mean grey level (0..255, full range, as ffmpeg converts limited-range luma) of every frame
     as ffmpeg decodes it (display order)."""
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "gray",
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-i", str(path), "-map", "0:v", "-fps_mode", "passthrough",
+                          "-f", "rawvideo", "-pix_fmt", "gray",
                           "-"], capture_output=True, check=True).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, H, W).mean(axis=(1, 2))
 
@@ -59,10 +60,14 @@ def identify(frames_rgba: list[np.ndarray], ref_luma: np.ndarray) -> list[int]:
 RATES = [Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(60000, 1001)]
 
 
-@pytest.mark.parametrize("ext", [".webm", ".mkv", ".mp4"])
+@pytest.mark.parametrize("ext", [".webm", ".mkv", ".mp4", "opus.webm"])
 @pytest.mark.parametrize("rate", RATES, ids=lambda r: f"{float(r):.3f}fps")
 def test_equal_rates_show_every_frame_once(tmp_path, ext, rate):
-    clip = numbered_clip(tmp_path / f"n{ext}", rate)
+    # opus.webm: with an Opus track, whose pre-skip puts the audio at -7 ms and the video at +7 ms.
+    opus = ext == "opus.webm"
+    clip = numbered_clip(tmp_path / f"n{ext}".replace("opus", "_opus"), rate,
+                         inputs=("-f", "lavfi", "-i", "sine=r=48000:d=2") if opus else (),
+                         extra=("-c:a", "libopus", "-shortest") if opus else ())
     ref = reference_levels(clip)
     assert len(ref) == N_FRAMES and np.all(np.diff(ref) > STEP / 2)  # the reference is numbered
     s = rf.Scene(width=W, height=H, fps=rate,

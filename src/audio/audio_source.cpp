@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
+#include "media/media_warnings.h"
 #include "util/errors.h"
 
 extern "C" {
@@ -153,6 +155,7 @@ bool AudioSource::fill() {
       started_ = true;
     } else {
       configure(f);
+      if (s_.damage != damage_seen_) bridge_damage(f);
     }
     // Pointers to the first kept sample of each plane (one plane for packed formats).
     const auto fmt = AVSampleFormat(f->format);
@@ -166,6 +169,23 @@ bool AudioSource::fill() {
     av_frame_unref(f);
   }
   return true;
+}
+
+void AudioSource::bridge_damage(const AVFrame* f) {
+  damage_seen_ = s_.damage;
+  const int rate = f->sample_rate;
+  char when[32];
+  std::snprintf(when, sizeof when, "%.3f", double(pos_) / rate);
+  warn_media("'" + path_ + "': damaged audio data after " + when + " s (" + s_.damage_text +
+             "): skipped, silence in its place");
+  // Packets lost to the damage leave a gap in the timestamps: fill it with silence, so what
+  // follows keeps its place (and the sync with the file's video).
+  const int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+  if (ts == AV_NOPTS_VALUE) return;
+  const int64_t at = av_rescale_q(ts - origin_, s_.stream()->time_base, AVRational{1, rate});
+  if (at > pos_ && at - pos_ < int64_t(rate) * 600) {  // (a wild timestamp is not trusted)
+    if (swr_inject_silence(swr_.get(), int(at - pos_)) >= 0) pos_ = at;
+  }
 }
 
 void AudioSource::configure(const AVFrame* f) {

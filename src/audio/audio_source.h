@@ -28,7 +28,8 @@ class AudioSource {
   AudioSource& operator=(const AudioSource&) = delete;
 
   // Writes up to n samples as interleaved stereo float (2*n floats). Returns the number written:
-  // fewer than n only at the end of the source. Throws MediaError naming the file on decode errors.
+  // fewer than n only at the end of the source. Damaged data is skipped as ffmpeg does (silence
+  // in place of what is lost; a warning names the file and time, see media_warnings.h).
   int read(float* out, int n);
 
   // Goes back to trim_start (for looping): one seek, or a reopen if the file cannot seek.
@@ -38,6 +39,7 @@ class AudioSource {
   void seek_to_trim(bool fresh);
   bool fill();                                         // decodes until buf_ has samples; false at end
   void configure(const AVFrame* f);                    // (re)creates swr_ for f's format
+  void bridge_damage(const AVFrame* f);                // warns; silence for packets lost to damage
   void convert(const uint8_t* const* in, int count);  // resamples `count` input samples into buf_
 
   std::string path_;
@@ -53,6 +55,7 @@ class AudioSource {
   size_t head_ = 0;
   int64_t drop_out_ = 0;    // resampled warm-up samples still to drop (see fill())
   int64_t pos_ = 0;         // input-rate sample index (from origin_) of the next decoded frame
+  int64_t damage_seen_ = 0;  // s_.damage already reported
   bool started_ = false;    // trim point reached; later frames are taken back to back
   bool eof_ = false;
 };

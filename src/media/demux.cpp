@@ -1,5 +1,7 @@
 #include "media/demux.h"
 
+#include <algorithm>
+#include <climits>
 #include <filesystem>
 
 #include "util/errors.h"
@@ -72,20 +74,34 @@ OpenStream open_stream(const std::string& path, AVMediaType type, bool frame_thr
   return s;
 }
 
-int64_t file_origin(const AVFormatContext* fmt, const AVStream* st) {
+int64_t file_origin(AVFormatContext* fmt, const AVStream* st) {
   bool found = false;
-  int64_t best = 0;
+  int64_t best = 0, heard = INT64_MAX;  // earliest start; earliest start of content (after priming)
+  const AVStream* video = nullptr;
   for (unsigned i = 0; i < fmt->nb_streams; ++i) {
     const AVStream* o = fmt->streams[i];
     const AVMediaType type = o->codecpar->codec_type;
     if (o->start_time == AV_NOPTS_VALUE || (o->disposition & AV_DISPOSITION_ATTACHED_PIC) ||
         (type != AVMEDIA_TYPE_VIDEO && type != AVMEDIA_TYPE_AUDIO))
       continue;
+    if (type == AVMEDIA_TYPE_VIDEO && !video) video = o;
     // Our own stream's start is exact; others are rescaled down, so the origin is never later.
     const int64_t t = o == st ? o->start_time
                               : av_rescale_q_rnd(o->start_time, o->time_base, st->time_base, AV_ROUND_DOWN);
     if (!found || t < best) best = t;
     found = true;
+    // Audio priming the decoder drops (Opus pre-skip, codec delay) is not content.
+    const int rate = o->codecpar->sample_rate;
+    const int64_t pad = type == AVMEDIA_TYPE_AUDIO && rate > 0
+                            ? av_rescale_q(o->codecpar->initial_padding, AVRational{1, rate}, st->time_base) : 0;
+    heard = std::min(heard, t + pad);
+  }
+  if (video) {
+    const AVRational rate = av_guess_frame_rate(fmt, const_cast<AVStream*>(video), nullptr);
+    const int64_t v = video == st ? video->start_time
+                                  : av_rescale_q_rnd(video->start_time, video->time_base, st->time_base, AV_ROUND_DOWN);
+    const double lead = (v - heard) * av_q2d(st->time_base);  // seconds from the first content to the first picture
+    if (rate.num > 0 && rate.den > 0 && lead < 0.5 * av_q2d(av_inv_q(rate))) best = v;
   }
   return best;
 }

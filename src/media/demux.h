@@ -24,10 +24,13 @@ InputContextPtr open_input(const std::string& path);
 // VP8/VP9 with an alpha channel get libvpx's decoder, which (unlike FFmpeg's native one) keeps alpha.
 OpenStream open_stream(const std::string& path, AVMediaType type, bool frame_threads = true);
 
-// The file's time origin in `st`'s time base: the earliest start_time of its audio and video
-// streams (as ffmpeg's container start), so that an offset between a file's streams is kept.
-// 0 when no stream declares one.
-int64_t file_origin(const AVFormatContext* fmt, const AVStream* st);
+// The file's time origin in `st`'s time base, shared by its streams so that an offset between
+// them is kept: the earliest start_time of its audio and video streams (ffmpeg's container start),
+// except that a video stream starting less than half a frame after the earliest content (audio
+// priming the decoder drops excluded) sets it: Opus pre-skip puts WebM audio at -7 ms and its video
+// at +7 ms; the origin then stays on the first picture, or every frame of a frame-quantised output
+// would be shown one frame late. 0 when no stream declares a start.
+int64_t file_origin(AVFormatContext* fmt, const AVStream* st);
 
 // Receives the next decoded frame, reading packets as needed. Returns false at end of stream.
 // Damaged data (a read or decode error) is skipped as ffmpeg does and counted in s.damage; after

@@ -27,12 +27,12 @@ VideoSource::VideoSource(const std::string& path, double trim_start, bool strict
   const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(s_.dec->pix_fmt);
   const AVDictionaryEntry* alpha_tag = av_dict_get(st->metadata, "alpha_mode", nullptr, 0);
   has_alpha_ = (d && (d->flags & AV_PIX_FMT_FLAG_ALPHA)) || (alpha_tag && std::string(alpha_tag->value) == "1");
-  start_time_ = file_origin(s_.fmt.get(), st) * av_q2d(st->time_base);
   // Containers round pts to their time base (WebM/MKV: 1 ms), so a frame due at t may carry a pts
   // up to one tick later. Accept that much, but never a sizeable part of a frame (see frame_at).
   const AVRational rate = av_guess_frame_rate(s_.fmt.get(), st, nullptr);
   const double frame_dur = rate.num > 0 && rate.den > 0 ? av_q2d(av_inv_q(rate)) : 0.04;
   tolerance_ = std::max(1e-4, std::min(av_q2d(st->time_base), frame_dur / 4));
+  start_time_ = file_origin(s_.fmt.get(), st) * av_q2d(st->time_base);  // shared with the file's audio
   if (trim_start > 0) {
     // One seek to the keyframe before trim_start; frames before it are decoded and skipped by frame_at.
     int64_t ts = int64_t((trim_start + start_time_) / av_q2d(st->time_base));
