@@ -13,6 +13,12 @@ class LayerKind:
     name: str
     value: int
 
+class DecodeErrors:
+    HOLD: DecodeErrors
+    RAISE: DecodeErrors
+    name: str
+    value: int
+
 class BlendMode:
     NORMAL: BlendMode
     MULTIPLY: BlendMode
@@ -61,6 +67,7 @@ class Layer:
     start_frame: int
     end_frame: int
     trim_start: float
+    on_decode_error: DecodeErrors
     blend: BlendMode
     track: LayerTrack
     def __init__(self) -> None: ...
@@ -111,8 +118,13 @@ class MediaInfo:
     def video_codec(self) -> str: ...
     @property
     def audio_codec(self) -> str: ...
+    @property
+    def sar_num(self) -> int: ...
+    @property
+    def sar_den(self) -> int: ...
 
 def probe(path: str) -> MediaInfo: ...
+def take_media_warnings() -> list[str]: ...
 
 class Renderer:
     def __init__(self, timeline: Timeline) -> None: ...

@@ -117,6 +117,7 @@ bool AudioSource::fill() {
     if (eof_) return false;
     if (!decode_next(s_, pkt_.get(), f, path_)) {
       eof_ = true;
+      report_early_end();
       if (swr_) convert(nullptr, 0);  // flush the resampler's delay line
       continue;
     }
@@ -171,6 +172,16 @@ bool AudioSource::fill() {
   return true;
 }
 
+void AudioSource::report_early_end() {
+  // Damage a demuxer cannot resync past (Matroska) ends the stream early without an error.
+  const double declared = s_.fmt->duration != AV_NOPTS_VALUE ? s_.fmt->duration / double(AV_TIME_BASE) : 0.0;
+  const double end = in_rate_ > 0 ? double(pos_) / in_rate_ : 0.0;
+  if (!started_ || declared <= end + 0.5) return;
+  char when[64];
+  std::snprintf(when, sizeof when, "%.3f s, before its declared %.3f s", end, declared);
+  warn_media("'" + path_ + "': audio ends at " + when + " (truncated or damaged file?): silence follows");
+}
+
 void AudioSource::bridge_damage(const AVFrame* f) {
   damage_seen_ = s_.damage;
   const int rate = f->sample_rate;
@@ -183,7 +194,9 @@ void AudioSource::bridge_damage(const AVFrame* f) {
   const int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
   if (ts == AV_NOPTS_VALUE) return;
   const int64_t at = av_rescale_q(ts - origin_, s_.stream()->time_base, AVRational{1, rate});
-  if (at > pos_ && at - pos_ < int64_t(rate) * 600) {  // (a wild timestamp is not trusted)
+  // Gaps under 2 ms are timestamp rounding (MKV: 1 ms); over 10 s a wild timestamp, not trusted
+  // (and the silence would be buffered in swr at once).
+  if (at - pos_ > rate / 500 && at - pos_ <= int64_t(rate) * 10) {
     if (swr_inject_silence(swr_.get(), int(at - pos_)) >= 0) pos_ = at;
   }
 }

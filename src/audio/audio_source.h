@@ -40,6 +40,7 @@ class AudioSource {
   bool fill();                                         // decodes until buf_ has samples; false at end
   void configure(const AVFrame* f);                    // (re)creates swr_ for f's format
   void bridge_damage(const AVFrame* f);                // warns; silence for packets lost to damage
+  void report_early_end();                             // warns if the stream ends long before it said
   void convert(const uint8_t* const* in, int count);  // resamples `count` input samples into buf_
 
   std::string path_;

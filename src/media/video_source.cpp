@@ -30,8 +30,8 @@ VideoSource::VideoSource(const std::string& path, double trim_start, bool strict
   // Containers round pts to their time base (WebM/MKV: 1 ms), so a frame due at t may carry a pts
   // up to one tick later. Accept that much, but never a sizeable part of a frame (see frame_at).
   const AVRational rate = av_guess_frame_rate(s_.fmt.get(), st, nullptr);
-  const double frame_dur = rate.num > 0 && rate.den > 0 ? av_q2d(av_inv_q(rate)) : 0.04;
-  tolerance_ = std::max(1e-4, std::min(av_q2d(st->time_base), frame_dur / 4));
+  frame_dur_ = rate.num > 0 && rate.den > 0 ? av_q2d(av_inv_q(rate)) : 0.04;
+  tolerance_ = std::max(1e-4, std::min(av_q2d(st->time_base), frame_dur_ / 4));
   start_time_ = file_origin(s_.fmt.get(), st) * av_q2d(st->time_base);  // shared with the file's audio
   if (trim_start > 0) {
     // One seek to the keyframe before trim_start; frames before it are decoded and skipped by frame_at.
@@ -59,6 +59,14 @@ double VideoSource::seconds(const AVFrame* f) const {
 }
 
 void VideoSource::report_damage(bool at_end) {
+  // A demuxer that cannot resync (Matroska) ends the stream at the damage without an error:
+  // then the stream ending well before the container's declared duration is the sign.
+  const double declared = s_.fmt->duration != AV_NOPTS_VALUE ? s_.fmt->duration / double(AV_TIME_BASE) : 0.0;
+  if (at_end && s_.damage == damage_seen_ && declared > last_good_ + std::max(0.5, 4 * frame_dur_)) {
+    char when[64];
+    std::snprintf(when, sizeof when, "%.3f s, before its declared %.3f s", last_good_, declared);
+    warn_media("'" + path_ + "': video ends at " + when + " (truncated or damaged file?): the last frame is held");
+  }
   if (s_.damage == damage_seen_) return;
   damage_seen_ = s_.damage;
   char when[32];

@@ -39,6 +39,7 @@ class VideoSource {
   bool has_alpha_ = false, eof_ = false;
   double start_time_ = 0.0;  // the file's time origin (see file_origin), seconds
   double tolerance_ = 1e-4;  // seconds; see frame_at
+  double frame_dur_ = 0.04;  // seconds, from the stream's frame rate
   double last_good_ = 0.0;   // source time of the last frame decoded, for warnings
   int64_t damage_seen_ = 0;  // s_.damage already reported
   std::string failed_;       // strict mode: the decode error met, thrown again by later calls
