@@ -246,3 +246,28 @@ def test_anamorphic_source_shows_at_display_size(tmp_path, coded, sar):
                          capture_output=True, check=True).stdout
     ref = np.frombuffer(raw, np.uint8).reshape(h, dw, 3).astype(float)
     assert np.abs(got - ref).mean() < 8, np.abs(got - ref).mean()
+
+
+def test_damaged_audio_keeps_its_place(tmp_path, caplog):
+    """AAC packets lost to damage become silence: a click after the damage stays at 3.0 s."""
+    src = tmp_path / "a.m4a"
+    ffmpeg("-f", "lavfi", "-i", "aevalsrc='0.3*sin(2*PI*440*t)+if(between(t\\,3\\,3.05)\\,0.6*sin(2*PI*3000*t)\\,0)'"
+           ":s=48000:d=4", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", src)
+    data = bytearray(src.read_bytes())
+    mdat = data.index(b"mdat")
+    at = mdat + (len(data) - mdat) * 35 // 100  # ~1.4 s into the audio
+    data[at:at + 1500] = bytes(1500)
+    bad = tmp_path / "bad.m4a"
+    bad.write_bytes(bytes(data))
+    s = rf.Scene(width=W, height=H, fps=25, duration=4)
+    s.add_audio(bad)
+    with caplog.at_level("WARNING", logger="reelforge"):
+        out = tmp_path / "o.mp4"
+        rf.Exporter(s, out).run()
+    x = decode_audio(out)[:, 0]
+    # The 3 kHz click stands out of the 440 Hz tone after differencing; a 5 ms RMS ignores the
+    # single-sample step where the lost packets start.
+    rms = np.sqrt(np.convolve(np.diff(x) ** 2, np.ones(240) / 240)[:x.size - 1])
+    click = np.argmax(rms > 0.08) / 48000
+    assert click == pytest.approx(3.0, abs=0.002)
+    assert any("bad.m4a" in r.getMessage() and "damaged audio" in r.getMessage() for r in caplog.records)
