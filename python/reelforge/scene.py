@@ -355,12 +355,13 @@ class Scene:
 
         ``trim_start``: seconds into the source shown at ``start``. The layer ends with the source
         (or at ``end``, holding the last frame if the source is shorter). ``audio=True`` also adds
-        the file's audio track as a clip (``gain_db`` in dB). ``width``/``height`` scale it (pixels;
-        None = the source's display size: coded width x sample aspect ratio, by coded height). ``on_decode_error``: ``"hold"`` (default) skips damaged source data as
-        ffmpeg does, showing the last good frame and logging a warning (logger ``reelforge``) naming
-        the file and time; ``"raise"`` raises MediaError there instead (strict pipelines).
-        Raises MediaNotFoundError / MediaError for missing or unreadable files,
-        SceneError for times outside the scene or an unknown ``on_decode_error``."""
+        the file's audio track as a clip (``gain_db`` in dB), keeping the file's own A/V offset.
+        ``width``/``height`` scale it (pixels; None = the source's display size: coded width x
+        sample aspect ratio, by coded height). ``on_decode_error``: ``"hold"`` (default) skips
+        damaged source data as ffmpeg does, showing the last good frame and logging a warning
+        (logger ``reelforge``) naming the file and time; ``"raise"`` raises MediaError there
+        instead (strict pipelines). Raises MediaNotFoundError / MediaError for missing or
+        unreadable files, SceneError for times outside the scene or an unknown ``on_decode_error``."""
         name = self._name(name, "video")
         if on_decode_error not in ("hold", "raise"):
             raise SceneError(f"layer {name!r}: on_decode_error must be 'hold' or 'raise', got {on_decode_error!r}")
