@@ -306,7 +306,7 @@ def test_clip_without_audio_or_missing_file_raises(tmp_path):
         _core.mix_audio(tl)
 
 
-def test_decoder_error_midway_raises_media_error_without_hanging(tmp_path):
+def test_decoder_error_midway_is_skipped_with_a_warning_without_hanging(tmp_path):
     path = make(tmp_path, "bad.flac", CHIRP, SR, 4.0)
     data = bytearray(open(path, "rb").read())
     rng = np.random.default_rng(1)
@@ -318,13 +318,13 @@ def test_decoder_error_midway_raises_media_error_without_hanging(tmp_path):
         from reelforge import _core
         s = rf.Scene(64, 64, fps=30, duration=5)
         s.add_audio({path!r})
-        try:
-            out = _core.mix_audio(s.compile())
-            print("ok", out.shape[0], bool(np.isfinite(out).all()))
-        except rf.MediaError as e:
-            print("MediaError", e)
+        out = _core.mix_audio(s.compile())
+        print("ok", out.shape[0], bool(np.isfinite(out).all()), np.abs(out[3 * {SR}:int(3.8 * {SR})]).max() > 0.1)
+        print(_core.take_media_warnings())
     """)
     r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    line = r.stdout.strip()  # FFmpeg's flac decoder rejects the garbage frame: the error names the file
-    assert line.startswith("MediaError") and "bad.flac" in line, line
+    # As ffmpeg: what decodes plays (after the damage too), the full length, with a warning naming the file.
+    ok, warnings = r.stdout.strip().splitlines()[-2:]
+    assert ok == f"ok {5 * SR} True True", ok
+    assert "bad.flac" in warnings and "damaged audio data" in warnings, warnings

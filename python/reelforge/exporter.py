@@ -82,6 +82,8 @@ class ExportHandle:
     def _drain_logs(self):
         for line in self._core.take_logs():
             log.info(line)
+        for line in _core.take_media_warnings():  # damaged source data skipped (see Renderer)
+            log.warning(line)
 
     @property
     def progress(self) -> Progress:

@@ -351,18 +351,26 @@ class Scene:
         return layer
 
     def add_video(self, path, *, start=0.0, trim_start=0.0, end=None, x=0, y=0, width=None, height=None,
-                  opacity=1.0, audio=False, gain_db=0.0, name=None, autorotate=True) -> Layer:
+                  opacity=1.0, audio=False, gain_db=0.0, name=None, autorotate=True,
+                  on_decode_error="hold") -> Layer:
         """Add a video file, decoded sequentially by FFmpeg.
 
         ``trim_start``: seconds into the source shown at ``start``. The layer ends with the source
         (or at ``end``, holding the last frame if the source is shorter). ``audio=True`` also adds
-        the file's audio track as a clip (``gain_db`` in dB). ``width``/``height`` scale it (pixels;
-        None = source size). ``autorotate``: show the picture as the stream's display matrix says
-        (rotation by multiples of 90 degrees and flips, as ffmpeg's autorotate; the source size is
-        then the displayed one, e.g. a 1920x1080 phone clip tagged 90 degrees is 1080x1920);
-        False shows the decoded picture as coded. Raises MediaNotFoundError / MediaError for
-        missing or unreadable files, SceneError for times outside the scene."""
+        the file's audio track as a clip (``gain_db`` in dB), keeping the file's own A/V offset.
+        ``width``/``height`` scale it (pixels; None = the source's display size: coded width x
+        sample aspect ratio, by coded height, turned as the display matrix says). ``autorotate``:
+        show the picture as the stream's display matrix says (rotation by multiples of 90 degrees
+        and flips, as ffmpeg's autorotate; the source size is then the displayed one, e.g. a
+        1920x1080 phone clip tagged 90 degrees is 1080x1920); False shows the decoded picture as
+        coded. ``on_decode_error``: ``"hold"`` (default) skips damaged source data as ffmpeg does,
+        showing the last good frame and logging a warning (logger ``reelforge``) naming the file and
+        time; ``"raise"`` raises MediaError there instead (strict pipelines). Raises
+        MediaNotFoundError / MediaError for missing or unreadable files, SceneError for times
+        outside the scene or an unknown ``on_decode_error``."""
         name = self._name(name, "video")
+        if on_decode_error not in ("hold", "raise"):
+            raise SceneError(f"layer {name!r}: on_decode_error must be 'hold' or 'raise', got {on_decode_error!r}")
         start, end = self._span(name, start, end)
         trim_start = _check_time(trim_start, f"layer {name!r} trim_start")
         p = _check_path(path, f"layer {name!r}")
@@ -378,7 +386,10 @@ class Scene:
         layer.path = p
         layer.trim_start = trim_start
         layer.autorotate = bool(autorotate)
-        src_w, src_h = info.width & ~1, info.height & ~1
+        layer.on_decode_error = on_decode_error
+        # Default size: the display size, width x sample aspect ratio (anamorphic sources), then
+        # turned by the display matrix.
+        src_w, src_h = (info.width & ~1) * info.sar_num / info.sar_den, info.height & ~1
         if layer.autorotate and info.rotation in (90, 270):
             src_w, src_h = src_h, src_w
         _set_size(layer, width, height, src_w, src_h)
@@ -464,6 +475,7 @@ class Scene:
                 n, max(c.start_frame + 1, math.ceil(Fraction(layer.end) * self.fps - Fraction(1, 10**6))))
             c.trim_start = layer.trim_start
             c.autorotate = layer.autorotate
+            c.on_decode_error = getattr(_core.DecodeErrors, getattr(layer, "on_decode_error", "hold").upper())
             if layer.blend not in BLEND_MODES:
                 raise SceneError(f"layer {layer.name!r}: unknown blend mode {layer.blend!r}; use one of {BLEND_MODES}")
             c.blend = getattr(_core.BlendMode, layer.blend.upper())

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
+#include "media/media_warnings.h"
 #include "util/errors.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
 }
 
 namespace reelforge {
@@ -16,9 +19,22 @@ namespace {
 // Decoding starts this long before trim_start after a seek: MDCT codecs (AAC, Vorbis, Opus) and
 // mp3's bit reservoir need previous packets, so the first frames after a seek are not usable.
 constexpr double kPrerollSeconds = 0.2;
-// Input samples fed to the resampler before the trim point: more than half of swr's default filter
-// (32 taps at the lower rate) for input rates up to 192 kHz.
-constexpr int64_t kWarmupInputSamples = 64;
+// Input samples fed to the resampler before the trim point: more than half of soxr's 28-bit filter
+// (a few hundred taps at the lower rate) for input rates up to 192 kHz.
+constexpr int64_t kWarmupInputSamples = 2048;
+
+bool set_soxr(SwrContext* swr) {
+  return av_opt_set_int(swr, "resampler", SWR_ENGINE_SOXR, 0) >= 0 && av_opt_set_double(swr, "precision", 28.0, 0) >= 0;
+}
+
+void set_long_sinc(SwrContext* swr) {
+  av_opt_set_int(swr, "resampler", SWR_ENGINE_SWR, 0);
+  av_opt_set_int(swr, "filter_size", 128, 0);
+  av_opt_set_int(swr, "phase_shift", 12, 0);
+  av_opt_set_double(swr, "cutoff", 0.95, 0);
+  av_opt_set_int(swr, "filter_type", SWR_FILTER_TYPE_KAISER, 0);
+  av_opt_set_int(swr, "kaiser_beta", 12, 0);
+}
 
 // Only our stream's packets are wanted; discarding the rest saves demuxing video/cover art.
 void discard_other_streams(OpenStream& s) {
@@ -32,7 +48,11 @@ double probe_audio_duration(const std::string& path) {
   const int idx = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (idx < 0) throw MediaError("'" + path + "' has no audio stream");
   const AVStream* st = fmt->streams[idx];
-  if (st->duration != AV_NOPTS_VALUE && st->duration > 0) return st->duration * av_q2d(st->time_base);
+  if (st->duration != AV_NOPTS_VALUE && st->duration > 0) {
+    // Measured from the file's origin, like AudioSource's positions: a late start adds silence.
+    const int64_t lead = st->start_time != AV_NOPTS_VALUE ? st->start_time - file_origin(fmt.get(), st) : 0;
+    return (std::max<int64_t>(0, lead) + st->duration) * av_q2d(st->time_base);
+  }
   if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0) return fmt->duration / double(AV_TIME_BASE);
   return -1.0;
 }
@@ -53,7 +73,7 @@ void AudioSource::restart() { seek_to_trim(false); }
 
 void AudioSource::seek_to_trim(bool fresh) {
   AVStream* st = s_.stream();
-  origin_ = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+  origin_ = file_origin(s_.fmt.get(), st);  // shared with the file's video: their offset is kept
   const int rate = std::max(1, st->codecpar->sample_rate);
   const double at = trim_ - std::max(kPrerollSeconds, st->codecpar->seek_preroll / double(rate));
   // A fresh stream already sits at its start; otherwise go to the start or just before trim_start.
@@ -97,6 +117,7 @@ bool AudioSource::fill() {
     if (eof_) return false;
     if (!decode_next(s_, pkt_.get(), f, path_)) {
       eof_ = true;
+      report_early_end();
       if (swr_) convert(nullptr, 0);  // flush the resampler's delay line
       continue;
     }
@@ -135,6 +156,7 @@ bool AudioSource::fill() {
       started_ = true;
     } else {
       configure(f);
+      if (s_.damage != damage_seen_) bridge_damage(f);
     }
     // Pointers to the first kept sample of each plane (one plane for packed formats).
     const auto fmt = AVSampleFormat(f->format);
@@ -148,6 +170,35 @@ bool AudioSource::fill() {
     av_frame_unref(f);
   }
   return true;
+}
+
+void AudioSource::report_early_end() {
+  // Damage a demuxer cannot resync past (Matroska) ends the stream early without an error.
+  const double declared = s_.fmt->duration != AV_NOPTS_VALUE ? s_.fmt->duration / double(AV_TIME_BASE) : 0.0;
+  const double end = in_rate_ > 0 ? double(pos_) / in_rate_ : 0.0;
+  if (!started_ || declared <= end + 0.5) return;
+  char when[64];
+  std::snprintf(when, sizeof when, "%.3f s, before its declared %.3f s", end, declared);
+  warn_media("'" + path_ + "': audio ends at " + when + " (truncated or damaged file?): silence follows");
+}
+
+void AudioSource::bridge_damage(const AVFrame* f) {
+  damage_seen_ = s_.damage;
+  const int rate = f->sample_rate;
+  char when[32];
+  std::snprintf(when, sizeof when, "%.3f", double(pos_) / rate);
+  warn_media("'" + path_ + "': damaged audio data after " + when + " s (" + s_.damage_text +
+             "): skipped, silence in its place");
+  // Packets lost to the damage leave a gap in the timestamps: fill it with silence, so what
+  // follows keeps its place (and the sync with the file's video).
+  const int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+  if (ts == AV_NOPTS_VALUE) return;
+  const int64_t at = av_rescale_q(ts - origin_, s_.stream()->time_base, AVRational{1, rate});
+  // Gaps under 2 ms are timestamp rounding (MKV: 1 ms); over 10 s a wild timestamp, not trusted
+  // (and the silence would be buffered in swr at once).
+  if (at - pos_ > rate / 500 && at - pos_ <= int64_t(rate) * 10) {
+    if (swr_inject_silence(swr_.get(), int(at - pos_)) >= 0) pos_ = at;
+  }
 }
 
 void AudioSource::configure(const AVFrame* f) {
@@ -170,12 +221,20 @@ void AudioSource::configure(const AVFrame* f) {
   int err = swr_alloc_set_opts2(&raw, &stereo, AV_SAMPLE_FMT_FLT, kSampleRate, &in_layout_, AVSampleFormat(in_format_),
                                 in_rate_, 0, nullptr);
   swr_.reset(raw);
+  // SoX's resampler at 28-bit precision: images and aliases below -130 dB (swr's default 32-tap
+  // filter leaves a 20 kHz tone's image at 44.1 -> 48 kHz at -29.5 dB). Builds of libswresample
+  // without soxr fall back to a long windowed-sinc swr filter (~ -90 dB).
+  const bool soxr = in_rate_ != kSampleRate && err >= 0 && set_soxr(swr_.get());
   if (err >= 0 && in_layout_.nb_channels == 1) {
     // swr's default puts mono at -3 dB in each channel; a mono clip should play at its own level.
     const double unity[2] = {1.0, 1.0};
     err = swr_set_matrix(swr_.get(), unity, 1);
   }
   if (err >= 0) err = swr_init(swr_.get());
+  if (err < 0 && soxr) {  // (not compiled in) the best swr engine instead
+    set_long_sinc(swr_.get());
+    err = swr_init(swr_.get());
+  }
   if (err < 0) throw MediaError("cannot resample audio of '" + path_ + "': " + av_error_text(err));
 }
 

@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings/bind.h"
+#include "media/media_warnings.h"
 #include "render/renderer.h"
 #include "render/throughput.h"
 
@@ -45,6 +46,9 @@ void bind_render(py::module_& m) {
         return py::make_tuple(to_array(std::move(y), {t.height, t.width}),
                               to_array(std::move(uv), {t.height / 2, t.width / 2, 2}));
       }, py::arg("frame"));
+
+  m.def("take_media_warnings", &take_media_warnings,
+        "Queued media warnings (damaged data skipped ...), oldest first; empties the queue.");
 
   m.def("measure_throughput", [](std::shared_ptr<Timeline> tl, int64_t frames, int64_t distinct, int warmup, int slots,
                                  bool nv12) {

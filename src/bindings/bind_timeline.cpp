@@ -18,6 +18,8 @@ void bind_timeline(py::module_& m) {
       .value("OVERLAY", BlendMode::Overlay).value("DARKEN", BlendMode::Darken).value("LIGHTEN", BlendMode::Lighten)
       .value("ADD", BlendMode::Add).value("DIFFERENCE", BlendMode::Difference);
 
+  py::enum_<DecodeErrors>(m, "DecodeErrors").value("HOLD", DecodeErrors::Hold).value("RAISE", DecodeErrors::Raise);
+
   py::class_<RgbaImage, std::shared_ptr<RgbaImage>>(m, "RgbaImage",
       "Premultiplied RGBA8 pixels, from a uint8 array of shape (height, width, 4).")
       .def(py::init([](py::array_t<uint8_t, py::array::c_style | py::array::forcecast> a) {
@@ -60,6 +62,7 @@ void bind_timeline(py::module_& m) {
       .def_readwrite("end_frame", &Layer::end_frame)
       .def_readwrite("trim_start", &Layer::trim_start)
       .def_readwrite("autorotate", &Layer::autorotate)
+      .def_readwrite("on_decode_error", &Layer::on_decode_error)
       .def_readwrite("blend", &Layer::blend)
       .def_readwrite("track", &Layer::track);
 
@@ -84,7 +87,7 @@ void bind_timeline(py::module_& m) {
   py::class_<MediaInfo>(m, "MediaInfo")
 #define F(name) .def_readonly(#name, &MediaInfo::name)
       F(has_video) F(has_audio) F(width) F(height) F(fps) F(duration) F(is_image) F(sample_rate) F(channels)
-      F(video_codec) F(audio_codec) F(rotation);
+      F(video_codec) F(audio_codec) F(rotation) F(sar_num) F(sar_den);
 #undef F
   m.def("probe", &probe, py::arg("path"), py::call_guard<py::gil_scoped_release>());
 }

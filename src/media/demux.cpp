@@ -1,5 +1,7 @@
 #include "media/demux.h"
 
+#include <algorithm>
+#include <climits>
 #include <filesystem>
 
 #include "util/errors.h"
@@ -72,22 +74,78 @@ OpenStream open_stream(const std::string& path, AVMediaType type, bool frame_thr
   return s;
 }
 
-bool decode_next(OpenStream& s, AVPacket* pkt, AVFrame* out, const std::string& path) {
+int64_t file_origin(AVFormatContext* fmt, const AVStream* st) {
+  bool found = false;
+  int64_t best = 0, heard = INT64_MAX;  // earliest start; earliest start of content (after priming)
+  const AVStream* video = nullptr;
+  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+    const AVStream* o = fmt->streams[i];
+    const AVMediaType type = o->codecpar->codec_type;
+    if (o->start_time == AV_NOPTS_VALUE || (o->disposition & AV_DISPOSITION_ATTACHED_PIC) ||
+        (type != AVMEDIA_TYPE_VIDEO && type != AVMEDIA_TYPE_AUDIO))
+      continue;
+    if (type == AVMEDIA_TYPE_VIDEO && !video) video = o;
+    // Our own stream's start is exact; others are rescaled down, so the origin is never later.
+    const int64_t t = o == st ? o->start_time
+                              : av_rescale_q_rnd(o->start_time, o->time_base, st->time_base, AV_ROUND_DOWN);
+    if (!found || t < best) best = t;
+    found = true;
+    // Audio priming the decoder drops (Opus pre-skip, codec delay) is not content.
+    const int rate = o->codecpar->sample_rate;
+    const int64_t pad = type == AVMEDIA_TYPE_AUDIO && rate > 0
+                            ? av_rescale_q(o->codecpar->initial_padding, AVRational{1, rate}, st->time_base) : 0;
+    heard = std::min(heard, t + pad);
+  }
+  if (video) {
+    const AVRational rate = av_guess_frame_rate(fmt, const_cast<AVStream*>(video), nullptr);
+    const int64_t v = video == st ? video->start_time
+                                  : av_rescale_q_rnd(video->start_time, video->time_base, st->time_base, AV_ROUND_DOWN);
+    const double lead = (v - heard) * av_q2d(st->time_base);  // seconds from the first content to the first picture
+    if (rate.num > 0 && rate.den > 0 && lead < 0.5 * av_q2d(av_inv_q(rate))) best = v;
+  }
+  return best;
+}
+
+namespace {
+// Counts a skipped error, or throws in strict mode.
+void damaged(OpenStream& s, int err, const char* what, const std::string& path, bool strict) {
+  const std::string text = std::string(what) + " '" + path + "' failed: " + av_error_text(err);
+  if (strict) throw MediaError(text + " (on_decode_error='raise')");
+  if (s.damage++ == 0) s.damage_text = av_error_text(err);
+}
+}  // namespace
+
+bool decode_next(OpenStream& s, AVPacket* pkt, AVFrame* out, const std::string& path, bool strict) {
+  int receive_errors = 0, read_errors = 0;  // in a row: bounds the work on a stream that is all damage
+  bool flushed = false;
   for (;;) {
     int err = avcodec_receive_frame(s.dec.get(), out);
     if (err == 0) return true;
     if (err == AVERROR_EOF) return false;
-    if (err != AVERROR(EAGAIN)) throw MediaError("decoding '" + path + "' failed: " + av_error_text(err));
+    if (err != AVERROR(EAGAIN)) {
+      damaged(s, err, "decoding", path, strict);
+      if (++receive_errors < kMaxConsecutiveErrors) continue;
+      return false;
+    }
+    if (flushed) return false;  // (EAGAIN after a flush: a broken decoder) nothing more comes
     // Feed the next packet of our stream (or flush at end of file).
     for (;;) {
       err = av_read_frame(s.fmt.get(), pkt);
-      if (err == AVERROR_EOF) { avcodec_send_packet(s.dec.get(), nullptr); break; }
-      if (err < 0) throw MediaError("reading '" + path + "' failed: " + av_error_text(err));
+      if (err == AVERROR_EOF || (err < 0 && read_errors >= kMaxConsecutiveErrors)) {
+        avcodec_send_packet(s.dec.get(), nullptr);
+        flushed = true;
+        break;
+      }
+      if (err < 0) {  // damaged container data: skipped, as ffmpeg does, unless it never ends
+        damaged(s, err, "reading", path, strict);
+        ++read_errors;
+        continue;
+      }
+      read_errors = 0;
       if (pkt->stream_index != s.stream_index) { av_packet_unref(pkt); continue; }
       err = avcodec_send_packet(s.dec.get(), pkt);
       av_packet_unref(pkt);
-      if (err < 0 && err != AVERROR(EAGAIN) && err != AVERROR_INVALIDDATA)
-        throw MediaError("decoding '" + path + "' failed: " + av_error_text(err));
+      if (err < 0 && err != AVERROR(EAGAIN)) damaged(s, err, "decoding", path, strict);  // packet dropped
       break;
     }
   }

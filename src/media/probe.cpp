@@ -18,6 +18,11 @@ MediaInfo probe(const std::string& path) {
       info.height = par->height;
       info.video_codec = avcodec_get_name(par->codec_id);
       info.rotation = stream_orientation(st).rotation;
+      // The container's value wins over the codec's, as in ffmpeg (av_guess_sample_aspect_ratio).
+      const AVRational sar = av_guess_sample_aspect_ratio(fmt.get(), st, nullptr);
+      if (sar.num > 0 && sar.den > 0) {
+        av_reduce(&info.sar_num, &info.sar_den, sar.num, sar.den, 1 << 16);
+      }
       if (st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0) info.fps = av_q2d(st->avg_frame_rate);
       if (info.duration <= 0 && st->duration != AV_NOPTS_VALUE) info.duration = st->duration * av_q2d(st->time_base);
       // Still pictures come through the image demuxers: image2 or <codec>_pipe (png_pipe, ...).

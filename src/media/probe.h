@@ -6,7 +6,10 @@ namespace reelforge {
 
 struct MediaInfo {
   bool has_video = false, has_audio = false;
-  int width = 0, height = 0;
+  int width = 0, height = 0;  // coded size
+  // Sample (pixel) aspect ratio: a pixel is sar_num/sar_den as wide as tall (1/1 when the file
+  // does not say). Anamorphic sources (SAR 4:3, 32:27, ...) display at width * SAR x height.
+  int sar_num = 1, sar_den = 1;
   double fps = 0.0;        // average frame rate of the video stream (0 for a still image)
   double duration = 0.0;   // seconds (container duration, or stream duration); 0 if unknown/still
   bool is_image = false;   // a single still picture (png, jpg, ...)

@@ -1,5 +1,9 @@
 #include "media/video_source.h"
 
+#include <algorithm>
+#include <cstdio>
+
+#include "media/media_warnings.h"
 #include "util/errors.h"
 
 extern "C" {
@@ -12,8 +16,8 @@ extern "C" {
 
 namespace reelforge {
 
-VideoSource::VideoSource(const std::string& path, double trim_start)
-    : path_(path), s_(open_stream(path, AVMEDIA_TYPE_VIDEO)), pkt_(make_packet()), raw_(make_frame()) {
+VideoSource::VideoSource(const std::string& path, double trim_start, bool strict)
+    : path_(path), strict_(strict), s_(open_stream(path, AVMEDIA_TYPE_VIDEO)), pkt_(make_packet()), raw_(make_frame()) {
   AVStream* st = s_.stream();
   width_ = s_.dec->width & ~1;
   height_ = s_.dec->height & ~1;
@@ -24,12 +28,27 @@ VideoSource::VideoSource(const std::string& path, double trim_start)
   const AVDictionaryEntry* alpha_tag = av_dict_get(st->metadata, "alpha_mode", nullptr, 0);
   has_alpha_ = (d && (d->flags & AV_PIX_FMT_FLAG_ALPHA)) || (alpha_tag && std::string(alpha_tag->value) == "1");
   orientation_ = stream_orientation(st);
-  if (st->start_time != AV_NOPTS_VALUE) start_time_ = st->start_time * av_q2d(st->time_base);
+  // Containers round pts to their time base (WebM/MKV: 1 ms), so a frame due at t may carry a pts
+  // up to one tick later. Accept that much, but never a sizeable part of a frame (see frame_at).
+  const AVRational rate = av_guess_frame_rate(s_.fmt.get(), st, nullptr);
+  frame_dur_ = rate.num > 0 && rate.den > 0 ? av_q2d(av_inv_q(rate)) : 0.04;
+  tolerance_ = std::max(1e-4, std::min(av_q2d(st->time_base), frame_dur_ / 4));
+  start_time_ = file_origin(s_.fmt.get(), st) * av_q2d(st->time_base);  // shared with the file's audio
   if (trim_start > 0) {
     // One seek to the keyframe before trim_start; frames before it are decoded and skipped by frame_at.
     int64_t ts = int64_t((trim_start + start_time_) / av_q2d(st->time_base));
-    if (av_seek_frame(s_.fmt.get(), s_.stream_index, ts, AVSEEK_FLAG_BACKWARD) >= 0)
+    if (av_seek_frame(s_.fmt.get(), s_.stream_index, ts, AVSEEK_FLAG_BACKWARD) >= 0) {
       avcodec_flush_buffers(s_.dec.get());
+      // Landing on damage (nothing decodes) or after trim_start (a lost keyframe) would show other
+      // frames than decoding from the start does: then decode from the start instead, so a
+      // render_frame() past damage shows what an export shows (the last good frame).
+      if (decode_one(next_) && seconds(next_.get()) <= trim_start + tolerance_) return;
+      s_ = open_stream(path, AVMEDIA_TYPE_VIDEO);
+      next_.reset();
+      eof_ = false;
+      last_good_ = 0.0;
+      damage_seen_ = 0;
+    }
   }
   if (!decode_one(next_)) throw MediaError("'" + path + "' contains no decodable video frame");
 }
@@ -40,11 +59,33 @@ double VideoSource::seconds(const AVFrame* f) const {
   return ts * av_q2d(s_.stream()->time_base) - start_time_;
 }
 
+void VideoSource::report_damage(bool at_end) {
+  // A demuxer that cannot resync (Matroska) ends the stream at the damage without an error:
+  // then the stream ending well before the container's declared duration is the sign.
+  const double declared = s_.fmt->duration != AV_NOPTS_VALUE ? s_.fmt->duration / double(AV_TIME_BASE) : 0.0;
+  if (at_end && s_.damage == damage_seen_ && declared > last_good_ + std::max(0.5, 4 * frame_dur_)) {
+    char when[64];
+    std::snprintf(when, sizeof when, "%.3f s, before its declared %.3f s", last_good_, declared);
+    warn_media("'" + path_ + "': video ends at " + when + " (truncated or damaged file?): the last frame is held");
+  }
+  if (s_.damage == damage_seen_) return;
+  damage_seen_ = s_.damage;
+  char when[32];
+  std::snprintf(when, sizeof when, "%.3f", last_good_);
+  warn_media("'" + path_ + "': damaged video data after " + when + " s (" + s_.damage_text + "): " +
+             (at_end ? "no frame decodes after it, the last good frame is held to the end"
+                     : "the last good frame is held until decoding recovers") +
+             " (on_decode_error='raise' makes this an error)");
+}
+
 bool VideoSource::decode_one(FramePtr& into) {
-  if (eof_ || !decode_next(s_, pkt_.get(), raw_.get(), path_)) {
+  if (eof_ || !decode_next(s_, pkt_.get(), raw_.get(), path_, strict_)) {
     eof_ = true;
+    report_damage(true);
     return false;
   }
+  report_damage(false);
+  last_good_ = seconds(raw_.get());
   const auto fmt = AVPixelFormat(raw_->format);
   const bool native = raw_->width == width_ && raw_->height == height_ &&
                       (has_alpha_ ? fmt == AV_PIX_FMT_YUVA420P
@@ -74,11 +115,16 @@ bool VideoSource::decode_one(FramePtr& into) {
 }
 
 const AVFrame* VideoSource::frame_at(double t) {
-  constexpr double eps = 1e-4;  // absorbs rounding between the output and source time bases
-  while (next_ && (!cur_ || seconds(next_.get()) <= t + eps)) {
-    cur_ = std::move(next_);
-    FramePtr n;
-    if (decode_one(n)) next_ = std::move(n);
+  if (!failed_.empty()) throw MediaError(failed_);  // strict: the same error for every later frame
+  try {
+    while (next_ && (!cur_ || seconds(next_.get()) <= t + tolerance_)) {
+      cur_ = std::move(next_);
+      FramePtr n;
+      if (decode_one(n)) next_ = std::move(n);
+    }
+  } catch (const MediaError& e) {
+    failed_ = e.what();
+    throw;
   }
   return cur_.get();
 }

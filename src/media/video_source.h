@@ -10,10 +10,13 @@ namespace reelforge {
 
 class VideoSource {
  public:
-  VideoSource(const std::string& path, double trim_start);
+  // Damaged data is skipped (the last good frame stays on screen, a warning names the file and
+  // time: see media_warnings.h); with `strict` it throws MediaError instead.
+  VideoSource(const std::string& path, double trim_start, bool strict = false);
 
-  // The frame on screen at source time `t` seconds (0 = first frame of the file): the last frame
-  // whose pts <= t. Calls must have non-decreasing t. After the end of the stream the last frame
+  // The frame on screen at source time `t` seconds (0 = the file's start, shared with its audio):
+  // the last frame whose pts <= t, compared with a tolerance of one time-base tick (at most a
+  // quarter frame) that absorbs the container's pts rounding: at equal rates each frame shows once. Calls must have non-decreasing t. After the end of the stream the last frame
   // is held. Valid until the next call; av_frame_ref it to keep it.
   const AVFrame* frame_at(double t);
 
@@ -27,15 +30,22 @@ class VideoSource {
  private:
   bool decode_one(FramePtr& into);  // decodes + normalises the next frame; false at EOF
   double seconds(const AVFrame* f) const;
+  void report_damage(bool at_end);  // one warning per new damage found by decode_next
 
   std::string path_;
+  bool strict_ = false;
   OpenStream s_;
   PacketPtr pkt_;
   FramePtr raw_, cur_, next_;
   SwsPtr sws_;
   int width_ = 0, height_ = 0;
   bool has_alpha_ = false, eof_ = false;
-  double start_time_ = 0.0;
+  double start_time_ = 0.0;  // the file's time origin (see file_origin), seconds
+  double tolerance_ = 1e-4;  // seconds; see frame_at
+  double frame_dur_ = 0.04;  // seconds, from the stream's frame rate
+  double last_good_ = 0.0;   // source time of the last frame decoded, for warnings
+  int64_t damage_seen_ = 0;  // s_.damage already reported
+  std::string failed_;       // strict mode: the decode error met, thrown again by later calls
   Orientation orientation_;
 };
 

@@ -17,7 +17,7 @@ FrameFeeder::FrameFeeder(const Timeline& tl) : tl_(tl) {
       images_[i] = l.image ? l.image : std::make_shared<const RgbaImage>(load_image(l.path));
     } else if (l.kind == LayerKind::Video) {
       // Opened once now to validate the file and learn its decoded format; kept only if needed first.
-      auto v = std::make_unique<VideoSource>(l.path, l.trim_start);
+      auto v = std::make_unique<VideoSource>(l.path, l.trim_start, l.on_decode_error == DecodeErrors::Raise);
       formats_[i] = {v->width(), v->height(), v->has_alpha(), l.autorotate ? v->orientation() : Orientation{}};
       if (l.start_frame == 0) videos_[i] = std::move(v);
     }
@@ -57,7 +57,8 @@ FrameInputs FrameFeeder::frame(int64_t i) {
     d.color = l.color;
     if (l.kind == LayerKind::Video) {
       const double t = frame_time(i - l.start_frame, tl_.fps) + l.trim_start;
-      if (!videos_[k] || t < last_t_[k]) videos_[k] = std::make_unique<VideoSource>(l.path, t);  // one seek
+      if (!videos_[k] || t < last_t_[k])  // one seek
+        videos_[k] = std::make_unique<VideoSource>(l.path, t, l.on_decode_error == DecodeErrors::Raise);
       last_t_[k] = t;
       FramePtr ref = make_frame();
       av_frame_ref(ref.get(), videos_[k]->frame_at(t));

@@ -21,6 +21,7 @@ void Renderer::run(int64_t i, bool rgba, bool nv12) {
 }
 
 std::vector<uint8_t> Renderer::render_rgba(int64_t i) {
+  std::lock_guard lock(mutex_);
   run(i, true, false);
   const size_t row = size_t(tl_->width) * 4, stride = size_t(compositor_->rgba_stride());
   std::vector<uint8_t> out(row * size_t(tl_->height));
@@ -29,6 +30,7 @@ std::vector<uint8_t> Renderer::render_rgba(int64_t i) {
 }
 
 void Renderer::render_nv12(int64_t i, std::vector<uint8_t>& y, std::vector<uint8_t>& uv) {
+  std::lock_guard lock(mutex_);
   run(i, false, true);
   const int w = tl_->width, h = tl_->height, stride = compositor_->nv12_stride();
   const uint8_t* src = compositor_->nv12(0);

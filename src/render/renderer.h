@@ -1,6 +1,8 @@
 // Renders single frames on demand (previews, tests): one compositor slot, synchronous.
+// Thread-safe: calls from several threads are serialised (the decoders and the slot are shared).
 #pragma once
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "gpu/compositor.h"
@@ -23,6 +25,7 @@ class Renderer {
   std::shared_ptr<const Timeline> tl_;
   FrameFeeder feeder_;
   std::unique_ptr<Compositor> compositor_;
+  std::mutex mutex_;  // held for a whole render: feeder_, compositor_ and its readback buffers
 };
 
 }  // namespace reelforge

@@ -37,6 +37,9 @@ struct LayerTrack {
   std::vector<float> crop_left, crop_top, crop_right, crop_bottom;
 };
 
+// What a video layer does with damaged source data (see VideoSource).
+enum class DecodeErrors { Hold = 0, Raise = 1 };  // hold the last good frame + warn / MediaError
+
 struct Layer {
   std::string name;
   LayerKind kind = LayerKind::Solid;
@@ -46,6 +49,7 @@ struct Layer {
   int64_t start_frame = 0, end_frame = 0;  // active for frames [start_frame, end_frame)
   double trim_start = 0.0;               // Video: seconds into the source shown at start_frame
   bool autorotate = true;                // Video: shown as its display matrix says (rotation, flips)
+  DecodeErrors on_decode_error = DecodeErrors::Hold;  // Video: damaged source data
   BlendMode blend = BlendMode::Normal;
   LayerTrack track;
 };
