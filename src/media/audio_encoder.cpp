@@ -71,14 +71,14 @@ void AudioEncoder::encode(const float* in, int n, int64_t pts, const PacketSink&
     case AV_SAMPLE_FMT_FLT: std::memcpy(frame_->data[0], in, sizeof(float) * 2 * size_t(n)); break;
     case AV_SAMPLE_FMT_S16: {
       auto* d = reinterpret_cast<int16_t*>(frame_->data[0]);
-      for (int i = 0; i < 2 * n; ++i) d[i] = int16_t(std::lrintf(std::max(-1.0f, std::min(1.0f, in[i])) * 32767.0f));
+      dither_.convert(in, 1, d, 1, size_t(2 * n));
       break;
     }
     case AV_SAMPLE_FMT_S16P: {
       auto* l = reinterpret_cast<int16_t*>(frame_->data[0]);
       auto* r = reinterpret_cast<int16_t*>(frame_->data[1]);
-      auto cv = [](float v) { return int16_t(std::lrintf(std::max(-1.0f, std::min(1.0f, v)) * 32767.0f)); };
-      for (int i = 0; i < n; ++i) l[i] = cv(in[2 * i]), r[i] = cv(in[2 * i + 1]);
+      dither_.convert(in, 2, l, 1, size_t(n));
+      dither_.convert(in + 1, 2, r, 1, size_t(n));
       break;
     }
     default: throw EncoderError("unsupported audio encoder sample format");

@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "audio/dither.h"
 #include "media/encode_loop.h"
 #include "media/ffmpeg_ptr.h"
 
@@ -30,6 +31,7 @@ class AudioEncoder {
   CodecContextPtr ctx_;
   FramePtr frame_;
   PacketPtr pkt_;
+  TpdfDither dither_;  // 16-bit sample formats: TPDF dither instead of plain rounding
   bool chunkable_ = false;
 };
 
