@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _core
 from . import animation as _anim
+from . import colors as _colors
 from . import easing as _easing
 from .errors import MediaError, MediaNotFoundError, SceneError
 
@@ -44,15 +45,12 @@ BLEND_MODES = ("normal", "multiply", "screen", "overlay", "darken", "lighten", "
 def parse_color(color, what: str = "color") -> tuple[float, float, float, float]:
     """Colour -> straight RGBA floats in 0..1.
 
-    Accepts ``(r, g, b)`` / ``(r, g, b, a)`` with 0-255 components or ``"#rrggbb[aa]"``.
+    Accepts ``(r, g, b)`` / ``(r, g, b, a)`` with 0-255 components or a CSS colour string
+    (see :mod:`reelforge.colors`: names, ``"#rrggbb[aa]"``, ``rgb()``, ``hsl()``).
     Raises SceneError naming ``what`` for anything else.
     """
-    if isinstance(color, str):
-        s = color.lstrip("#")
-        if len(s) in (6, 8) and all(c in "0123456789abcdefABCDEF" for c in s):
-            comps = [int(s[i:i + 2], 16) for i in range(0, len(s), 2)]
-        else:
-            raise SceneError(f"{what}: {color!r} is not a colour; use '#rrggbb', '#rrggbbaa' or (r, g, b[, a]) in 0-255")
+    if isinstance(color, str):  # CSS names, #hex, rgb()/hsl(): reelforge.colors
+        comps = list(_colors.css_components(color, what))
     else:
         try:
             comps = [float(c) for c in color]
