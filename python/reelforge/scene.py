@@ -416,14 +416,20 @@ class Scene:
         return add_text_layer(self, text, font=font, size_px=size_px, color=color, start=start, end=end, x=x, y=y,
                               anchor=anchor, align=align, line_spacing=line_spacing, opacity=opacity, name=name)
 
-    def preview(self, t: float = 0.0, *, max_width: int | None = 960):
+    def preview(self, t: float = 0.0, *, max_width: int | None = 960, format: str = "png"):
         """Render the frame on screen at ``t`` seconds for inline display in Jupyter.
 
         Returns a :class:`reelforge.notebook.FramePreview` (shows as PNG in notebooks; ``.array`` is
         the ``(height, width, 4)`` uint8 RGBA frame). ``max_width`` (pixels) downsizes the PNG only.
+        ``format="jpeg"`` sends a JPEG instead of a PNG (smaller for large frames).
         Raises SceneError for ``t`` outside the scene."""
         from .notebook import preview
-        return preview(self, t, max_width=max_width)
+        return preview(self, t, max_width=max_width, format=format)
+
+    def player(self, **options):
+        """Interactive frame scrubber for Jupyter: see :func:`reelforge.notebook.player`."""
+        from .notebook import player
+        return player(self, **options)
 
     # -- compile -------------------------------------------------------------------------------
     def compile(self) -> "_core.Timeline":
