@@ -34,9 +34,8 @@ root=$(ls -d "$OUT"/unpacked/reelforge-*)
 lic="$root/$(basename "$(ls -d "$root"/*.dist-info)")/licenses/third_party"
 mkdir -p "$lic"
 for lib in "$root"/reelforge.libs/*.so*; do
-  base=$(basename "$lib" | sed -E 's/-[0-9a-f]{8}\.so/.so/')  # auditwheel appends a hash to each name
-  src=$(ls /usr/lib/x86_64-linux-gnu/"$base" /lib/x86_64-linux-gnu/"$base" 2>/dev/null | head -1 || true)
-  pkg=$([ -n "$src" ] && dpkg -S "$src" 2>/dev/null | head -1 | cut -d: -f1 || true)
+  base=$(basename "$lib" | sed -E 's/-[0-9a-f]{8}\././')  # auditwheel appends a hash to each name
+  pkg=$(dpkg -S "*/$base" 2>/dev/null | head -1 | cut -d: -f1 || true)  # owning Debian package
   if [ -n "$pkg" ] && [ -f "/usr/share/doc/$pkg/copyright" ]; then
     cp "/usr/share/doc/$pkg/copyright" "$lic/$pkg.copyright"
   else
