@@ -19,6 +19,7 @@ import runpy
 import sys
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("reelforge")
 
@@ -64,7 +65,7 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def _add_scene_options(sp, script: bool):
+def _add_scene_options(sp: argparse.ArgumentParser, script: bool) -> None:
     if script:
         sp.add_argument("script", help="Python file that defines the scene (run with __name__ == '__reelforge__', "
                                        "so its `if __name__ == '__main__':` block is skipped)")
@@ -87,7 +88,7 @@ def _add_scene_options(sp, script: bool):
     sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line; errors only")
 
 
-def _add_encode_options(sp):
+def _add_encode_options(sp: argparse.ArgumentParser) -> None:
     from .exporter import PRESETS, VIDEO_CODECS
     from .quality import QUALITIES, QUALITY_PRESETS
     sp.add_argument("--frames", type=_frames, metavar="A:B",
@@ -142,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _configure_logging(args) -> None:
+def _configure_logging(args: argparse.Namespace) -> None:
     level = logging.ERROR if args.quiet else {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
@@ -151,7 +152,7 @@ def _configure_logging(args) -> None:
     log.propagate = False
 
 
-def load_scene(script: str, name: str = "scene"):
+def load_scene(script: str, name: str = "scene") -> Any:
     """Run ``script`` with ``__name__ == "__reelforge__"`` and return its Scene ``name`` (a Scene,
     or a function taking no arguments that returns one). Raises SceneError otherwise."""
     from .errors import SceneError
@@ -168,7 +169,7 @@ def load_scene(script: str, name: str = "scene"):
     return obj
 
 
-def apply_overrides(scene, args):
+def apply_overrides(scene: Any, args: argparse.Namespace) -> Any:
     """The scene with ``--fps`` and ``--size``/``--resolution`` applied (the script's scene is
     changed in place for fps; size returns a :class:`reelforge.rescale.ScaledScene`)."""
     from .rescale import scaled
@@ -181,12 +182,12 @@ def apply_overrides(scene, args):
     return scene
 
 
-def exporter_kwargs(scene, args) -> dict:
+def exporter_kwargs(scene: Any, args: argparse.Namespace) -> dict[str, Any]:
     """Exporter keyword arguments from the render options (frames/time_range only when given)."""
     import os
     from .exporter import Exporter, _default_codec
     from .quality import quality_settings
-    kw = dict(video_codec=args.codec, encoder=args.encoder, crf=args.crf, preset=args.preset, bitrate=args.bitrate)
+    kw: dict[str, Any] = dict(video_codec=args.codec, encoder=args.encoder, crf=args.crf, preset=args.preset, bitrate=args.bitrate)
     if args.quality is not None:
         codec = args.codec or _default_codec(args.output, os.path.splitext(args.output)[1].lower())
         kw.update(quality_settings(codec, args.quality))
@@ -202,7 +203,7 @@ def exporter_kwargs(scene, args) -> dict:
     return kw
 
 
-def _render(scene, args) -> int:
+def _render(scene: Any, args: argparse.Namespace) -> int:
     from .exporter import Exporter
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     exp = Exporter(apply_overrides(scene, args), args.output, **exporter_kwargs(scene, args))
@@ -213,7 +214,7 @@ def _render(scene, args) -> int:
     return 0
 
 
-def _still(scene, args) -> int:
+def _still(scene: Any, args: argparse.Namespace) -> int:
     from .stills import export_still
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     path = export_still(apply_overrides(scene, args), args.time, args.output, quality=args.image_quality)
@@ -222,7 +223,7 @@ def _still(scene, args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _configure_logging(args)
     from .errors import ReelforgeError

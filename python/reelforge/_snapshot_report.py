@@ -15,7 +15,7 @@ class FailureRecord:
     nodeid: str
     golden: Path
     message: str
-    artifacts: dict = field(default_factory=dict)
+    artifacts: dict[str, Path] = field(default_factory=dict)
 
 
 def _img(path: Path | None, label: str) -> str:
@@ -26,7 +26,7 @@ def _img(path: Path | None, label: str) -> str:
             f'<img alt="{html.escape(label)}" src="data:image/png;base64,{data}"></a></td>')
 
 
-def write_report(path: str | os.PathLike, failures: list[FailureRecord], unused: list[Path],
+def write_report(path: "str | os.PathLike[str]", failures: list[FailureRecord], unused: list[Path],
                  duplicates: list[str]) -> Path:
     """Write a self-contained HTML page (images embedded): one row golden | actual | diff per
     failure, then the duplicate golden names and the goldens no test used. Returns the path."""

@@ -94,7 +94,7 @@ def _split_args(body: str) -> tuple[list[str], str | None] | None:
     return parts, alpha
 
 
-def _number(tok: str, allowed: tuple) -> tuple[float, str | None] | None:
+def _number(tok: str, allowed: tuple[str | None, ...]) -> tuple[float, str | None] | None:
     m = _NUM.match(tok)
     if not m or m.group(2) not in allowed:
         return None

@@ -30,6 +30,7 @@ from fractions import Fraction
 import numpy as np
 
 from .errors import MediaNotFoundError, SceneError
+from .stills import unpremultiply as _unpremultiply
 
 __all__ = ["FramePreview", "preview", "display", "clear_cache", "CHECKER_SIZE", "CHECKER_COLORS",
            "VIDEO_MIMETYPES", "AUDIO_MIMETYPES"]
@@ -184,17 +185,6 @@ class FramePreview:
                             np.ascontiguousarray(self.array[..., :3]).tobytes()).save(buf, format=fmt)
         with open(path, "wb") as f:
             f.write(buf.getvalue())
-
-
-def _unpremultiply(p: np.ndarray) -> np.ndarray:
-    a = p[..., 3:4].astype(np.uint32)
-    if a.min() == 255:
-        return np.ascontiguousarray(p)
-    safe = np.maximum(a, 1)
-    c = (p[..., :3].astype(np.uint32) * 255 + safe // 2) // safe
-    out = p.copy()
-    out[..., :3] = np.where(a > 0, np.minimum(c, 255), 0).astype(np.uint8)
-    return out
 
 
 # -- renderer cache ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import pytest
@@ -43,7 +44,7 @@ class DuplicateGoldenError(ValueError):
     """Two snapshots in one session resolve to the same golden file."""
 
 
-def pytest_addoption(parser):
+def pytest_addoption(parser: pytest.Parser) -> None:
     g = parser.getgroup("reelforge", "reelforge golden frames")
     g.addoption(_t.UPDATE_GOLDENS_OPTION, action="store_true", default=False,
                 help="(re)write the golden frames of frame_snapshot/frames_snapshot/file_snapshot instead of "
@@ -61,7 +62,7 @@ def pytest_addoption(parser):
 class _Session:
     """Per-session bookkeeping: goldens used, failures, duplicates, the detected device."""
 
-    def __init__(self, config):
+    def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.used: dict[Path, str] = {}
         self.golden_dirs: set[Path] = set()
@@ -73,11 +74,12 @@ class _Session:
     def update(self) -> bool:
         return bool(self.config.getoption(_t.UPDATE_GOLDENS_OPTION))
 
-    def artifacts_root(self, request) -> Path:
+    def artifacts_root(self, request: pytest.FixtureRequest) -> Path:
         opt = self.config.getoption(ARTIFACTS_OPTION)
         if opt:
             return Path(opt).resolve()
-        return request.getfixturevalue("tmp_path_factory").getbasetemp() / "reelforge-artifacts"
+        base: Path = request.getfixturevalue("tmp_path_factory").getbasetemp()
+        return base / "reelforge-artifacts"
 
     def device(self) -> str | None:
         """This machine's Vulkan device name (probed once with a 16x16 render), or None."""
@@ -85,12 +87,12 @@ class _Session:
             try:
                 from .renderer import Renderer
                 from .scene import Scene
-                self._device = Renderer(Scene(16, 16, fps=1, duration=1)).device
+                self._device = Renderer(Scene(16, 16, fps=1, duration=1)).device  # type: ignore[no-untyped-call]
             except Exception:  # no device: comparisons still run with the default profile
                 self._device = None
         return self._device  # type: ignore[return-value]
 
-    def tolerance(self, explicit, device: str | None):
+    def tolerance(self, explicit: Any, device: str | None) -> Any:
         if explicit is not None:
             return explicit
         name = self.config.getoption(TOLERANCE_OPTION)
@@ -121,22 +123,22 @@ class _Session:
 _SESSION_KEY = pytest.StashKey[_Session]()
 
 
-def pytest_configure(config):
+def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SESSION_KEY] = _Session(config)
 
 
-def _session(config) -> _Session:
+def _session(config: pytest.Config) -> _Session:
     return config.stash[_SESSION_KEY]
 
 
-def pytest_sessionfinish(session, exitstatus):
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     s = _session(session.config)
     report = session.config.getoption(REPORT_OPTION)
     if report:
         write_report(report, s.failures, s.unused(), s.duplicates)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     s = config.stash.get(_SESSION_KEY, None)
     if s is None or not s.golden_dirs:
         return
@@ -155,7 +157,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(f"reelforge report: {Path(report).resolve()}")
 
 
-def default_name(request) -> str:
+def default_name(request: pytest.FixtureRequest) -> str:
     """Golden stem derived from the test id: ``<module>__<class>__<test>[params]`` made file-safe
     (characters other than letters, digits, ``_`` and ``-`` become ``_``; over 128 characters the
     tail is replaced by a hash)."""
@@ -170,13 +172,13 @@ def default_name(request) -> str:
 class _Snapshotter:
     """Shared logic of the three fixtures for one test."""
 
-    def __init__(self, request):
+    def __init__(self, request: pytest.FixtureRequest) -> None:
         self.request = request
         self.s = _session(request.config)
         self.golden_dir = request.path.parent / "goldens"
         self.calls = 0
 
-    def name(self, name) -> str:
+    def name(self, name: Any) -> str:
         self.calls += 1
         if name is None:
             base = default_name(self.request)
@@ -189,7 +191,8 @@ class _Snapshotter:
     def artifacts_dir(self) -> Path:
         return self.s.artifacts_root(self.request) / default_name(self.request)
 
-    def frame(self, frame, stem: str, tolerance, mask, device, overrides):
+    def frame(self, frame: Any, stem: str, tolerance: Any, mask: Any, device: str | None,
+              overrides: dict[str, Any]) -> Any:
         __tracebackhide__ = True
         golden = self.golden_dir / f"{stem}.png"
         self.s.claim(golden, self.request.node.nodeid)
@@ -207,7 +210,7 @@ class _Snapshotter:
 
 
 @pytest.fixture
-def frame_snapshot(request):
+def frame_snapshot(request: pytest.FixtureRequest) -> Callable[..., Any]:
     """Return ``check(frame, name=None, *, tolerance=None, mask=None, device=None, **overrides)``.
 
     ``frame``: uint8 ``(H, W, 4)`` RGBA (or ``(H, W, 3)`` RGB). ``name``: golden stem (letters,
@@ -221,15 +224,15 @@ def frame_snapshot(request):
     """
     snap = _Snapshotter(request)
 
-    def check(frame, name: str | None = None, *, tolerance=None, mask=None, device: str | None = None,
-              **overrides):
+    def check(frame: Any, name: str | None = None, *, tolerance: Any = None, mask: Any = None,
+              device: str | None = None, **overrides: Any) -> Any:
         __tracebackhide__ = True  # failures point at the test, not at this helper
         return snap.frame(frame, snap.name(name), tolerance, mask, device, overrides)
 
     return check
 
 
-def _collect(results: list[tuple[int, BaseException]], what: str):
+def _collect(results: "list[tuple[int, Exception]]", what: str) -> None:
     __tracebackhide__ = True
     if not results:
         return
@@ -240,18 +243,19 @@ def _collect(results: list[tuple[int, BaseException]], what: str):
 
 
 @pytest.fixture
-def frames_snapshot(request):
+def frames_snapshot(request: pytest.FixtureRequest) -> Callable[..., None]:
     """Return ``check(renderer, indices, name=None, *, tolerance=None, mask=None, **overrides)``:
     renders each frame index with ``renderer.render_frame`` and compares it with
     ``goldens/<name>_f<index:05d>.png``; every frame is compared before one failure lists all
     mismatching frames. The tolerance profile follows ``renderer.device`` under ``auto``."""
     snap = _Snapshotter(request)
 
-    def check(renderer, indices, name: str | None = None, *, tolerance=None, mask=None, **overrides):
+    def check(renderer: Any, indices: Any, name: str | None = None, *, tolerance: Any = None, mask: Any = None,
+              **overrides: Any) -> None:
         __tracebackhide__ = True
         stem = snap.name(name)
         device = getattr(renderer, "device", None)
-        bad = []
+        bad: list[tuple[int, Exception]] = []
         for i in indices:
             try:
                 snap.frame(renderer.render_frame(i), f"{stem}_f{int(i):05d}", tolerance, mask, device, overrides)
@@ -262,7 +266,7 @@ def frames_snapshot(request):
     return check
 
 
-def _audio_features(path: str) -> dict | None:
+def _audio_features(path: str) -> dict[str, Any] | None:
     from fractions import Fraction
     from . import _core
     from .audio import analyze
@@ -279,18 +283,18 @@ def _audio_features(path: str) -> dict | None:
 _AUDIO_FLOOR_DB = -90.0  # below this, levels are noise: compared as equal
 
 
-def _compare_audio(actual: dict | None, golden: dict | None, atol_db: float) -> list[str]:
+def _compare_audio(actual: dict[str, Any] | None, golden: dict[str, Any] | None, atol_db: float) -> list[str]:
     if (actual is None) != (golden is None):
         return [f"audio stream {'missing' if actual is None else 'unexpected'} (golden has "
                 f"{'one' if golden is not None else 'none'})"]
-    if actual is None:
+    if actual is None or golden is None:
         return []
     if actual["frame_count"] != golden["frame_count"]:
         return [f"audio covers {actual['frame_count']} frames, golden {golden['frame_count']}"]
     out = []
     for key in ("rms_db", "bands"):
-        a = np.maximum(np.asarray(actual[key], float), _AUDIO_FLOOR_DB)
-        g = np.maximum(np.asarray(golden[key], float), _AUDIO_FLOOR_DB)
+        a = np.maximum(np.asarray(actual[key], np.float64), _AUDIO_FLOOR_DB)
+        g = np.maximum(np.asarray(golden[key], np.float64), _AUDIO_FLOOR_DB)
         worst = float(np.abs(a - g).max()) if a.size else 0.0
         if worst > atol_db:
             frame = int(np.unravel_index(np.abs(a - g).argmax(), a.shape)[0])
@@ -299,7 +303,7 @@ def _compare_audio(actual: dict | None, golden: dict | None, atol_db: float) -> 
 
 
 @pytest.fixture
-def file_snapshot(request):
+def file_snapshot(request: pytest.FixtureRequest) -> Callable[..., None]:
     """Return ``check(path, frames, name=None, *, audio=True, audio_atol_db=1.0, tolerance=None,
     mask=None, **overrides)`` for an exported file.
 
@@ -311,12 +315,12 @@ def file_snapshot(request):
     FFmpeg builds: loosen ``tolerance`` accordingly (e.g. ``"gpu"``)."""
     snap = _Snapshotter(request)
 
-    def check(path, frames, name: str | None = None, *, audio: bool = True, audio_atol_db: float = 1.0,
-              tolerance=None, mask=None, **overrides):
+    def check(path: Any, frames: Any, name: str | None = None, *, audio: bool = True, audio_atol_db: float = 1.0,
+              tolerance: Any = None, mask: Any = None, **overrides: Any) -> None:
         __tracebackhide__ = True
         stem = snap.name(name)
         path = os.fspath(path)
-        bad = []
+        bad: list[tuple[int, Exception]] = []
         for i, frame in zip(frames, _t.decode_frames(path, list(frames))):
             try:
                 snap.frame(frame, f"{stem}_f{int(i):05d}", tolerance, mask, None, overrides)

@@ -16,6 +16,7 @@ prores, gif and png have no quality knob here: the presets change nothing for th
 from __future__ import annotations
 
 from ._types import Quality
+from .errors import SceneError
 
 #: CRF per codec for each quality name (see the module docs for the sources of the figures).
 QUALITY_PRESETS: dict[str, dict[str, int]] = {
@@ -32,11 +33,11 @@ def quality_settings(codec: str, quality: Quality) -> dict[str, int]:
 
     Raises
     ------
-    ValueError
-        ``quality`` is not one of ``"high"``, ``"medium"``, ``"low"``.
+    SceneError
+        (a ValueError) ``quality`` is not one of ``"high"``, ``"medium"``, ``"low"``.
     """
     if quality not in QUALITIES:
-        raise ValueError(f"unknown quality {quality!r}; use one of {', '.join(QUALITIES)}")
+        raise SceneError(f"unknown quality {quality!r}; use one of {', '.join(QUALITIES)}")
     table = QUALITY_PRESETS.get(codec)
     return {} if table is None else {"crf": table[quality]}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 import re
+from typing import Any
 
 import numpy as np
 
@@ -51,14 +52,14 @@ class ScaledScene:
     ``compile()`` returns the scaled timeline; every other attribute is the wrapped scene's.
     """
 
-    def __init__(self, scene, width: int, height: int):
+    def __init__(self, scene: Any, width: int, height: int) -> None:
         for what, v in (("width", width), ("height", height)):
             if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 2 or v % 2 or v > 16384:
                 raise SceneError(f"scaled {what} must be an even int of pixels in 2..16384, got {v!r}")
         self._scene = scene
         self.width, self.height = int(width), int(height)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._scene, name)
 
     @property
@@ -66,7 +67,7 @@ class ScaledScene:
         """``(sx, sy)``: output size over authored size."""
         return self.width / self._scene.width, self.height / self._scene.height
 
-    def compile(self):
+    def compile(self) -> Any:
         tl = self._scene.compile()
         sx, sy = self.scale
         tl.width, tl.height = self.width, self.height
@@ -87,7 +88,7 @@ class ScaledScene:
         return tl
 
 
-def scaled(scene, size: tuple[int, int] | str | None = None, *, resolution: str | None = None) -> ScaledScene:
+def scaled(scene: Any, size: tuple[int, int] | str | None = None, *, resolution: str | None = None) -> ScaledScene:
     """``scene`` rendered at ``size`` (``(w, h)`` or ``"WxH"``) or at a named ``resolution``.
 
     Raises SceneError for a bad size or resolution name, or when neither/both are given.
@@ -99,6 +100,7 @@ def scaled(scene, size: tuple[int, int] | str | None = None, *, resolution: str 
     elif isinstance(size, str):
         w, h = parse_size(size)
     else:
+        assert size is not None
         w, h = size
     return ScaledScene(scene, w, h)
 

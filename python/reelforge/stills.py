@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numbers
 import os
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,7 @@ def _format(path: str, format: str | None) -> StillFormat:
     return STILL_FORMATS[ext]
 
 
-def save_rgba(frame: np.ndarray, path: str | os.PathLike, *, format: StillFormat | None = None,
+def save_rgba(frame: np.ndarray, path: "str | os.PathLike[str]", *, format: StillFormat | None = None,
               quality: int = 95) -> str:
     """Write a premultiplied RGBA frame (``Renderer.render_frame``) to ``path``.
 
@@ -90,7 +91,7 @@ def save_rgba(frame: np.ndarray, path: str | os.PathLike, *, format: StillFormat
     return path
 
 
-def export_still(scene, t: float, path: str | os.PathLike, *, format: StillFormat | None = None,
+def export_still(scene: Any, t: float, path: "str | os.PathLike[str]", *, format: StillFormat | None = None,
                  quality: int = 95) -> str:
     """Render the frame on screen at ``t`` seconds of ``scene`` and write it as an image.
 

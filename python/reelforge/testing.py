@@ -26,7 +26,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Any, Sequence, Union
 
 import numpy as np
 
@@ -40,6 +40,10 @@ _DIFF_GAIN = 4  # amplification of the absolute difference in diff images
 
 #: A mask: a bool array ``(H, W)`` (True = ignore that pixel) or rectangles ``(x, y, w, h)`` in pixels.
 MaskLike = Union[np.ndarray, Sequence[Sequence[int]], None]
+#: A path given as str or os.PathLike.
+StrPath = Union[str, "os.PathLike[str]"]
+#: Anything numpy turns into an image array.
+ArrayLike = Any
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class Tolerance:
     min_psnr: float | None = 40.0
     min_ssim: float | None = 0.98
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         atol = self.atol if isinstance(self.atol, tuple) else (self.atol,)
         if not atol or not all(isinstance(a, (int, np.integer)) and 0 <= a <= 255 for a in atol):
             raise ValueError(f"atol must be an int 0..255 or a tuple of them per channel, got {self.atol!r}")
@@ -72,7 +76,7 @@ class Tolerance:
         if self.max_diff_fraction is not None and not 0 <= self.max_diff_fraction <= 1:
             raise ValueError(f"max_diff_fraction must be in 0..1 or None, got {self.max_diff_fraction!r}")
 
-    def replace(self, **overrides) -> "Tolerance":
+    def replace(self, **overrides: Any) -> "Tolerance":
         """A copy with the given fields changed (fields given as None keep their value here)."""
         return dataclasses.replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -99,7 +103,7 @@ def profile_for_device(device: str | None) -> str:
     return "lavapipe" if ("llvmpipe" in d or "lavapipe" in d) else "gpu"
 
 
-def _tolerance(profile: str | Tolerance | None, overrides: dict) -> Tolerance:
+def _tolerance(profile: str | Tolerance | None, overrides: dict[str, Any]) -> Tolerance:
     if isinstance(profile, Tolerance):
         base = profile
     else:
@@ -111,22 +115,22 @@ def _tolerance(profile: str | Tolerance | None, overrides: dict) -> Tolerance:
     return base.replace(**overrides)
 
 
-def _check_image(a, what: str = "image") -> np.ndarray:
+def _check_image(a: ArrayLike, what: str = "image") -> np.ndarray:
     a = np.asarray(a)
     if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] not in (3, 4):
         raise ValueError(f"{what} must be a uint8 array of shape (H, W, 3) or (H, W, 4), "
                          f"got dtype {a.dtype} and shape {a.shape}")
-    return a
+    return np.asarray(a)
 
 
-def _check_pair(a, b) -> tuple[np.ndarray, np.ndarray]:
+def _check_pair(a: ArrayLike, b: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape or a.dtype != b.dtype:
         raise ValueError(f"images differ in shape/dtype: {a.shape} {a.dtype} vs {b.shape} {b.dtype}")
     return _check_image(a), _check_image(b)
 
 
-def psnr(a, b) -> float:
+def psnr(a: ArrayLike, b: ArrayLike) -> float:
     """Peak signal-to-noise ratio of two images, in decibels (dB).
 
     ``PSNR = 10 * log10(MAX**2 / MSE)`` with ``MAX = 255`` and the MSE taken over all pixels and
@@ -151,7 +155,7 @@ def psnr(a, b) -> float:
     return math.inf if mse == 0 else 10.0 * math.log10(255.0 ** 2 / mse)
 
 
-def ssim(a, b) -> float:
+def ssim(a: ArrayLike, b: ArrayLike) -> float:
     """Mean structural similarity index (SSIM) of two images, in [-1, 1] (1 = identical).
 
     SSIM as defined by Wang, Bovik, Sheikh & Simoncelli, "Image quality assessment: from error
@@ -181,10 +185,11 @@ def ssim(a, b) -> float:
     except ImportError as e:
         raise ImportError("SSIM needs scikit-image: pip install 'reelforge[testing]' (or pass "
                           "min_ssim=None to skip the SSIM check)") from e
-    return float(structural_similarity(a, b, win_size=win, data_range=255, channel_axis=-1))
+    value = structural_similarity(a, b, win_size=win, data_range=255, channel_axis=-1)  # type: ignore[no-untyped-call]
+    return float(value)
 
 
-def load_png(path: str | os.PathLike) -> np.ndarray:
+def load_png(path: StrPath) -> np.ndarray:
     """Load an image file (PNG) with Pillow as a uint8 RGBA array of shape ``(H, W, 4)``.
 
     Images without alpha get alpha 255. Raises ``FileNotFoundError`` if missing.
@@ -194,7 +199,7 @@ def load_png(path: str | os.PathLike) -> np.ndarray:
         return np.asarray(im.convert("RGBA"), dtype=np.uint8).copy()
 
 
-def save_png(path: str | os.PathLike, array) -> None:
+def save_png(path: StrPath, array: ArrayLike) -> None:
     """Save a uint8 ``(H, W, 3)`` (RGB) or ``(H, W, 4)`` (RGBA) array as a PNG, pixels unchanged.
 
     Parent directories are created. Raises ``ValueError`` for other shapes/dtypes.
@@ -271,8 +276,8 @@ class Comparison:
                 f"by more than atol={self.tolerance.atol}")
 
 
-def compare(actual, expected, tolerance: str | Tolerance | None = None, *, mask: MaskLike = None,
-            **overrides) -> Comparison:
+def compare(actual: ArrayLike, expected: ArrayLike, tolerance: str | Tolerance | None = None, *, mask: MaskLike = None,
+            **overrides: Any) -> Comparison:
     """Compare two frames against a tolerance; never raises for a mismatch.
 
     Parameters
@@ -316,14 +321,14 @@ def compare(actual, expected, tolerance: str | Tolerance | None = None, *, mask:
                         f"(max {tol.max_diff_fraction:.4%} = {int(tol.max_diff_fraction * compared)} pixels)")
     if tol.min_psnr is not None and p < tol.min_psnr:
         failures.append(f"PSNR {p:.2f} dB < min {tol.min_psnr} dB")
-    if s is not None and s < tol.min_ssim:
+    if s is not None and tol.min_ssim is not None and s < tol.min_ssim:
         failures.append(f"SSIM {s:.4f} < min {tol.min_ssim}")
     return Comparison(passed=not failures, failures=tuple(failures), tolerance=tol, psnr=p, ssim=s,
                       max_abs_diff=int(diff.max()) if diff.size else 0, diff_pixels=n_diff,
-                      compared_pixels=compared, diff_mask=diff_mask)
+                      compared_pixels=compared, diff_mask=np.asarray(diff_mask))
 
 
-def _atol_vector(atol) -> np.ndarray:
+def _atol_vector(atol: int | tuple[int, ...]) -> np.ndarray:
     """atol as 4 per-channel limits; an RGB triple gives alpha the largest of the three."""
     t = atol if isinstance(atol, tuple) else (atol,)
     if len(t) == 3:
@@ -346,7 +351,7 @@ def _diff_image(actual: np.ndarray, expected: np.ndarray, cmp: Comparison | None
     return _to_rgba(vis)
 
 
-def write_artifacts(actual, expected, folder: str | os.PathLike, stem: str,
+def write_artifacts(actual: ArrayLike, expected: ArrayLike | None, folder: StrPath, stem: str,
                     comparison: Comparison | None = None) -> dict[str, Path]:
     """Write ``<stem>.actual.png``, ``<stem>.diff.png`` and ``<stem>.side-by-side.png`` into ``folder``.
 
@@ -374,15 +379,16 @@ class FrameMismatch(AssertionError):
     """A frame does not match its golden. Attributes: ``golden`` (Path), ``comparison``
     (:class:`Comparison` or None for a shape mismatch), ``artifacts`` (dict of written files)."""
 
-    def __init__(self, message: str, golden: Path, comparison: Comparison | None, artifacts: dict[str, Path]):
+    def __init__(self, message: str, golden: Path, comparison: Comparison | None,
+                 artifacts: dict[str, Path]) -> None:
         super().__init__(message)
         self.golden = golden
         self.comparison = comparison
         self.artifacts = artifacts
 
 
-def assert_frame_matches(frame, golden_png: str | os.PathLike, tolerance: str | Tolerance | None = None, *,
-                         mask: MaskLike = None, artifacts_dir: str | os.PathLike | None = None,
+def assert_frame_matches(frame: ArrayLike, golden_png: StrPath, tolerance: str | Tolerance | None = None, *,
+                         mask: MaskLike = None, artifacts_dir: StrPath | None = None,
                          atol: int | tuple[int, ...] | None = None, max_diff_pixels: int | None = None,
                          max_diff_fraction: float | None = None, min_psnr: float | None = None,
                          min_ssim: float | None = None) -> Comparison:
@@ -439,7 +445,7 @@ def assert_frame_matches(frame, golden_png: str | os.PathLike, tolerance: str | 
         f"  (run pytest with {UPDATE_GOLDENS_OPTION} to accept the new frame)", golden, cmp, arts)
 
 
-def decode_frames(path: str | os.PathLike, indices: Sequence[int]) -> list[np.ndarray]:
+def decode_frames(path: StrPath, indices: Sequence[int]) -> list[np.ndarray]:
     """Decode frames ``indices`` (display order, from 0) of a video file with the ``ffmpeg`` CLI
     (independent of reelforge's own decoder) as straight RGBA uint8 ``(H, W, 4)`` arrays.
 
