@@ -94,7 +94,7 @@ def test_infinite_fps():
         scene(fps=float("inf"))
 
 
-@pytest.mark.parametrize("bg", ["#12345", "black", (0, 0), (0, 0, 0, 0, 0), (256, 0, 0), (-1, 0, 0),
+@pytest.mark.parametrize("bg", ["#12345", "blak", (0, 0), (0, 0, 0, 0, 0), (256, 0, 0), (-1, 0, 0),
                                 (float("nan"), 0, 0), None, 7])
 def test_bad_background_colour(bg):
     with raises_scene_error("background"):
@@ -328,7 +328,7 @@ def test_unknown_blend_mode_at_compile():
 
 # --- colours and arrays ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("color", ["red", "#ff00", "#gg0000", "ff0000x", (255, 0), (255, 0, 0, 0, 0),
+@pytest.mark.parametrize("color", ["redd", "#ff00f", "#gg0000", "ff0000x", (255, 0), (255, 0, 0, 0, 0),
                                    (300, 0, 0), (0, -5, 0), (float("nan"), 0, 0), None, 12])
 def test_bad_solid_colour(color):
     with raises_scene_error("layer 'paint'", "color"):

@@ -1,4 +1,4 @@
-"""Golden-frame regression tests using reelforge's own pytest plugin (fixture ``frame_snapshot``).
+"""Golden-frame regression tests using reelforge's own pytest plugin on real renders.
 
 Goldens live in tests/goldens/; refresh them deliberately with ``--reelforge-update-goldens``.
 """
@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 
 import reelforge as rf
+from reelforge.testing import compare
+
+pytest_plugins = ["pytester"]
 
 
 def showcase_scene() -> rf.Scene:
@@ -33,17 +36,70 @@ def renderer():
     return rf.Renderer(showcase_scene())
 
 
-@pytest.mark.parametrize("frame", [0, 12, 30, 47])
-def test_showcase_frames_match_goldens(renderer, frame_snapshot, frame):
-    frame_snapshot(renderer.render_frame(frame), f"showcase_{frame:03d}", min_psnr=40.0, min_ssim=0.98)
+def test_showcase_frames_match_goldens(renderer, frames_snapshot):
+    frames_snapshot(renderer, [0, 12, 30, 47], "showcase")
 
 
-def test_snapshot_catches_a_one_pixel_shift(renderer, tmp_path):
-    golden = tmp_path / "g.png"
-    frame = renderer.render_frame(30)
-    rf.testing.save_png(golden, frame)
-    rf.testing.assert_frame_matches(frame, golden)  # unchanged render passes
-    shifted = np.roll(frame, 1, axis=1)
-    with pytest.raises(AssertionError, match="PSNR"):
-        rf.testing.assert_frame_matches(shifted, golden)
-    assert (tmp_path / "g.diff.png").is_file()
+def square_scene(dx: int) -> rf.Scene:
+    s = rf.Scene(640, 360, fps=30, duration=1.0, background=(40, 40, 40))
+    s.add_solid((134, 134, 134), x=280 + dx, y=140, width=80, height=80)
+    return s
+
+
+def test_rendered_one_pixel_shift_fails_with_default_settings():
+    a = rf.Renderer(square_scene(0)).render_frame(0)
+    b = rf.Renderer(square_scene(1)).render_frame(0)
+    c = compare(b, a)  # the default profile
+    assert not c.passed and c.diff_pixels == 160
+    assert c.psnr > 40 and c.ssim > 0.98  # what the old PSNR/SSIM-only check let through
+    assert not compare(b, a, "gpu").passed  # the loosest built-in profile still fails it
+    assert compare(rf.Renderer(square_scene(0)).render_frame(0), a).passed
+
+
+CLIP = '''
+import wave
+import numpy as np
+import reelforge as rf
+
+GAIN = 0.0
+
+def test_clip(file_snapshot, tmp_path):
+    n = 48000
+    x = (0.5 * 32767 * np.sin(2 * np.pi * 440 * np.arange(n) / 48000)).astype("<i2")
+    with wave.open(str(tmp_path / "tone.wav"), "wb") as w:
+        w.setnchannels(2); w.setsampwidth(2); w.setframerate(48000); w.writeframes(np.repeat(x, 2).tobytes())
+    s = rf.Scene(64, 48, fps=12, duration=1.0, background="teal")
+    s.add_solid("orange", x=8, y=8, width=24, height=16).animate("x", [(0, 8), (1, 40)])
+    s.add_audio(str(tmp_path / "tone.wav"), gain_db=GAIN)
+    rf.Exporter(s, tmp_path / "clip.mp4", crf=10, encoder="libx264").run()
+    file_snapshot(tmp_path / "clip.mp4", [0, 11], "clip", tolerance="gpu")
+'''
+
+
+def test_file_snapshot_frames_and_audio(pytester, monkeypatch, lavfi):
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    run = lambda *a: pytester.runpytest("-p", "reelforge.pytest_plugin", "-p", "no:cacheprovider", *a)  # noqa: E731
+    pytester.makepyfile(test_clip=CLIP)
+    run("--reelforge-update-goldens").assert_outcomes(passed=1)
+    goldens = pytester.path / "goldens"
+    assert sorted(p.name for p in goldens.iterdir()) == ["clip.audio.json", "clip_f00000.png", "clip_f00011.png"]
+    run().assert_outcomes(passed=1)
+    pytester.makepyfile(test_clip=CLIP.replace("GAIN = 0.0", "GAIN = -6.0"))
+    result = run()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*audio rms_db differs by 6.0* dB*"])
+    pytester.makepyfile(test_clip=CLIP.replace('"orange"', '"red"'))
+    result = run()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*clip_f00000.png*"])
+
+
+def test_decode_frames_matches_the_render(tmp_path):
+    s = rf.Scene(64, 48, fps=12, duration=0.5, background="white")
+    s.add_solid("black", x=16, y=16, width=16, height=16)
+    rf.Exporter(s, tmp_path / "c.mp4", crf=0, encoder="libx264").run()
+    (f,) = rf.testing.decode_frames(tmp_path / "c.mp4", [3])
+    assert f.shape == (48, 64, 4)
+    assert compare(f, rf.Renderer(s).render_frame(3), atol=12, max_diff_fraction=0.05).passed
+    with pytest.raises(ValueError, match="no frame 99"):
+        rf.testing.decode_frames(tmp_path / "c.mp4", [99])

@@ -11,11 +11,12 @@ from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
 from .renderer import Renderer
 from .exporter import ExportResult, Exporter
 from .distributed import SegmentFailed  # also makes reelforge.distributed available
+from .stills import export_still
 
 from ._core import __version__  # pyproject.toml's version, compiled into the extension
 
 __all__ = [
-    "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",
+    "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "export_still", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",
     "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "MediaError", "MediaNotFoundError",
     "EncoderError", "GpuError", "ExportStalled", "ExportCancelled",
 ]

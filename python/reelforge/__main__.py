@@ -1,57 +1,242 @@
-"""Command line: ``python -m reelforge demo -o out/demo.mp4`` and
-``python -m reelforge render SCRIPT.py -o out.mp4`` (the script defines ``scene``)."""
+"""Command line (``reelforge`` or ``python -m reelforge``).
+
+* ``reelforge render SCRIPT.py -o out.mp4 [options]``: export the scene a script defines.
+* ``reelforge still SCRIPT.py -t 2.5 -o still.png``: write one frame as PNG/JPEG/WebP.
+* ``reelforge demo -o out/demo.mp4``: the showcase scene.
+
+Scripts are run with ``__name__ == "__reelforge__"`` (not ``"__main__"``), so a script's own
+``if __name__ == "__main__":`` block (e.g. its own export) does not run. Progress and the summary
+line go to stderr/stdout; encoder refusals and other diagnostics are ``logging`` records of the
+``reelforge`` logger, shown with ``-v``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import runpy
 import sys
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("reelforge")
 
 
-def _export(scene, out: str, args) -> int:
+def _frames(text: str) -> tuple[int, int]:
+    a, sep, b = text.partition(":")
+    try:
+        first, last = int(a), int(b)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not A:B (frame indices, e.g. 100:200)") from None
+    if not sep or first < 0 or last <= first:
+        raise argparse.ArgumentTypeError(f"{text!r}: need 0 <= A < B (half-open frame range A:B)")
+    return first, last
+
+
+def _time_range(text: str) -> tuple[float, float]:
+    a, sep, b = text.partition(":")
+    try:
+        t0, t1 = float(a), float(b)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not T0:T1 (seconds, e.g. 1.5:4)") from None
+    if not sep or t0 < 0 or t1 <= t0:
+        raise argparse.ArgumentTypeError(f"{text!r}: need 0 <= T0 < T1 seconds")
+    return t0, t1
+
+
+def _fps(text: str) -> Fraction:
+    try:
+        f = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a frame rate (e.g. 30, 29.97, 30000/1001)") from None
+    if not 0 < f <= 1000:
+        raise argparse.ArgumentTypeError(f"fps {text!r} must be in (0, 1000]")
+    return f
+
+
+def _size(text: str) -> tuple[int, int]:
+    from .errors import SceneError
+    from .rescale import parse_size
+    try:
+        return parse_size(text)
+    except SceneError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _add_scene_options(sp: argparse.ArgumentParser, script: bool) -> None:
+    if script:
+        sp.add_argument("script", help="Python file that defines the scene (run with __name__ == '__reelforge__', "
+                                       "so its `if __name__ == '__main__':` block is skipped)")
+        sp.add_argument("--scene", default="scene", metavar="NAME",
+                        help="name of the reelforge.Scene (or zero-argument function returning one) in the "
+                             "script (default: scene)")
+    sp.add_argument("--fps", type=_fps, metavar="FPS",
+                    help="override the frame rate, frames per second in (0, 1000]: 24, 29.97 or 30000/1001 "
+                         "(layer times stay in seconds)")
+    size = sp.add_mutually_exclusive_group()
+    size.add_argument("--size", type=_size, metavar="WxH",
+                      help="render at this size in pixels (even, 2..16384), every coordinate scaled from the "
+                           "authored size; keep the aspect ratio for undistorted rotation")
+    from .rescale import RESOLUTIONS
+    size.add_argument("--resolution", choices=list(RESOLUTIONS), type=str.lower,
+                      help="render at this frame height (" + ", ".join(f"{k}={v} px" for k, v in RESOLUTIONS.items())
+                           + "), width from the scene's aspect ratio")
+    sp.add_argument("-v", "--verbose", action="count", default=0,
+                    help="show diagnostics (encoder refusals, devices): -v info, -vv debug")
+    sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line; errors only")
+
+
+def _add_encode_options(sp: argparse.ArgumentParser) -> None:
+    from .exporter import PRESETS, VIDEO_CODECS
+    from .quality import QUALITIES, QUALITY_PRESETS
+    sp.add_argument("--frames", type=_frames, metavar="A:B",
+                    help="export only frames A..B-1 (half-open, 0-based frame indices)")
+    sp.add_argument("--time-range", type=_time_range, metavar="T0:T1",
+                    help="export only seconds T0..T1 (snapped to frames)")
+    sp.add_argument("--codec", choices=VIDEO_CODECS, default=None,
+                    help="video codec (default from the extension: vp9 for .webm, gif for .gif, png for a "
+                         "frames/%%05d.png sequence, else h264)")
+    sp.add_argument("--encoder", default="auto", metavar="NAME",
+                    help="'auto' (hardware encoders first, then software; default) or a libavcodec encoder "
+                         "name such as libx264, h264_nvenc, libvpx-vp9")
+    q = sp.add_mutually_exclusive_group()
+    q.add_argument("--crf", type=int, metavar="N",
+                   help="constant quality, lower is better: 0..51 for h264/hevc (default 23), 0..63 for vp9 "
+                        "(default 31); ignored for prores/gif/png")
+    table = "; ".join(f"{c} {'/'.join(str(v[k]) for k in QUALITIES)}" for c, v in QUALITY_PRESETS.items())
+    q.add_argument("--quality", choices=QUALITIES, type=str.lower,
+                   help=f"quality preset mapped to a CRF per codec (high/medium/low: {table})")
+    sp.add_argument("--preset", choices=PRESETS, default="veryfast",
+                    help="encoder speed preset, x264 names (default veryfast; mapped to libvpx cpu-used for vp9)")
+    sp.add_argument("--bitrate", type=int, metavar="BPS",
+                    help="average bitrate in bits per second (> 0); replaces CRF for h264/hevc/vp9")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+    p = argparse.ArgumentParser(prog="reelforge", description="Render videos from Python scenes.")
+    p.add_argument("--version", action="version", version=f"reelforge {__version__}")
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="{render,still,demo}")
+    r = sub.add_parser("render", help="export a script's scene to a video, image sequence or audio file",
+                       description="Export the scene defined by SCRIPT.py.")
+    r.add_argument("-o", "--output", default="out.mp4", metavar="PATH",
+                   help="output file (.mp4 .mov .mkv .m4v .webm .gif, frames/%%05d.png, or audio-only "
+                        ".m4a .wav .mp3 .opus .ogg .flac; default out.mp4); folders are created")
+    _add_scene_options(r, script=True)
+    _add_encode_options(r)
+    s = sub.add_parser("still", help="write one frame of a script's scene as PNG, JPEG or WebP",
+                       description="Write the frame on screen at -t seconds as an image.")
+    s.add_argument("-o", "--output", default="still.png", metavar="PATH",
+                   help="image file: .png (straight alpha), .jpg/.jpeg (over black) or .webp (default still.png)")
+    s.add_argument("-t", "--time", type=float, default=0.0, metavar="SECONDS",
+                   help="time of the frame in seconds, 0 <= t < duration (default 0)")
+    s.add_argument("--image-quality", type=int, default=95, metavar="1-100",
+                   help="JPEG/WebP quality 1..100 (100 = lossless WebP; default 95)")
+    _add_scene_options(s, script=True)
+    d = sub.add_parser("demo", help="render the showcase scene", description="Render the showcase scene.")
+    d.add_argument("-o", "--output", default="out/demo.mp4", metavar="PATH", help="output file (default out/demo.mp4)")
+    d.add_argument("--duration", type=float, default=10.0, metavar="SECONDS", help="length in seconds, > 0 (default 10)")
+    _add_scene_options(d, script=False)
+    _add_encode_options(d)
+    return p
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.ERROR if args.quiet else {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+def load_scene(script: str, name: str = "scene") -> Any:
+    """Run ``script`` with ``__name__ == "__reelforge__"`` and return its Scene ``name`` (a Scene,
+    or a function taking no arguments that returns one). Raises SceneError otherwise."""
+    from .errors import SceneError
+    from .scene import Scene
+    if not Path(script).is_file():
+        raise FileNotFoundError(f"script not found: {script!r}")
+    ns = runpy.run_path(script, run_name="__reelforge__")
+    obj = ns.get(name)
+    if callable(obj) and not isinstance(obj, Scene) and not inspect.isclass(obj):
+        obj = obj()
+    if not isinstance(obj, Scene):
+        raise SceneError(f"{script} must define a reelforge.Scene named `{name}` (or a function `{name}()` "
+                         f"returning one); got {type(obj).__name__}")
+    return obj
+
+
+def apply_overrides(scene: Any, args: argparse.Namespace) -> Any:
+    """The scene with ``--fps`` and ``--size``/``--resolution`` applied (the script's scene is
+    changed in place for fps; size returns a :class:`reelforge.rescale.ScaledScene`)."""
+    from .rescale import scaled
+    if args.fps is not None:
+        scene.fps = args.fps
+    if args.size is not None:
+        return scaled(scene, args.size)
+    if args.resolution is not None:
+        return scaled(scene, resolution=args.resolution)
+    return scene
+
+
+def exporter_kwargs(scene: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """Exporter keyword arguments from the render options (frames/time_range only when given)."""
+    import os
+    from .exporter import Exporter, _default_codec
+    from .quality import quality_settings
+    kw: dict[str, Any] = dict(video_codec=args.codec, encoder=args.encoder, crf=args.crf, preset=args.preset, bitrate=args.bitrate)
+    if args.quality is not None:
+        codec = args.codec or _default_codec(args.output, os.path.splitext(args.output)[1].lower())
+        kw.update(quality_settings(codec, args.quality))
+    accepted = inspect.signature(Exporter).parameters
+    for opt, key in (("frames", "frames"), ("time_range", "time_range")):
+        value = getattr(args, opt)
+        if value is None:
+            continue
+        if key not in accepted:
+            from .errors import SceneError
+            raise SceneError(f"--{opt.replace('_', '-')} needs an Exporter with {key}= (this build lacks it)")
+        kw[key] = value
+    return kw
+
+
+def _render(scene: Any, args: argparse.Namespace) -> int:
     from .exporter import Exporter
-
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    exp = Exporter(scene, out, encoder=args.encoder, crf=args.crf, preset=args.preset)
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    exp = Exporter(apply_overrides(scene, args), args.output, **exporter_kwargs(scene, args))
     r = exp.run(progress=not args.quiet)
-    print(f"wrote {r.path}: {r.frames} frames in {r.seconds:.2f} s ({r.fps:.1f} fps), "
-          f"video {r.encoder or '-'}, audio {r.audio_encoder or '-'}, Vulkan device: {r.device or '-'}")
+    if not args.quiet:
+        print(f"wrote {r.path}: {r.frames} frames in {r.seconds:.2f} s ({r.fps:.1f} fps), "
+              f"video {r.encoder or '-'}, audio {r.audio_encoder or '-'}, Vulkan device: {r.device or '-'}")
     return 0
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="reelforge", description="Render videos from Python scenes.")
-    sub = p.add_subparsers(dest="cmd", required=True)
-    for name, help_ in (("demo", "render the showcase scene"), ("render", "render SCRIPT.py's `scene`")):
-        sp = sub.add_parser(name, help=help_)
-        if name == "render":
-            sp.add_argument("script", help="Python file that defines a reelforge.Scene named `scene`")
-        sp.add_argument("-o", "--output", default="out/demo.mp4" if name == "demo" else "out.mp4")
-        sp.add_argument("--encoder", default="auto")
-        sp.add_argument("--crf", type=int, default=23)
-        sp.add_argument("--preset", default="veryfast")
-        sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-        if name == "demo":
-            sp.add_argument("--duration", type=float, default=10.0)
-    args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+def _still(scene: Any, args: argparse.Namespace) -> int:
+    from .stills import export_still
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    path = export_still(apply_overrides(scene, args), args.time, args.output, quality=args.image_quality)
+    if not args.quiet:
+        print(f"wrote {path}: frame {scene.time_to_frame(args.time)} (t={args.time:g} s)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _configure_logging(args)
     from .errors import ReelforgeError
     try:
         if args.cmd == "demo":
             from .demo import build_demo
-            return _export(build_demo(duration=args.duration), args.output, args)
-        ns = runpy.run_path(args.script, run_name="__reelforge__")
-        scene = ns.get("scene")
-        from .scene import Scene
-        if not isinstance(scene, Scene):
-            print(f"error: {args.script} must define a reelforge.Scene named `scene`", file=sys.stderr)
-            return 2
-        return _export(scene, args.output, args)
+            return _render(build_demo(duration=args.duration), args)
+        scene = load_scene(args.script, args.scene)
+        return _render(scene, args) if args.cmd == "render" else _still(scene, args)
     except (ReelforgeError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
-        return 1
+        from .errors import SceneError
+        return 2 if isinstance(e, SceneError) and "must define a reelforge.Scene" in str(e) else 1
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)
         return 130

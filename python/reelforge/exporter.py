@@ -135,6 +135,113 @@ class ExportHandle:
             self._result = r
             return self._result
 
+    # -- Future-like API, ``await``, notebook display ---------------------------------------------
+    # A single watcher thread (started on demand) waits for the export and then runs the done
+    # callbacks; progress listeners are called from it about 10 times a second. The outcome is kept,
+    # so result()/exception() can be called any number of times, from any thread.
+
+    def result(self, timeout: float | None = None) -> ExportResult:
+        """The :class:`ExportResult`, waiting up to ``timeout`` seconds (None = no limit) as
+        :meth:`wait` does; like ``concurrent.futures.Future.result``. Raises the export's error
+        (the same exception object on every call) or TimeoutError (the export continues)."""
+        # One waiter at a time: wait() must not run again once the native export is closed.
+        lock = self.__dict__.setdefault("_outcome_lock", threading.Lock())
+        if not lock.acquire(timeout=-1 if timeout is None else max(0.0, timeout)):
+            raise TimeoutError(f"export still running after {timeout} s")
+        try:
+            if self._result is not None:
+                return self._result
+            if getattr(self, "_outcome_error", None) is not None:
+                raise self._outcome_error
+            try:
+                return self.wait(timeout, on_progress=self._notify_progress)
+            except TimeoutError:
+                raise
+            except BaseException as e:
+                self._outcome_error = e
+                raise
+        finally:
+            lock.release()
+
+    def exception(self, timeout: float | None = None) -> BaseException | None:
+        """The export's error once it has finished (None on success); waits like :meth:`result`."""
+        try:
+            self.result(timeout)
+        except TimeoutError:
+            raise
+        except BaseException as e:
+            return e
+        return None
+
+    def finished(self) -> bool:
+        """True once the outcome is known (it never touches the native export after that)."""
+        return self._result is not None or getattr(self, "_outcome_error", None) is not None
+
+    def _notify_progress(self, p: Progress) -> None:
+        for fn in list(getattr(self, "_progress_listeners", ())):
+            fn(p)
+
+    def _add_progress_listener(self, fn: Callable[[Progress], None]) -> None:
+        self.__dict__.setdefault("_progress_listeners", []).append(fn)
+        self._start_watcher()
+
+    def _start_watcher(self) -> None:
+        with self.__dict__.setdefault("_cb_lock", threading.Lock()):
+            if getattr(self, "_watcher", None) is not None or self.finished():
+                return
+
+            def watch():
+                self.exception()
+                with self._cb_lock:
+                    callbacks, self._callbacks = list(getattr(self, "_callbacks", ())), []
+                for fn in callbacks:
+                    fn(self)
+
+            self._watcher = threading.Thread(target=watch, name="reelforge-export-watch", daemon=True)
+            self._watcher.start()
+
+    def add_done_callback(self, fn: Callable[["ExportHandle"], None]) -> None:
+        """Call ``fn(handle)`` once the export has finished (at once if it already has), from the
+        watcher thread; like ``concurrent.futures.Future.add_done_callback``."""
+        lock = self.__dict__.setdefault("_cb_lock", threading.Lock())
+        with lock:
+            if not self.finished():
+                self.__dict__.setdefault("_callbacks", []).append(fn)
+                pending = True
+            else:
+                pending = False
+        if pending:
+            self._start_watcher()
+            if self.finished() and getattr(self, "_watcher", None) is None:
+                fn(self)  # finished between the check and the watcher start
+        else:
+            fn(self)
+
+    def __await__(self):
+        """``result = await handle`` in asyncio code (and Jupyter cells) without blocking the loop."""
+        return self._wait_async().__await__()
+
+    async def _wait_async(self) -> ExportResult:
+        import asyncio
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+
+        def settle(_h):
+            loop.call_soon_threadsafe(lambda: fut.done() or fut.set_result(None))
+
+        self.add_done_callback(settle)
+        await fut
+        return self.result()
+
+    def _ipython_display_(self) -> None:
+        """In Jupyter: a live progress bar (ipywidgets), or a text line without ipywidgets."""
+        from IPython.display import display
+        try:
+            from .notebook import export_progress_widget
+            display(export_progress_widget(self))
+        except ImportError:
+            display(f"<ExportHandle: {'finished' if self.finished() else 'running'}>")
+
 
 class Exporter:
     """Writes a :class:`~reelforge.Scene` (or a span of it) to a video file, an image sequence or

@@ -22,6 +22,7 @@ import math
 import numbers
 import os
 import threading
+import time
 import types
 import warnings
 from fractions import Fraction
@@ -29,6 +30,7 @@ from fractions import Fraction
 import numpy as np
 
 from .errors import MediaNotFoundError, SceneError
+from .stills import unpremultiply as _unpremultiply
 
 __all__ = ["FramePreview", "preview", "display", "clear_cache", "CHECKER_SIZE", "CHECKER_COLORS",
            "VIDEO_MIMETYPES", "AUDIO_MIMETYPES"]
@@ -56,6 +58,14 @@ def _check_max_width(max_width) -> int | None:
     return int(max_width)
 
 
+def _check_format(format: str) -> str:
+    f = str(format).lower()
+    f = "jpeg" if f == "jpg" else f
+    if f not in ("png", "jpeg"):
+        raise SceneError(f"format must be 'png' or 'jpeg', got {format!r}")
+    return f
+
+
 class FramePreview:
     """One rendered frame, shown inline by Jupyter as a PNG (``_repr_png_``).
 
@@ -66,6 +76,8 @@ class FramePreview:
         t: the requested time in seconds.
         frame: the frame index shown at ``t`` (``scene.time_to_frame(t)``).
         max_width: width limit in pixels of the displayed PNG (None = full size).
+        format: ``"png"`` (exact, default) or ``"jpeg"`` (quality 85; small for large frames): what
+            Jupyter is sent (``_repr_png_`` / ``_repr_jpeg_``).
 
     The PNG (:meth:`_repr_png_`, :meth:`to_pil`) is downsized to ``max_width`` pixels wide keeping
     the aspect ratio (Lanczos filter on the premultiplied pixels; never upscaled) and is opaque
@@ -74,7 +86,8 @@ class FramePreview:
     the full-resolution frame with its alpha instead. ``numpy.asarray(preview)`` gives ``array``.
     """
 
-    def __init__(self, array: np.ndarray, t: float, frame: int, *, max_width: int | None = 960):
+    def __init__(self, array: np.ndarray, t: float, frame: int, *, max_width: int | None = 960,
+                 format: str = "png"):
         a = np.asarray(array)
         if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 4:
             raise ValueError(f"FramePreview needs a uint8 (height, width, 4) RGBA array, got {a.dtype} {a.shape}")
@@ -82,6 +95,7 @@ class FramePreview:
         self.t = float(t)
         self.frame = int(frame)
         self.max_width = _check_max_width(max_width)
+        self.format = _check_format(format)
 
     @property
     def width(self) -> int:
@@ -132,9 +146,19 @@ class FramePreview:
             rgb = (c + (checker[..., None] * (255 - a) + 127) // 255).clip(0, 255).astype(np.uint8)
         return Image.frombytes("RGB", (w, h), np.ascontiguousarray(rgb).tobytes())
 
-    def _repr_png_(self) -> bytes:
+    def _repr_png_(self) -> bytes | None:
+        if self.format != "png":
+            return None
         buf = io.BytesIO()
         self.to_pil().save(buf, format="PNG")
+        return buf.getvalue()
+
+    def _repr_jpeg_(self) -> bytes | None:
+        """JPEG (quality 85) when :attr:`format` is ``"jpeg"``: far smaller than PNG for big frames."""
+        if self.format != "jpeg":
+            return None
+        buf = io.BytesIO()
+        self.to_pil().save(buf, format="JPEG", quality=85)
         return buf.getvalue()
 
     def save(self, path) -> None:
@@ -161,17 +185,6 @@ class FramePreview:
                             np.ascontiguousarray(self.array[..., :3]).tobytes()).save(buf, format=fmt)
         with open(path, "wb") as f:
             f.write(buf.getvalue())
-
-
-def _unpremultiply(p: np.ndarray) -> np.ndarray:
-    a = p[..., 3:4].astype(np.uint32)
-    if a.min() == 255:
-        return np.ascontiguousarray(p)
-    safe = np.maximum(a, 1)
-    c = (p[..., :3].astype(np.uint32) * 255 + safe // 2) // safe
-    out = p.copy()
-    out[..., :3] = np.where(a > 0, np.minimum(c, 255), 0).astype(np.uint8)
-    return out
 
 
 # -- renderer cache ---------------------------------------------------------------------------------
@@ -304,11 +317,12 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def preview(scene, t: float = 0.0, *, max_width: int | None = 960) -> FramePreview:
+def preview(scene, t: float = 0.0, *, max_width: int | None = 960, format: str = "png") -> FramePreview:
     """Render the frame on screen at ``t`` seconds of ``scene`` as a :class:`FramePreview`.
 
     ``t``: seconds, ``0 <= t < scene.duration``. ``max_width``: width limit (pixels) of the
-    displayed PNG, None for full size; the ``array`` is always full resolution.
+    displayed PNG, None for full size; the ``array`` is always full resolution. ``format``:
+    ``"png"`` (exact) or ``"jpeg"`` (much smaller output cells for large frames).
     The frame is rendered by a :class:`reelforge.Renderer`; the renderer is reused for the next
     preview of the same scene while the scene is unchanged (scenes using Python callables for
     properties or easings are re-compiled on every call).
@@ -317,6 +331,7 @@ def preview(scene, t: float = 0.0, *, max_width: int | None = 960) -> FramePrevi
     :class:`reelforge.Renderer` does.
     """
     max_width = _check_max_width(max_width)
+    format = _check_format(format)
     if isinstance(t, bool) or not isinstance(t, numbers.Real):
         raise SceneError(f"t must be a number of seconds, got {t!r}")
     if not (math.isfinite(float(t)) and 0 <= t < scene.duration):
@@ -326,7 +341,7 @@ def preview(scene, t: float = 0.0, *, max_width: int | None = 960) -> FramePrevi
     renderer = _renderer_for(scene)
     with _lock:  # one native Renderer must not render from two threads at once
         array = renderer.render_frame(frame)
-    return FramePreview(array, float(t), frame, max_width=max_width)
+    return FramePreview(array, float(t), frame, max_width=max_width, format=format)
 
 
 def display(path, *, width: int | None = None, embed: bool = True):
@@ -375,3 +390,143 @@ def display(path, *, width: int | None = None, embed: bool = True):
     with open(p, "rb") as f:
         data = f.read()
     return Video(data=data, embed=True, mimetype=VIDEO_MIMETYPES[ext], width=width)
+
+
+# -- scrubber ---------------------------------------------------------------------------------------
+
+def _encode(array: np.ndarray, format: str, max_width: int | None, quality: int = 85) -> bytes:
+    """A frame as PNG or JPEG bytes, downsized and composited as :class:`FramePreview` shows it."""
+    im = FramePreview(array, 0.0, 0, max_width=max_width).to_pil()
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG" if format == "jpeg" else "PNG", **({"quality": quality} if format == "jpeg" else {}))
+    return buf.getvalue()
+
+
+class Player:
+    """A frame scrubber for Jupyter (from :meth:`reelforge.Scene.player` / :func:`player`).
+
+    Widgets (``ipywidgets``): a play/pause button (``play``, an ``ipywidgets.Play`` stepping one
+    frame per ``1/fps`` s in the browser), a frame ``slider`` (``0 .. frame_count - 1``) linked to it,
+    a ``readout`` label (``frame i / n-1 · t s``) and the picture (``image``, an
+    ``ipywidgets.Image``). Moving the slider renders that frame on demand; the last
+    ``cache_size`` encoded frames are kept, so scrubbing back and forth does not re-render.
+
+    Attributes:
+        frame: the frame shown (set it to seek). ``hits`` / ``misses``: cache statistics.
+        widget: the ``ipywidgets.VBox`` displayed for this object.
+    """
+
+    def __init__(self, scene, *, max_width: int | None = 640, format: str = "jpeg", cache_size: int = 64):
+        try:
+            import ipywidgets as w
+        except ImportError as e:
+            raise ImportError("Scene.player() needs ipywidgets: pip install 'reelforge[notebook]'") from e
+        if isinstance(cache_size, bool) or not isinstance(cache_size, numbers.Integral) or cache_size < 1:
+            raise SceneError(f"cache_size must be a positive int (frames), got {cache_size!r}")
+        self.scene = scene
+        self.max_width = _check_max_width(max_width)
+        self.format = _check_format(format)
+        self.cache_size = int(cache_size)
+        self._frames: "collections.OrderedDict[int, bytes]" = collections.OrderedDict()
+        self.hits = self.misses = 0
+        self._renderer = _renderer_for(scene)
+        n = scene.frame_count
+        interval = max(1, int(round(1000 * scene.fps.denominator / scene.fps.numerator)))
+        self.play = w.Play(value=0, min=0, max=n - 1, step=1, interval=interval, description="play")
+        self.slider = w.IntSlider(value=0, min=0, max=n - 1, step=1, description="frame", continuous_update=True,
+                                  layout=w.Layout(width="60%"))
+        w.jslink((self.play, "value"), (self.slider, "value"))
+        self.readout = w.Label()
+        self.image = w.Image(format=self.format)
+        self.widget = w.VBox([self.image, w.HBox([self.play, self.slider, self.readout])])
+        self.slider.observe(lambda change: self._show(change["new"]), names="value")
+        self._show(0)
+
+    def frame_bytes(self, i: int) -> bytes:
+        """Encoded picture of frame ``i`` (from the cache, or rendered now)."""
+        data = self._frames.get(i)
+        if data is not None:
+            self.hits += 1
+            self._frames.move_to_end(i)
+            return data
+        self.misses += 1
+        with _lock:
+            array = self._renderer.render_frame(i)
+        data = _encode(array, self.format, self.max_width)
+        self._frames[i] = data
+        while len(self._frames) > self.cache_size:
+            self._frames.popitem(last=False)
+        return data
+
+    def _show(self, i: int) -> None:
+        self.image.value = self.frame_bytes(int(i))
+        t = i * self.scene.fps.denominator / self.scene.fps.numerator
+        self.readout.value = f"frame {i} / {self.scene.frame_count - 1} · {t:.3f} s"
+
+    @property
+    def frame(self) -> int:
+        return int(self.slider.value)
+
+    @frame.setter
+    def frame(self, i: int) -> None:
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 0 <= i < self.scene.frame_count:
+            raise SceneError(f"frame must be an int in 0..{self.scene.frame_count - 1}, got {i!r}")
+        self.slider.value = int(i)  # the observer renders it
+
+    def cached_frames(self) -> list[int]:
+        """Frame indices held in the cache, least recently used first."""
+        return list(self._frames)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Player frame {self.frame} of {self.scene.frame_count} ({self.scene.width}x{self.scene.height})>"
+
+
+def player(scene, *, max_width: int | None = 640, format: str = "jpeg", cache_size: int = 64) -> Player:
+    """A :class:`Player` scrubber for ``scene``: evaluate it as a cell's last expression.
+
+    ``max_width``: width limit in pixels of the shown picture (None = full size); ``format``:
+    ``"jpeg"`` (default: small, fast for big frames) or ``"png"`` (exact); ``cache_size``: encoded
+    frames kept. The scene is compiled once, when the player is made. Raises ImportError without
+    ipywidgets, SceneError for bad arguments.
+    """
+    return Player(scene, max_width=max_width, format=format, cache_size=cache_size)
+
+
+# -- live export progress -----------------------------------------------------------------------------
+
+def export_progress_widget(handle):
+    """An ``ipywidgets`` progress bar that follows ``handle`` (an
+    :class:`~reelforge.exporter.ExportHandle`) until the export ends: frames done / total, fps and
+    ETA, then the outcome (green when done, red on failure or cancel; the error itself is raised
+    where ``result()`` is called). Shown when a handle is displayed in Jupyter.
+    Raises ImportError without ipywidgets."""
+    try:
+        import ipywidgets as w
+    except ImportError as e:
+        raise ImportError("the live export progress bar needs ipywidgets: pip install 'reelforge[notebook]'") from e
+    bar = w.IntProgress(value=0, min=0, max=1, description="export")
+    label = w.Label(value="starting")
+    box = w.HBox([bar, label])
+
+    def update(q):
+        bar.max = max(1, q.total_frames)
+        bar.value = q.frames_done
+        label.value = f"{q.frames_done}/{q.total_frames} frames, {q.fps:.1f} fps, ETA {q.eta:.0f} s ({q.phase})"
+
+    def finished(h):
+        err = h.exception()
+        bar.value = bar.max if err is None else bar.value
+        bar.bar_style = "success" if err is None else "danger"
+        label.value = (f"done: {h.result().frames} frames in {h.result().seconds:.2f} s" if err is None
+                       else f"{type(err).__name__}: {err}")
+
+    handle._add_progress_listener(update)
+    handle.add_done_callback(finished)
+    box.bar, box.label = bar, label
+    return box
+
+
+__all__ += ["Player", "player", "export_progress_widget"]

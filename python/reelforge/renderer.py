@@ -73,3 +73,9 @@ class Renderer:
     def frame_at(self, t: float) -> np.ndarray:
         """The frame on screen at ``t`` seconds (see :meth:`render_frame`)."""
         return self.render_frame(self.scene.time_to_frame(t))
+
+    def save_frame(self, i: int, path, *, format=None, quality: int = 95) -> str:
+        """Render frame ``i`` and write it as PNG (straight alpha), JPEG (over black) or WebP;
+        see :func:`reelforge.stills.save_rgba` for ``path``, ``format``, ``quality`` and errors."""
+        from .stills import save_rgba
+        return save_rgba(self.render_frame(i), path, format=format, quality=quality)

@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _core
 from . import animation as _anim
+from . import colors as _colors
 from . import easing as _easing
 from .errors import MediaError, MediaNotFoundError, SceneError
 
@@ -44,15 +45,12 @@ BLEND_MODES = ("normal", "multiply", "screen", "overlay", "darken", "lighten", "
 def parse_color(color, what: str = "color") -> tuple[float, float, float, float]:
     """Colour -> straight RGBA floats in 0..1.
 
-    Accepts ``(r, g, b)`` / ``(r, g, b, a)`` with 0-255 components or ``"#rrggbb[aa]"``.
+    Accepts ``(r, g, b)`` / ``(r, g, b, a)`` with 0-255 components or a CSS colour string
+    (see :mod:`reelforge.colors`: names, ``"#rrggbb[aa]"``, ``rgb()``, ``hsl()``).
     Raises SceneError naming ``what`` for anything else.
     """
-    if isinstance(color, str):
-        s = color.lstrip("#")
-        if len(s) in (6, 8) and all(c in "0123456789abcdefABCDEF" for c in s):
-            comps = [int(s[i:i + 2], 16) for i in range(0, len(s), 2)]
-        else:
-            raise SceneError(f"{what}: {color!r} is not a colour; use '#rrggbb', '#rrggbbaa' or (r, g, b[, a]) in 0-255")
+    if isinstance(color, str):  # CSS names, #hex, rgb()/hsl(): reelforge.colors
+        comps = list(_colors.css_components(color, what))
     else:
         try:
             comps = [float(c) for c in color]
@@ -437,14 +435,20 @@ class Scene:
         return add_text_layer(self, text, font=font, size_px=size_px, color=color, start=start, end=end, x=x, y=y,
                               anchor=anchor, align=align, line_spacing=line_spacing, opacity=opacity, name=name)
 
-    def preview(self, t: float = 0.0, *, max_width: int | None = 960):
+    def preview(self, t: float = 0.0, *, max_width: int | None = 960, format: str = "png"):
         """Render the frame on screen at ``t`` seconds for inline display in Jupyter.
 
         Returns a :class:`reelforge.notebook.FramePreview` (shows as PNG in notebooks; ``.array`` is
         the ``(height, width, 4)`` uint8 RGBA frame). ``max_width`` (pixels) downsizes the PNG only.
+        ``format="jpeg"`` sends a JPEG instead of a PNG (smaller for large frames).
         Raises SceneError for ``t`` outside the scene."""
         from .notebook import preview
-        return preview(self, t, max_width=max_width)
+        return preview(self, t, max_width=max_width, format=format)
+
+    def player(self, **options):
+        """Interactive frame scrubber for Jupyter: see :func:`reelforge.notebook.player`."""
+        from .notebook import player
+        return player(self, **options)
 
     # -- compile -------------------------------------------------------------------------------
     def compile(self) -> "_core.Timeline":

@@ -1,0 +1,18 @@
+"""The Literal aliases in reelforge._types list exactly what the runtime accepts."""
+from typing import get_args
+
+import reelforge as rf
+from reelforge import _types, easing, exporter, quality, rescale, stills, testing, text
+
+
+def test_literals_match_runtime_tables():
+    assert set(get_args(_types.BlendMode)) == set(rf.BLEND_MODES)
+    assert set(get_args(_types.EasingName)) == set(easing.NAMES)
+    assert set(get_args(_types.VideoCodec)) == set(exporter.VIDEO_CODECS)
+    assert set(get_args(_types.Preset)) == set(exporter.PRESETS)
+    assert set(get_args(_types.Quality)) == set(quality.QUALITIES)
+    assert set(get_args(_types.Resolution)) == set(rescale.RESOLUTIONS)
+    assert set(get_args(_types.StillFormat)) == set(stills.STILL_FORMATS.values())
+    assert set(get_args(_types.ToleranceProfile)) == set(testing.TOLERANCE_PROFILES)
+    assert set(get_args(_types.TextAlign)) == set(text.ALIGNS)
+    assert set(get_args(_types.TextAnchor)) == set(text.ANCHORS)
