@@ -364,3 +364,40 @@ def test_exporter_docstring_table_matches_the_core():
         else:
             assert row[1] == "frames/%05d.png", row
         assert ("no audio" not in " ".join(row)) == spec.audio, row
+
+
+# -- quality=, scale=, workers= (the Exporter's side of the CLI options and segmented export) ------
+
+def _small_scene():
+    s = rf.Scene(96, 64, fps=24, duration=1)
+    s.add_solid((200, 40, 40), width=48, height=32).animate("x", [(0, 0), (1, 48)])
+    return s
+
+
+def test_quality_maps_to_the_codec_crf(tmp_path):
+    assert rf.Exporter(_small_scene(), tmp_path / "a.mp4", quality="high")._options.crf == 18
+    assert rf.Exporter(_small_scene(), tmp_path / "a.webm", quality="low")._options.crf == 37
+    with pytest.raises(rf.SceneError, match="crf or quality"):
+        rf.Exporter(_small_scene(), tmp_path / "a.mp4", quality="high", crf=20)
+    with pytest.raises(rf.SceneError, match="unknown quality"):
+        rf.Exporter(_small_scene(), tmp_path / "a.mp4", quality="best")
+
+
+def test_scale_renders_at_a_multiple_of_the_scene_size(tmp_path):
+    out = tmp_path / "half.mp4"
+    rf.Exporter(_small_scene(), out, scale=0.5).run()
+    v = stream(probe(out), "video")
+    assert (int(v["width"]), int(v["height"])) == (48, 32)
+    for bad in (0, -1, float("nan"), "2"):
+        with pytest.raises(rf.SceneError, match="scale"):
+            rf.Exporter(_small_scene(), tmp_path / "x.mp4", scale=bad)
+
+
+def test_workers_argument_is_checked(tmp_path):
+    for bad in (0, 1.5, True):
+        with pytest.raises(rf.SceneError, match="workers"):
+            rf.Exporter(_small_scene(), tmp_path / "x.mp4", workers=bad)
+    with pytest.raises(rf.SceneError, match="frames/time_range"):
+        rf.Exporter(_small_scene(), tmp_path / "x.mp4", workers=2, frames=(0, 10))
+    with pytest.raises(rf.SceneError, match="run()"):
+        rf.Exporter(_small_scene(), tmp_path / "x.mp4", workers=2).start()

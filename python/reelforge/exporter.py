@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Callable
 
 from . import _core
+from .quality import quality_settings
 from .errors import SceneError
 
 log = logging.getLogger("reelforge")
@@ -46,6 +47,23 @@ def _int_arg(name: str, value, *, optional: bool = True) -> int | None:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {value!r}")
     return int(value)
+
+
+def _scaled(scene, scale):
+    if scale is None:
+        return scene
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not (0 < scale < float("inf")):
+        raise SceneError(f"scale must be a positive number (output size / scene size), got {scale!r}")
+    from .rescale import ScaledScene, _even
+    return ScaledScene(scene, _even(scene.width * scale), _even(scene.height * scale))
+
+
+def _workers_arg(workers, frames, time_range) -> int:
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        raise SceneError(f"workers must be a positive int (local processes), got {workers!r}")
+    if workers > 1 and (frames is not None or time_range is not None):
+        raise SceneError("workers > 1 exports the whole scene; leave frames/time_range out")
+    return int(workers)
 
 
 def _frame_range(scene, frames, time_range) -> tuple[int, int]:
@@ -304,6 +322,18 @@ class Exporter:
         cut sample-exactly.
     time_range : (float, float), optional
         As ``frames``, in seconds: ``(t0, t1)`` is ``frames=(round(t0 * fps), round(t1 * fps))``.
+    quality : {"high", "medium", "low"}, optional
+        A per-codec CRF preset (:data:`reelforge.quality.QUALITY_PRESETS`: 18/23/28 for h264);
+        give it or ``crf``, not both. No effect for prores, gif and png.
+    scale : float, optional
+        Render scale: the scene authored at ``width x height`` is rendered at ``scale`` times
+        that size (rounded to even pixels), every coordinate scaled
+        (:class:`reelforge.rescale.ScaledScene`). ``0 < scale``, output sides at most 16384.
+    workers : int, default 1
+        Above 1: a segmented export in that many local processes
+        (:func:`reelforge.distributed.export_local`: GOP-aligned segments rendered in parallel and
+        joined, audio encoded once); h264/hevc in .mp4/.mov/.mkv only, not with ``frames`` or
+        ``time_range``, and only through :meth:`run`.
 
     Notes
     -----
@@ -326,7 +356,9 @@ class Exporter:
                  crf: int | None = None, preset: str = "veryfast", bitrate: int | None = None,
                  gop: int | None = None, audio_bitrate: int = 192000, stall_timeout: float = 30.0,
                  gpu_slots: int = 3, frames: tuple[int, int] | None = None,
-                 time_range: tuple[float, float] | None = None, _hooks=None):
+                 time_range: tuple[float, float] | None = None, quality: str | None = None,
+                 scale: float | None = None, workers: int = 1, _hooks=None):
+        scene = _scaled(scene, scale)
         self.scene = scene
         self.path = os.fspath(path)
         o = _core.ExportOptions()
@@ -354,6 +386,13 @@ class Exporter:
         self.video_codec = _core.validate_export_options(o, scene.width, scene.height, scene.frame_count)
         self.audio_only = self.video_codec == ""
         self.frames = (o.first_frame, o.last_frame)
+        if quality is not None:
+            if crf is not None:
+                raise SceneError("give crf or quality, not both")
+            o.crf = quality_settings(self.video_codec, quality).get("crf", -1)
+        self._workers = _workers_arg(workers, frames, time_range)
+        self._segmented = dict(video_codec=video_codec, encoder=encoder, crf=None if o.crf < 0 else o.crf,
+                               preset=preset, bitrate=bitrate, gop=gop, audio_bitrate=audio_bitrate)
         if not self.audio_only:
             # prores, gif and png have no quality knob: crf and bitrate are ignored for them.
             spec = next(c for c in _core.codec_specs() if c.codec == self.video_codec)
@@ -365,6 +404,8 @@ class Exporter:
 
     def start(self) -> ExportHandle:
         """Start exporting in background threads and return an :class:`ExportHandle` at once."""
+        if self._workers > 1:
+            raise SceneError("Exporter(workers > 1) runs through run(); start() exports in one process")
         core = _core.Export(self.scene.compile(), self._options, self._hooks)
         core.start()
         self._handle = ExportHandle(core)
@@ -384,6 +425,10 @@ class Exporter:
         Ctrl-C cancels, removes the partial file and re-raises KeyboardInterrupt.
         Raises EncoderError, MediaError, GpuError, ExportStalled, ExportCancelled.
         """
+        if self._workers > 1:
+            from .distributed import export_local
+            return export_local(self.scene, self.path, workers=self._workers, progress=progress or False,
+                                **{k: v for k, v in self._segmented.items() if v is not None})
         handle = self.start()
         if progress is True:
             from tqdm.auto import tqdm

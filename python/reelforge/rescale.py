@@ -60,6 +60,8 @@ class ScaledScene:
         self.width, self.height = int(width), int(height)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_scene":  # pickling/copy probe before _scene is set
+            raise AttributeError(name)
         return getattr(self._scene, name)
 
     @property
