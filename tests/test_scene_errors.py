@@ -303,8 +303,9 @@ def test_audio_gain_keyframes_validated(tone_wav):
 def test_bad_property_value_raises_naming_layer_and_property(value, words, where):
     s = scene()  # 10 frames
     s.add_solid((255, 0, 0), name="ok")
-    s.add_solid((255, 255, 255), name="logo").set("x", value)
     with np.errstate(all="ignore"), raises_scene_error("layer 'logo'", "property 'x'", *words):
+        # Constants and arrays are refused by set() itself, callables when they are evaluated.
+        s.add_solid((255, 255, 255), name="logo").set("x", value)
         s.compile() if where == "compile" else rf.Renderer(s)
 
 
