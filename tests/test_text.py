@@ -337,3 +337,12 @@ def test_non_str_text_is_scene_error(any_font):
         scene().add_text(b"bytes", font=any_font)
     with pytest.raises(rf.SceneError, match="Unicode"):
         scene().add_text("bad \ud800 surrogate", font=any_font)
+
+
+def test_text_module_does_not_import_scene():
+    """scene.py builds text layers from text.render(); text.py must not import scene back (cycle)."""
+    import ast
+    tree = ast.parse(Path(rtext.__file__).read_text())
+    imported = {(n.module or "") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(m == "scene" or m.endswith(".scene") for m in imported), imported

@@ -53,11 +53,17 @@ def number(value, what: str, *, unit: str = "", minimum: float | None = None, ma
     return v
 
 
+#: Longest time any argument may give, in seconds (about 31 years): keeps sample and frame
+#: positions (x 48000 Hz, x fps) far inside int64 in the core.
+MAX_SECONDS = 1e9
+
+
 def seconds(value, what: str, *, allow_none: bool = False, minimum: float = 0.0) -> float | None:
-    """A time in seconds: finite, >= ``minimum``; ``None`` passes through when ``allow_none``."""
+    """A time in seconds: finite, in [``minimum``, :data:`MAX_SECONDS`]; ``None`` passes through
+    when ``allow_none``."""
     if value is None and allow_none:
         return None
-    return number(value, what, unit="seconds", minimum=minimum)
+    return number(value, what, unit="seconds", minimum=minimum, maximum=MAX_SECONDS)
 
 
 def integer(value, what: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -86,4 +92,6 @@ def fps(value, what: str = "fps") -> Fraction:
         raise SceneError(f"{what} must be a finite number of frames per second, got {value!r}") from None
     if f <= 0 or f > 1000:
         raise SceneError(f"{what} must be a number of frames per second in (0, 1000], got {value!r}")
+    if f.denominator > 1001 * 1000:  # frame/sample maths in the core stay inside int64
+        raise SceneError(f"{what}={value!r}: the denominator must be <= 1001000 (e.g. Fraction(30000, 1001))")
     return f

@@ -16,7 +16,6 @@ the audio and the features describe exactly what the exported file contains.
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass
 from fractions import Fraction
@@ -85,7 +84,7 @@ class AudioFeatures:
 
     def band_index(self, freq_hz: float) -> int:
         """Index of the band holding ``freq_hz``. Raises SceneError outside ``[fmin, fmax)``."""
-        f = float(freq_hz)
+        f = _checks.number(freq_hz, "freq_hz", unit="Hz")
         if not self.band_edges[0] <= f < self.band_edges[-1]:
             raise SceneError(f"{f:g} Hz is outside the analysed range "
                              f"{self.band_edges[0]:g}-{self.band_edges[-1]:g} Hz")
@@ -118,11 +117,8 @@ class AudioFeatures:
 
 
 def _normalise(db: np.ndarray, range_db: float) -> np.ndarray:
-    try:
-        r = float(range_db)
-    except (TypeError, ValueError):
-        r = float("nan")
-    if not (math.isfinite(r) and r > 0):
+    r = _checks.number(range_db, "range_db", unit="dB")
+    if not r > 0:
         raise SceneError(f"range_db must be a positive number of dB, got {range_db!r}")
     if db.size == 0:
         return np.zeros(0)

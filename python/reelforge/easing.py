@@ -38,15 +38,18 @@ class Easing:
 
     def __call__(self, u, duration: float = 1.0) -> np.ndarray:
         try:
-            u = np.asarray(u, dtype=np.float64)
-        except (TypeError, ValueError):
+            a = np.asarray(u)
+            if a.dtype.kind not in "biuf":
+                raise TypeError
+            u = a.astype(np.float64)
+        except (TypeError, ValueError, OverflowError):
             raise SceneTypeError(f"easing {self.name}: u must be real numbers (progress 0..1), got "
-                            f"{type(u).__name__} {u!r}") from None
+                                 f"{type(u).__name__} {u!r}") from None
         if not np.isfinite(u).all():
             raise SceneError(f"easing {self.name}: u must be finite (progress 0..1), got a non-finite value")
         if isinstance(duration, (bool, str, bytes)) or not _is_number(duration):
             raise SceneTypeError(f"easing {self.name}: duration must be a number of seconds, got "
-                            f"{type(duration).__name__} {duration!r}")
+                                 f"{type(duration).__name__} {duration!r}")
         duration = float(duration)
         if not (math.isfinite(duration) and duration >= 0.0):
             raise SceneError(f"easing {self.name}: duration must be finite and >= 0 seconds, got {duration!r}")

@@ -70,14 +70,18 @@ def parse_color(color, what: str = "color") -> tuple[float, float, float, float]
             raise SceneError(f"{what}: {color!r} is not a colour; use '#rrggbb', '#rrggbbaa' or (r, g, b[, a]) in 0-255")
     else:
         try:
-            comps = [float(c) for c in color]
-        except TypeError:
+            comps = [float(c) if _checks.is_real(c) else _not_a_component(c) for c in color]
+        except (TypeError, ValueError, OverflowError):
             raise SceneError(f"{what}: {color!r} is not a colour; use (r, g, b[, a]) in 0-255") from None
         if len(comps) not in (3, 4) or not all(math.isfinite(c) and 0 <= c <= 255 for c in comps):
             raise SceneError(f"{what}: {color!r} must have 3 or 4 components in 0-255")
     if len(comps) == 3:
         comps.append(255)
     return tuple(c / 255.0 for c in comps)
+
+
+def _not_a_component(c):
+    raise TypeError(c)
 
 
 def parse_fps(fps) -> Fraction:
@@ -346,6 +350,7 @@ class Scene:
             if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
                 raise SceneTypeError(f"{what} must be a positive integer number of pixels, got "
                                      f"{type(v).__name__} {v!r}")
+            v = int(v)
             if v <= 0:
                 raise SceneError(f"{what} must be a positive integer number of pixels, got {v!r}")
             if v % 2:
