@@ -380,3 +380,26 @@ def test_easing_call_with_junk_progress(u):
         out = works_or_names(lambda: e(u), "u must be")
         if out is not None:
             assert np.isfinite(out).all()
+
+
+# --- public attributes edited after the fact (notebooks do this) -----------------------------------
+
+layer_attrs = st.sampled_from(["start", "end", "trim_start", "color", "blend", "name", "image", "premultiplied"])
+scene_attrs = st.sampled_from(["width", "height", "fps", "duration", "background"])
+clip_attrs = st.sampled_from(["start", "trim_start", "duration", "gain_db", "fade_in", "fade_out", "loop", "path"])
+attr_values = st.one_of(anything, st.floats(0, 2), st.sampled_from(list(rf.BLEND_MODES)),
+                        st.tuples(*[st.floats(0, 1)] * 4), hnp.arrays(np.uint8, (2, 3, 4)))
+
+
+@given(target=st.sampled_from(["scene", "layer", "image", "clip"]), data=st.data())
+def test_edited_attributes_compile_or_name_the_attribute(media, target, data):
+    s = scene()
+    solid = s.add_solid((255, 0, 0), name="box")
+    pic = s.add_image(np.zeros((2, 2, 4), np.uint8), name="pic")
+    clip = s.add_audio(media["wav"])
+    obj, attrs = {"scene": (s, scene_attrs), "layer": (solid, layer_attrs), "image": (pic, layer_attrs),
+                  "clip": (clip, clip_attrs)}[target]
+    attr = data.draw(attrs)
+    setattr(obj, attr, data.draw(attr_values))
+    if works_or_names(lambda: s.compile(), attr, "layer 'box'", "layer 'pic'", "audio clip") is not None:
+        compiles(s)

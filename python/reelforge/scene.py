@@ -346,27 +346,22 @@ class Scene:
     """
 
     def __init__(self, width: int, height: int, fps=30, duration: float = 10.0, background=(0, 0, 0, 255)):
-        for what, v in (("width", width), ("height", height)):
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
-                raise SceneTypeError(f"{what} must be a positive integer number of pixels, got "
-                                     f"{type(v).__name__} {v!r}")
-            v = int(v)
-            if v <= 0:
-                raise SceneError(f"{what} must be a positive integer number of pixels, got {v!r}")
-            if v % 2:
-                raise SceneError(f"{what}={v} is odd: 4:2:0 video (NV12/yuv420p) needs even width and height; "
-                                 f"use {v + 1} or {v - 1}")
-            if v > 16384:
-                raise SceneError(f"{what}={v} is larger than the supported 16384 pixels")
-        self.width, self.height = int(width), int(height)
+        self.width, self.height = _check_size(width, "width"), _check_size(height, "height")
         self.fps = parse_fps(fps)
-        self.duration = _check_time(duration, "duration")
-        if self.duration <= 0:
-            raise SceneError(f"duration must be > 0 seconds, got {duration!r}")
+        self.duration = _check_duration(duration)
         self._check_frame_count()
         self.background = parse_color(background, "background")
         self.layers: list[Layer] = []
         self.audio: list[AudioClip] = []
+
+    def _check_settings(self) -> int:
+        """Re-check what a script may have changed since construction (``width``, ``height``,
+        ``fps``, ``duration``, ``background`` as straight RGBA in 0..1); returns frame_count."""
+        self.width, self.height = _check_size(self.width, "width"), _check_size(self.height, "height")
+        self.fps = parse_fps(self.fps)
+        self.duration = _check_duration(self.duration)
+        self.background = _unit_rgba(self.background, "background")
+        return self._check_frame_count()
 
     def _check_frame_count(self) -> int:
         n = self.frame_count
@@ -514,19 +509,8 @@ class Scene:
         (e.g. ``gain_db="loud"``)."""
         p = _check_path(path, "audio clip")
         what = f"audio clip {p!r}"
-        start = _check_time(start, f"{what} start")
-        if start >= self.duration:
-            raise SceneError(f"{what} starts at {start}s, outside the scene (duration {self.duration}s)")
-        trim_start = _check_time(trim_start, f"{what} trim_start")
-        duration = _check_time(duration, f"{what} duration", allow_none=True)
-        if duration is not None and duration <= 0:
-            raise SceneError(f"{what}: duration must be > 0 seconds, got {duration!r}")
-        lo, hi = GAIN_DB_RANGE
-        gain_db = _checks.number(gain_db, f"{what} gain_db", unit="dB", minimum=lo, maximum=hi,
-                                 example="gain_db=-6.0")
-        fade_in = _check_time(fade_in, f"{what} fade_in")
-        fade_out = _check_time(fade_out, f"{what} fade_out")
-        loop = _check_bool(loop, f"{what} loop")
+        start, trim_start, duration, gain_db, fade_in, fade_out, loop = _clip_args(
+            self, what, start, trim_start, duration, gain_db, fade_in, fade_out, loop)
         info = _core.probe(p)
         if not info.has_audio:
             raise MediaError(f"audio clip: {p!r} has no audio stream")
@@ -576,7 +560,7 @@ class Scene:
         Raises SceneError naming the layer and property for invalid animation values (a callable
         that raises is reported with the frame and time, its exception chained), and for a scene
         over :data:`MAX_FRAMES` frames."""
-        n = self._check_frame_count()
+        n = self._check_settings()
         tl = _core.Timeline()
         tl.width, tl.height = self.width, self.height
         tl.fps = (self.fps.numerator, self.fps.denominator)
@@ -592,20 +576,26 @@ class Scene:
                  "crop_left": 0.0, "crop_top": 0.0, "crop_right": 0.0, "crop_bottom": 0.0}
 
     def _compile_layer(self, layer: Layer, n: int) -> "_core.Layer":
+        # Attributes are public and scripts (notebooks) edit them: check them again here.
         c = _core.Layer()
-        c.name = layer.name
+        c.name = self._name(layer.name, "layer")
+        what = f"layer {layer.name!r}"
+        if not isinstance(layer.kind, _core.LayerKind):
+            raise SceneTypeError(f"{what}: kind must be a reelforge._core.LayerKind, got {layer.kind!r}")
         c.kind = layer.kind
         if layer.path is not None:
-            c.path = layer.path
+            c.path = _check_path(layer.path, what)
         if layer.image is not None:
             # Text arrives premultiplied from the rasteriser; arrays are premultiplied by the core.
-            c.image = _core.RgbaImage(layer.image, premultiplied=layer.premultiplied)
-        c.color = list(layer.color)
-        c.start_frame = self._first_frame(layer.start)
+            premultiplied = _check_bool(layer.premultiplied, f"{what} premultiplied")
+            c.image = _core.RgbaImage(_as_rgba(layer.image, f"{what} image"), premultiplied=premultiplied)
+        c.color = list(_unit_rgba(layer.color, f"{what} color"))
+        start, end = self._span(layer.name, layer.start, layer.end)
+        c.start_frame = self._first_frame(start)
         # Frames shown are those with start <= t < end.
-        c.end_frame = n if layer.end is None else min(n, max(c.start_frame + 1, self._first_frame(layer.end)))
-        c.trim_start = layer.trim_start
-        if layer.blend not in BLEND_MODES:
+        c.end_frame = n if end is None else min(n, max(c.start_frame + 1, self._first_frame(end)))
+        c.trim_start = _check_time(layer.trim_start, f"{what} trim_start")
+        if not isinstance(layer.blend, str) or layer.blend not in BLEND_MODES:
             raise SceneError(f"layer {layer.name!r}: unknown blend mode {layer.blend!r}; use one of {BLEND_MODES}")
         c.blend = getattr(_core.BlendMode, layer.blend.upper())
         t = _core.LayerTrack()
@@ -623,12 +613,63 @@ class Scene:
 
     def _compile_clip(self, clip: AudioClip) -> "_core.AudioClip":
         a = _core.AudioClip()
-        a.path, a.start, a.trim_start = clip.path, clip.start, clip.trim_start
-        a.duration = -1.0 if clip.duration is None else clip.duration
-        a.gain_db, a.fade_in, a.fade_out, a.loop = clip.gain_db, clip.fade_in, clip.fade_out, clip.loop
+        a.path = _check_path(clip.path, "audio clip")
+        args = _clip_args(self, f"audio clip {a.path!r}", clip.start, clip.trim_start, clip.duration, clip.gain_db,
+                          clip.fade_in, clip.fade_out, clip.loop)
+        a.start, a.trim_start, duration, a.gain_db, a.fade_in, a.fade_out, a.loop = args
+        a.duration = -1.0 if duration is None else duration
         if clip._gain is not None:
             a.gain_db_per_frame = clip._gain_table(self.frame_times())
         return a
+
+
+def _clip_args(scene: Scene, what, start, trim_start, duration, gain_db, fade_in, fade_out, loop) -> tuple:
+    """An audio clip's checked placement: (start, trim_start, duration, gain_db, fade_in, fade_out, loop)."""
+    start = _check_time(start, f"{what} start")
+    if start >= scene.duration:
+        raise SceneError(f"{what} starts at {start}s, outside the scene (duration {scene.duration}s)")
+    trim_start = _check_time(trim_start, f"{what} trim_start")
+    duration = _check_time(duration, f"{what} duration", allow_none=True)
+    if duration is not None and duration <= 0:
+        raise SceneError(f"{what}: duration must be > 0 seconds, got {duration!r}")
+    lo, hi = GAIN_DB_RANGE
+    gain_db = _checks.number(gain_db, f"{what} gain_db", unit="dB", minimum=lo, maximum=hi, example="gain_db=-6.0")
+    fade_in = _check_time(fade_in, f"{what} fade_in")
+    fade_out = _check_time(fade_out, f"{what} fade_out")
+    return start, trim_start, duration, gain_db, fade_in, fade_out, _check_bool(loop, f"{what} loop")
+
+
+def _check_size(v, what: str) -> int:
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+        raise SceneTypeError(f"{what} must be a positive integer number of pixels, got {type(v).__name__} {v!r}")
+    v = int(v)
+    if v <= 0:
+        raise SceneError(f"{what} must be a positive integer number of pixels, got {v!r}")
+    if v % 2:
+        raise SceneError(f"{what}={v} is odd: 4:2:0 video (NV12/yuv420p) needs even width and height; "
+                         f"use {v + 1} or {v - 1}")
+    if v > 16384:
+        raise SceneError(f"{what}={v} is larger than the supported 16384 pixels")
+    return v
+
+
+def _check_duration(duration) -> float:
+    d = _check_time(duration, "duration")
+    if d <= 0:
+        raise SceneError(f"duration must be > 0 seconds, got {duration!r}")
+    return d
+
+
+def _unit_rgba(value, what: str) -> tuple[float, float, float, float]:
+    """A stored colour (``Layer.color``, ``Scene.background``): four straight RGBA floats in 0..1."""
+    try:
+        comps = tuple(float(c) for c in value if _checks.is_real(c) or _not_a_component(c))
+    except (TypeError, ValueError, OverflowError):
+        comps = ()
+    if len(comps) != 4 or not all(0.0 <= c <= 1.0 for c in comps):
+        raise SceneError(f"{what}: {value!r} is not 4 straight RGBA floats in 0..1 (the stored form; "
+                         f"pass (r, g, b[, a]) in 0-255 or '#rrggbb[aa]' to parse_color() for that)")
+    return comps
 
 
 def _check_bool(value, what: str) -> bool:
@@ -657,6 +698,9 @@ def _set_size(layer: Layer, width, height, sw: int, sh: int):
 
 
 def _as_rgba(a: np.ndarray, what: str) -> np.ndarray:
+    if not isinstance(a, np.ndarray):
+        raise SceneTypeError(f"{what}: expected a uint8 numpy array of shape (h, w, 4) or (h, w, 3), got "
+                             f"{type(a).__name__}")
     if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] not in (3, 4) or a.shape[0] < 1 or a.shape[1] < 1:
         raise SceneError(f"{what}: expected a uint8 array of shape (h, w, 4) or (h, w, 3), got "
                          f"{a.dtype} {a.shape}")
