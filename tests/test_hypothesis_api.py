@@ -6,7 +6,7 @@ message names the argument at fault. Inputs: numbers including NaN, infinities, 
 negative values, Fractions and Decimals, numpy scalars, strings, None, bools, containers, arrays
 of any dtype and shape, keyframe lists and callables returning junk or raising.
 
-CI runs a derandomised profile (fixed examples, ~30 s in all); set
+CI runs a derandomised profile (80 fixed examples per test, ~30 s in all); set
 ``REELFORGE_HYPOTHESIS_PROFILE=thorough`` for many more, random, examples.
 """
 
@@ -30,7 +30,7 @@ from hypothesis.extra import numpy as hnp  # noqa: E402
 import reelforge as rf  # noqa: E402
 from reelforge import _core, easing  # noqa: E402
 
-settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True, database=None,
+settings.register_profile("ci", max_examples=80, deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=int(os.environ.get("REELFORGE_HYPOTHESIS_EXAMPLES", 1000)), deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -278,7 +278,9 @@ prop_names = st.one_of(st.sampled_from(list(rf.PROPERTIES)), st.text(max_size=6)
 per_frame = hnp.arrays(dtype=st.sampled_from([np.float64, np.float32, np.int32, np.bool_, np.complex64, np.str_]),
                        shape=st.sampled_from([(N,), (N - 1,), (N, 1), (), (0,)]),
                        elements=None)
-values = st.one_of(numbers, junk, callables, per_frame, st.lists(st.floats(), min_size=N, max_size=N))
+values = st.one_of(numbers, junk, callables, per_frame, st.lists(st.floats(), min_size=N, max_size=N),
+                   st.lists(st.one_of(st.floats(0, 9), anything), min_size=N - 1, max_size=N),
+                   st.just([[1.0]] * (N - 1) + [[1.0, 2.0]]), st.just(()))
 
 
 @given(name=prop_names, value=values)

@@ -180,7 +180,7 @@ class Layer:
         what = self._what(name)
         if isinstance(value, _Keyframes) or callable(value):
             return value
-        if isinstance(value, (list, tuple, np.ndarray)) and np.ndim(value) > 0:
+        if _is_per_frame(value):
             try:
                 arr = _anim.per_frame_array(value, self._scene.frame_count, what=what)
             except ValueError as e:
@@ -222,7 +222,7 @@ class Layer:
                 out = _anim.sample_keyframes(v.keyframes, self._scene._times(start, end), v.easing, what=what)
             elif callable(v):
                 out = _anim.as_frame_array(v, self._scene._times(start, end), what=what)
-            elif isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) > 0:
+            elif _is_per_frame(v):
                 out = _anim.per_frame_array(v, self._scene.frame_count, what=what)[start:end]
             else:
                 out = _anim.as_frame_array(v, np.zeros(1), what=what)
@@ -230,6 +230,10 @@ class Layer:
             raise SceneError(str(e)) from e.__cause__
         _check_range(name, out, what, start if out.size > 1 or callable(v) else None)
         return out
+
+
+def _is_per_frame(value) -> bool:
+    return isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0)
 
 
 def _check_range(prop: str, values: np.ndarray, what: str, first_frame: int | None, where: str = "") -> None:
