@@ -341,3 +341,20 @@ def test_file_without_audio_is_a_media_error(lavfi, tmp_path):
     junk.write_bytes(b"not audio at all" * 64)
     with pytest.raises(rf.MediaError):
         rfa.analyze(junk, fps=30)
+
+
+def test_file_without_a_declared_duration_is_measured_by_decoding(lavfi, tmp_path):
+    """A Matroska file written to a pipe has no Duration element (probe says 0): analyze used to
+    refuse it though exporting it works; now it decodes it once to find its length."""
+    ref = tone(lavfi, "sine_1k_1.5s.wav", "0.5*sin(2*PI*1000*t)", dur=1.5)
+    streamed = tmp_path / "streamed.mka"
+    with open(streamed, "wb") as out:
+        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", ref, "-c:a", "flac",
+                        "-f", "matroska", "pipe:1"], stdout=out, check=True, timeout=60)
+    assert _core.probe(str(streamed)).duration == 0  # the case under test
+    assert _core.decoded_audio_seconds(str(streamed)) == pytest.approx(1.5, abs=1e-6)
+    f = rfa.analyze(streamed, fps=30)
+    want = rfa.analyze(ref, fps=30)  # the same samples in a WAV, whose header gives the duration
+    assert f.frame_count == want.frame_count == 45
+    np.testing.assert_allclose(f.rms_db, want.rms_db, atol=1e-4)  # flac is lossless
+    np.testing.assert_allclose(f.rms_db[1:-1], 20 * np.log10(0.5) - 3.0103, atol=0.05)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import reelforge as rf
+from reelforge import _core
 
 
 def scene(**kw):
@@ -303,8 +304,9 @@ def test_audio_gain_keyframes_validated(tone_wav):
 def test_bad_property_value_raises_naming_layer_and_property(value, words, where):
     s = scene()  # 10 frames
     s.add_solid((255, 0, 0), name="ok")
-    s.add_solid((255, 255, 255), name="logo").set("x", value)
     with np.errstate(all="ignore"), raises_scene_error("layer 'logo'", "property 'x'", *words):
+        # Constants and arrays are refused by set() itself, callables when they are evaluated.
+        s.add_solid((255, 255, 255), name="logo").set("x", value)
         s.compile() if where == "compile" else rf.Renderer(s)
 
 
@@ -346,3 +348,132 @@ def test_good_colours_accepted(color):
 def test_bad_image_array(arr):
     with raises_scene_error("layer 'pic'", "image", "uint8"):
         scene().add_image(arr, name="pic")
+
+
+# --- unclear or late errors (issue 10): each names the argument and the fix, before any output ---
+
+@pytest.mark.parametrize("kw, word", [(dict(fps="30"), "fps"), (dict(duration="2"), "duration"),
+                                      (dict(fps=b"30"), "fps"), (dict(duration=True), "duration")])
+def test_strings_are_not_numbers(kw, word):
+    with raises_scene_error(word, "number", exc=rf.SceneTypeError) as info:
+        scene(**kw)
+    assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)
+
+
+def test_string_times_refused_everywhere(tone_wav):
+    s = scene()
+    with raises_scene_error("box", "start", "number of seconds", exc=rf.SceneTypeError):
+        s.add_solid((0, 0, 0), start="0.5", name="box")
+    with raises_scene_error("fade_in", "number of seconds", exc=rf.SceneTypeError):
+        s.add_audio(tone_wav, fade_in="1")
+    with raises_scene_error("loop", "True or False", exc=rf.SceneTypeError):
+        s.add_audio(tone_wav, loop="yes")
+
+
+@pytest.mark.parametrize("gain", ["loud", None, [1.0], float("nan"), 1e6])
+def test_gain_db_names_the_argument(tone_wav, gain):
+    with raises_scene_error("gain_db", "tone.wav"):
+        scene().add_audio(tone_wav, gain_db=gain)
+
+
+def test_gain_db_string_is_a_type_error_with_an_example(tone_wav):
+    with raises_scene_error("gain_db", "number of dB", "gain_db=-6", exc=rf.SceneTypeError) as info:
+        scene().add_audio(tone_wav, gain_db="loud")
+    assert isinstance(info.value, TypeError)
+
+
+def test_video_gain_db_checked_before_anything_is_added(silent_video):
+    s = scene()
+    with raises_scene_error("cam", "gain_db"):
+        s.add_video(silent_video, gain_db="loud", name="cam")
+    assert s.layers == [] and s.audio == []
+
+
+def test_layer_start_after_the_last_frame_is_refused_at_add_time():
+    s = rf.Scene(64, 48, fps=30, duration=2)  # last frame 59 at 1.9667 s
+    with raises_scene_error("late", "start=1.99", "outside", "last frame (59)", "use start <= 1.966666"):
+        s.add_solid((255, 0, 0), start=1.99, name="late")
+    assert s.layers == []
+    # The start the message suggests works: the layer shows on the last frame only.
+    s.add_solid((255, 0, 0), start=1.966666, name="last")
+    tl = s.compile()
+    assert (tl.layers[0].start_frame, tl.layers[0].end_frame) == (59, 60)
+
+
+@pytest.mark.parametrize("exc", [ZeroDivisionError, KeyError, RuntimeError, AttributeError])
+def test_callable_that_raises_names_layer_property_frame_and_chains(exc):
+    def f(t):
+        if np.ndim(t) == 0 and t > 0.45:
+            raise exc("boom")
+        return t * 0 + 1.0 if np.ndim(t) == 0 else exc.__call__  # junk for the array call
+    s = scene()  # frames at 0.0 .. 0.9
+    s.add_solid((255, 255, 255), name="logo").set("rotation", f)
+    with raises_scene_error("layer 'logo'", "property 'rotation'", "index 5", "t=0.5", exc.__name__, "boom") as info:
+        s.compile()
+    assert isinstance(info.value.__cause__, exc)
+
+
+def test_callable_raising_on_arrays_only_falls_back_to_per_frame():
+    table = {round(i / 10, 1): float(i) for i in range(10)}
+    s = scene()
+    s.add_solid((255, 255, 255), name="logo").set("x", lambda t: table[round(t, 1)])  # TypeError on arrays
+    assert np.array_equal(s.compile().layers[0].track.x, np.arange(10, dtype=np.float32))
+
+
+@pytest.mark.parametrize("value", [1.5, -0.1])
+def test_crop_constant_out_of_range(value):
+    with raises_scene_error("layer 'box'", "property 'crop_left'", "outside 0..1"):
+        scene().add_solid((0, 0, 0), name="box").set("crop_left", value)
+
+
+def test_crop_keyframe_out_of_range():
+    with raises_scene_error("layer 'box'", "property 'crop_top'", "keyframe 1", "outside 0..1"):
+        scene().add_solid((0, 0, 0), name="box").animate("crop_top", [(0, 0.0), (1, 1.2)])
+
+
+def test_crop_overshoot_is_reported_not_clipped():
+    # An underdamped spring from 0 to 1 overshoots 1: the old compile clipped it silently.
+    s = scene()
+    s.add_solid((0, 0, 0), name="box").animate("crop_right", [(0, 0.0), (0.5, 1.0)], easing=rf.spring())
+    with raises_scene_error("layer 'box'", "property 'crop_right'", "at frame", "outside 0..1", "spring"):
+        s.compile()
+    s2 = scene()
+    s2.add_solid((0, 0, 0), name="box").set("crop_bottom", lambda t: 2 * t)  # 1.2 at frame 6
+    with raises_scene_error("layer 'box'", "property 'crop_bottom'", "at frame 6"):
+        s2.compile()
+
+
+def test_audio_trim_start_past_end_raises_like_video(tone_wav, silent_video):
+    # Other modules may make their own "tone.wav" in the shared lavfi cache: use its real length.
+    audio_s, video_s = _core.probe(str(tone_wav)).duration, _core.probe(str(silent_video)).duration
+    with raises_scene_error("trim_start", "tone.wav", "past the end", f"{audio_s:.3f}s long"):
+        scene().add_audio(tone_wav, trim_start=audio_s + 0.5)
+    with raises_scene_error("trim_start", "past the end", f"{video_s:.3f}s long"):
+        scene().add_video(silent_video, trim_start=video_s + 0.5, end=0.5)  # also when end is given
+    scene().add_audio(tone_wav, trim_start=audio_s / 2)  # inside the file: fine
+
+
+def test_absurd_frame_count_is_refused_before_allocating():
+    with raises_scene_error("3,000,000,000 frames", "MAX_FRAMES", "several scenes"):
+        rf.Scene(64, 48, fps=30, duration=1e8)
+    s = scene()
+    s.duration = 1e8  # grown after construction: compile refuses too
+    with raises_scene_error("MAX_FRAMES"):
+        s.compile()
+
+
+def test_compile_memory_follows_the_layers_not_the_scene_length():
+    import tracemalloc
+    from reelforge.scene import MAX_FRAMES
+    s = rf.Scene(64, 48, fps=30, duration=MAX_FRAMES / 30)
+    for i in range(3):
+        s.add_solid((i, 0, 0), x=i, opacity=0.5)
+    s.add_solid((0, 0, 0), start=1.0, end=2.0).set("x", lambda t: t * 10)  # 30 frames animated
+    tracemalloc.start()
+    try:
+        tl = s.compile()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert tl.frame_count == MAX_FRAMES
+    assert peak < 4 << 20, f"compile of constant layers used {peak / 1e6:.1f} MB"  # frame times alone: 80 MB

@@ -10,7 +10,6 @@ import pytest
 import reelforge as rf
 from reelforge import _core
 from reelforge import text as rtext
-from reelforge.scene import _premultiply
 
 MEDIA = Path(os.environ.get("REELFORGE_MEDIA", Path(__file__).resolve().parents[1].parent / "shared" / "media"))
 FONT = MEDIA / "font.ttf"  # Liberation Sans: Latin, Greek, Cyrillic, Hebrew
@@ -99,14 +98,20 @@ def test_layer_is_an_image_layer_of_the_rendered_size(font):
     assert layer._props["width"] == w and layer._props["height"] == h
 
 
-def test_pixels_roundtrip_through_compile_premultiply(font):
-    """layer.image holds straight alpha; compile's premultiply gives back the rasteriser's pixels."""
+def test_pixels_stay_premultiplied_end_to_end(font):
+    """layer.image holds the rasteriser's premultiplied pixels unchanged (no straight-alpha round
+    trip), and the frame shows them composited as premultiplied 'over' black."""
     s = scene()
     color = (200, 120, 40, 180)
-    layer = s.add_text("Ag мир", font=font, size_px=37.5, color=color)
+    layer = s.add_text("Ag мир", font=font, size_px=37.5, color=color, x=5, y=7)
     raw, _ = _core.render_text("Ag мир", font, 37.5, color, 1.2, "left")
-    assert raw.shape == layer.image.shape
-    assert np.array_equal(_premultiply(layer.image), raw)
+    assert layer.premultiplied and np.array_equal(layer.image, raw)
+    assert (raw[..., :3] <= raw[..., 3:]).all()  # the premultiplied invariant
+    h, w = raw.shape[:2]
+    got = render(s)[5:5 + h, 3:3 + w]  # top_left anchors the text box, inside the 2 px margin
+    # Premultiplied over opaque black: colour = c_premultiplied; a second premultiply (the old bug
+    # class) would darken partially covered pixels by a / 255.
+    np.testing.assert_allclose(got[..., :3].astype(int), raw[..., :3].astype(int), atol=1)
 
 
 def test_anchor_center_puts_ink_centroid_at_xy(font):
@@ -332,3 +337,12 @@ def test_non_str_text_is_scene_error(any_font):
         scene().add_text(b"bytes", font=any_font)
     with pytest.raises(rf.SceneError, match="Unicode"):
         scene().add_text("bad \ud800 surrogate", font=any_font)
+
+
+def test_text_module_does_not_import_scene():
+    """scene.py builds text layers from text.render(); text.py must not import scene back (cycle)."""
+    import ast
+    tree = ast.parse(Path(rtext.__file__).read_text())
+    imported = {(n.module or "") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(m == "scene" or m.endswith(".scene") for m in imported), imported

@@ -4,7 +4,7 @@ Build a :class:`Scene`, preview frames with :class:`Renderer`, write files with 
 """
 
 from .errors import (EncoderError, ExportCancelled, ExportStalled, GpuError, MediaError, MediaNotFoundError,
-                     ReelforgeError, SceneError)
+                     ReelforgeError, SceneError, SceneTypeError)
 from . import audio, easing, notebook, testing
 from .easing import cubic_bezier, spring
 from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
@@ -17,6 +17,6 @@ from ._core import __version__  # pyproject.toml's version, compiled into the ex
 
 __all__ = [
     "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "export_still", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",
-    "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "MediaError", "MediaNotFoundError",
+    "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "SceneTypeError", "MediaError", "MediaNotFoundError",
     "EncoderError", "GpuError", "ExportStalled", "ExportCancelled",
 ]

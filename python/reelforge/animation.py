@@ -15,7 +15,7 @@ import numpy as np
 
 from . import easing as _easing
 
-__all__ = ["sample_keyframes", "evaluate_callable", "as_frame_array"]
+__all__ = ["sample_keyframes", "evaluate_callable", "as_frame_array", "per_frame_array"]
 
 
 def _times(times, what: str) -> np.ndarray:
@@ -41,6 +41,18 @@ def _check_values(arr: np.ndarray, n: int, what: str, source: str) -> np.ndarray
 def _real(x) -> bool:
     return isinstance(x, numbers.Real) or (
         isinstance(x, (np.ndarray, np.generic)) and np.ndim(x) == 0 and x.dtype.kind in "biuf")
+
+
+def _finite_real(x, what: str) -> float:
+    if not _real(x) or isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{what} must be a real number, got {type(x).__name__} {x!r}")
+    try:
+        v = float(x)
+    except (OverflowError, ValueError):
+        v = float("inf")
+    if not np.isfinite(v):
+        raise ValueError(f"{what} must be finite, got {x!r}")
+    return v
 
 
 def sample_keyframes(keyframes, times, easing="linear", *, what: str = "property") -> np.ndarray:
@@ -69,13 +81,7 @@ def sample_keyframes(keyframes, times, easing="linear", *, what: str = "property
     for i, kf in enumerate(keyframes):
         if not isinstance(kf, (tuple, list)) or len(kf) not in (2, 3):
             raise ValueError(f"{what}: keyframe {i} must be a (t, value) or (t, value, easing) tuple, got {kf!r}")
-        for label, x in (("time", kf[0]), ("value", kf[1])):
-            if not _real(x):
-                raise ValueError(f"{what}: keyframe {i} {label} must be a real number, "
-                                 f"got {type(x).__name__} {x!r}")
-            if not np.isfinite(x):
-                raise ValueError(f"{what}: keyframe {i} {label} must be finite, got {float(x)!r}")
-        ti, vi = float(kf[0]), float(kf[1])
+        ti, vi = (_finite_real(x, f"{what}: keyframe {i} {label}") for label, x in (("time", kf[0]), ("value", kf[1])))
         if kt and ti <= kt[-1]:
             detail = f"t={ti!r} after t={kt[-1]!r}" if ti < kt[-1] else f"duplicate t={ti!r}"
             raise ValueError(f"{what}: keyframes out of order at index {i} ({detail}); "
@@ -94,8 +100,12 @@ def sample_keyframes(keyframes, times, easing="linear", *, what: str = "property
     for i in np.unique(seg[inside]):
         m = seg == i
         d = kt[i + 1] - kt[i]
-        f = ke[i]((t[m] - kt[i]) / d, duration=d)
-        out[m] = kv[i] + (kv[i + 1] - kv[i]) * f
+        try:
+            with np.errstate(all="ignore"):  # overflow shows as non-finite output, reported below
+                f = ke[i](np.clip((t[m] - kt[i]) / d, 0.0, 1.0), duration=d)
+                out[m] = kv[i] + (kv[i + 1] - kv[i]) * f
+        except (TypeError, ValueError, ArithmeticError) as err:
+            raise ValueError(f"{what}: easing of keyframe segment {i} failed: {err}") from None
     return _check_values(out.astype(np.float64, copy=False), len(t), what, "keyframe sampling")
 
 
@@ -103,40 +113,70 @@ def evaluate_callable(fn, times, *, what: str = "property") -> np.ndarray:
     """Evaluate a callable property ``fn(t_seconds) -> value`` at every frame time.
 
     First ``fn(times)`` is called with the whole 1-D float64 array (seconds); a result of
-    shape ``(len(times),)`` is used directly. If it returns a scalar, or raises TypeError /
-    ValueError (a scalar-only callable, e.g. using ``math.sin`` or ``if t > 1``), ``fn`` is
-    called once per frame as ``fn(float(t))``. Returns float64 array of len(times).
+    shape ``(len(times),)`` is used directly. If it returns a scalar, or raises (a scalar-only
+    callable, e.g. using ``math.sin`` or ``if t > 1``), ``fn`` is called once per frame as
+    ``fn(float(t))``. Returns float64 array of len(times).
     Raises ValueError (prefixed by ``what``, naming the expected shape and first bad index)
-    for a wrong-shaped, non-numeric or non-finite result.
+    for a wrong-shaped, non-numeric or non-finite result, and for any exception ``fn`` raises
+    when called per frame (chained as ``__cause__``, with the frame index and time).
     """
     t = _times(times, what)
     n = len(t)
     try:
-        r = fn(t)
+        with np.errstate(all="ignore"):  # inf/nan results are reported below, by index
+            r = fn(t)
         vector = np.ndim(r) != 0
-    except (TypeError, ValueError):
+    except Exception:  # noqa: BLE001 - any failure on the array means: try frame by frame
         vector = False
     if vector:
-        arr = np.asarray(r)
-        try:
-            if arr.dtype.kind not in "biufO":
-                raise TypeError
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(f"{what}: callable returned non-numeric {type(r).__name__} of dtype {arr.dtype}, "
-                             f"expected shape ({n},) of floats") from None
-        return _check_values(arr, n, what, "callable result")
+        return _vector_result(r, n, what)
     arr = np.empty(n, dtype=np.float64)
     for i, ti in enumerate(t.tolist()):
         try:
             r = fn(ti)
-        except (TypeError, ValueError) as e:
+        except Exception as e:  # noqa: BLE001 - the user's code: report which layer/property/frame
             raise ValueError(f"{what}: callable failed at index {i} (t={ti!r}): {type(e).__name__}: {e}") from e
         if not _real(r):
             raise ValueError(f"{what}: callable returned {type(r).__name__} {r!r} at index {i} (t={ti!r}), "
                              f"expected a real scalar per frame or an array of shape ({n},)")
-        arr[i] = r
+        try:
+            arr[i] = r
+        except (OverflowError, ValueError, TypeError):
+            raise ValueError(f"{what}: callable returned {r!r} at index {i} (t={ti!r}), which is not a finite "
+                             f"float") from None
     return _check_values(arr, n, what, "callable result")
+
+
+def _vector_result(r, n: int, what: str) -> np.ndarray:
+    try:
+        arr = np.asarray(r)
+        if arr.dtype.kind not in "biufO":
+            raise TypeError
+        arr = arr.astype(np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{what}: callable returned non-numeric {type(r).__name__}, "
+                         f"expected shape ({n},) of floats") from None
+    return _check_values(arr, n, what, "callable result")
+
+
+def per_frame_array(value, n: int, *, what: str = "property") -> np.ndarray:
+    """A per-frame array (numpy array, list or tuple of reals) as float64 of shape ``(n,)``.
+    Raises ValueError prefixed by ``what`` for another shape, non-real dtype or non-finite values."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            raise ValueError(f"{what}: per-frame array has dtype {value.dtype}, expected real numbers "
+                             f"of shape ({n},)")
+        arr = np.array(value, dtype=np.float64)
+    else:
+        try:
+            arr = np.array([float(v) if _real(v) else _not_real(v) for v in value], dtype=np.float64)
+        except (TypeError, ValueError, OverflowError) as e:
+            raise ValueError(f"{what}: per-frame list must hold real numbers, {e}") from None
+    return _check_values(arr, n, what, "per-frame array")
+
+
+def _not_real(v):
+    raise TypeError(f"got {type(v).__name__} {v!r}")
 
 
 def as_frame_array(value, times, *, what: str = "property") -> np.ndarray:
@@ -153,11 +193,12 @@ def as_frame_array(value, times, *, what: str = "property") -> np.ndarray:
     if callable(value):
         return evaluate_callable(value, t, what=what)
     if isinstance(value, np.ndarray) and value.ndim > 0:
-        if value.dtype.kind not in "biuf":
-            raise ValueError(f"{what}: per-frame array has dtype {value.dtype}, expected real numbers "
-                             f"of shape ({n},)")
-        return _check_values(np.array(value, dtype=np.float64), n, what, "per-frame array")
+        return per_frame_array(value, n, what=what)
     if _real(value):
-        return _check_values(np.full(n, float(value)), n, what, "constant")
+        try:
+            v = float(value)
+        except (OverflowError, ValueError):
+            v = float("nan")
+        return _check_values(np.full(n, v), n, what, "constant")
     raise ValueError(f"{what}: expected a real number, a numpy array of shape ({n},) or a callable of "
                      f"time, got {type(value).__name__} {value!r}")

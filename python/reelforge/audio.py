@@ -16,13 +16,13 @@ the audio and the features describe exactly what the exported file contains.
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
+from . import _checks
 from . import _core
 from .errors import MediaError, SceneError
 from .scene import Scene, _check_path, parse_fps
@@ -84,7 +84,7 @@ class AudioFeatures:
 
     def band_index(self, freq_hz: float) -> int:
         """Index of the band holding ``freq_hz``. Raises SceneError outside ``[fmin, fmax)``."""
-        f = float(freq_hz)
+        f = _checks.number(freq_hz, "freq_hz", unit="Hz")
         if not self.band_edges[0] <= f < self.band_edges[-1]:
             raise SceneError(f"{f:g} Hz is outside the analysed range "
                              f"{self.band_edges[0]:g}-{self.band_edges[-1]:g} Hz")
@@ -117,11 +117,8 @@ class AudioFeatures:
 
 
 def _normalise(db: np.ndarray, range_db: float) -> np.ndarray:
-    try:
-        r = float(range_db)
-    except (TypeError, ValueError):
-        r = float("nan")
-    if not (math.isfinite(r) and r > 0):
+    r = _checks.number(range_db, "range_db", unit="dB")
+    if not r > 0:
         raise SceneError(f"range_db must be a positive number of dB, got {range_db!r}")
     if db.size == 0:
         return np.zeros(0)
@@ -149,16 +146,17 @@ def analyze(source, fps=None, *, bands: int = 8, fmin: float = 40.0, fmax: float
         fmin, fmax: lower edge of the first and upper edge of the last band in Hz,
             ``0 < fmin < fmax <= 24000``.
 
-    Raises SceneError (a ValueError) for bad arguments, MediaNotFoundError for a missing file,
-    MediaError for a file without an audio stream or of unknown duration.
+    A file whose container declares no duration is decoded once to measure it (so the features
+    cover what an export of it plays).
+
+    Raises SceneError (a ValueError) for bad arguments, SceneTypeError (also a TypeError) for
+    arguments of the wrong type, MediaNotFoundError for a missing file, MediaError for a file
+    without an audio stream or samples.
     """
-    if isinstance(bands, bool) or not isinstance(bands, (int, np.integer)) or bands < 1:
-        raise SceneError(f"bands must be an integer >= 1, got {bands!r}")
-    try:
-        lo, hi = float(fmin), float(fmax)
-    except (TypeError, ValueError):
-        raise SceneError(f"fmin and fmax must be numbers of Hz, got fmin={fmin!r} fmax={fmax!r}") from None
-    if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
+    bands = _checks.integer(bands, "bands", minimum=1, maximum=1024)
+    lo = _checks.number(fmin, "fmin", unit="Hz")
+    hi = _checks.number(fmax, "fmax", unit="Hz")
+    if not 0 < lo < hi:
         raise SceneError(f"need 0 < fmin < fmax (Hz), got fmin={fmin!r} fmax={fmax!r}")
     if hi > SAMPLE_RATE / 2:
         raise SceneError(f"fmax={fmax!r} Hz is above the Nyquist frequency of the {SAMPLE_RATE} Hz mix "
@@ -179,11 +177,14 @@ def analyze(source, fps=None, *, bands: int = 8, fmin: float = 40.0, fmax: float
         info = _core.probe(path)
         if not info.has_audio:
             raise MediaError(f"analyze: {path!r} has no audio stream")
-        if not info.duration > 0:
-            raise MediaError(f"analyze: cannot determine the duration of {path!r}")
-        if round(Fraction(info.duration) * f) < 1:
-            raise MediaError(f"analyze: {path!r} lasts {info.duration:.4f} s, less than one frame at {f} fps")
-        scene = Scene(16, 16, fps=f, duration=info.duration)
+        # A container may declare no duration (streamed MKV/NUT, raw ADTS...); the export plays
+        # such a file to its end, so measure that end the same way: by decoding it.
+        duration = info.duration if info.duration > 0 else _core.decoded_audio_seconds(path)
+        if not duration > 0:
+            raise MediaError(f"analyze: {path!r} contains no audio samples")
+        if round(Fraction(duration) * f) < 1:
+            raise MediaError(f"analyze: {path!r} lasts {duration:.4f} s, less than one frame at {f} fps")
+        scene = Scene(16, 16, fps=f, duration=duration)
         scene.add_audio(path)
         tl = scene.compile()
     else:

@@ -18,6 +18,8 @@ import math
 
 import numpy as np
 
+from .errors import SceneError, SceneTypeError
+
 __all__ = ["Easing", "CubicBezier", "Spring", "linear", "step", "ease_in", "ease_out",
            "ease_in_out", "cubic_bezier", "spring", "get", "NAMES"]
 
@@ -35,15 +37,46 @@ class Easing:
         self._fn = fn
 
     def __call__(self, u, duration: float = 1.0) -> np.ndarray:
-        u = np.asarray(u, dtype=np.float64)
+        try:
+            a = np.asarray(u)
+            if a.dtype.kind not in "biuf":
+                raise TypeError
+            u = a.astype(np.float64)
+        except (TypeError, ValueError, OverflowError):
+            raise SceneTypeError(f"easing {self.name}: u must be real numbers (progress 0..1), got "
+                                 f"{type(u).__name__} {u!r}") from None
+        if not np.isfinite(u).all():
+            raise SceneError(f"easing {self.name}: u must be finite (progress 0..1), got a non-finite value")
+        if isinstance(duration, (bool, str, bytes)) or not _is_number(duration):
+            raise SceneTypeError(f"easing {self.name}: duration must be a number of seconds, got "
+                                 f"{type(duration).__name__} {duration!r}")
         duration = float(duration)
         if not (math.isfinite(duration) and duration >= 0.0):
-            raise ValueError(f"easing {self.name}: duration must be finite and >= 0 seconds, got {duration!r}")
+            raise SceneError(f"easing {self.name}: duration must be finite and >= 0 seconds, got {duration!r}")
         flat = np.clip(u.ravel(), 0.0, 1.0)  # implementations always see a 1-D array
-        return np.asarray(self._fn(flat, duration), dtype=np.float64).reshape(u.shape)
+        with np.errstate(all="ignore"):
+            return np.asarray(self._fn(flat, duration), dtype=np.float64).reshape(u.shape)
 
     def __repr__(self) -> str:
         return f"<easing {self.name}>"
+
+
+def _is_number(v) -> bool:
+    try:
+        float(v)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+def _number(fn: str, pname: str, v) -> float:
+    """``v`` as a finite float, else ValueError/TypeError naming ``fn``'s parameter ``pname``."""
+    if isinstance(v, (bool, str, bytes)) or not _is_number(v):
+        raise SceneTypeError(f"{fn}: {pname} must be a number, got {type(v).__name__} {v!r}")
+    f = float(v)
+    if not math.isfinite(f):
+        raise SceneError(f"{fn}: {pname} must be finite, got {v!r}")
+    return f
 
 
 class CubicBezier(Easing):
@@ -60,14 +93,11 @@ class CubicBezier(Easing):
     def __init__(self, x1: float, y1: float, x2: float, y2: float):
         vals = {}
         for pname, v in (("x1", x1), ("y1", y1), ("x2", x2), ("y2", y2)):
-            try:
-                v = float(v)
-            except (TypeError, ValueError):
-                raise ValueError(f"cubic_bezier: {pname} must be a number, got {v!r}") from None
-            if not math.isfinite(v):
-                raise ValueError(f"cubic_bezier: {pname} must be finite, got {v!r}")
+            v = _number("cubic_bezier", pname, v)
             if pname[0] == "x" and not 0.0 <= v <= 1.0:
-                raise ValueError(f"cubic_bezier: {pname} must be in [0, 1] (CSS Easing Level 1), got {v!r}")
+                raise SceneError(f"cubic_bezier: {pname} must be in [0, 1] (CSS Easing Level 1), got {v!r}")
+            if pname[0] == "y" and abs(v) > 1e6:  # the curve's coefficients must stay finite
+                raise SceneError(f"cubic_bezier: {pname} must be in [-1e6, 1e6], got {v!r}")
             vals[pname] = v
         self.x1, self.y1, self.x2, self.y2 = vals["x1"], vals["y1"], vals["x2"], vals["y2"]
         # Polynomial coefficients: B(t) = ((a t + b) t + c) t
@@ -131,14 +161,17 @@ class Spring(Easing):
     def __init__(self, stiffness: float = 100.0, damping: float = 10.0, mass: float = 1.0):
         vals = []
         for pname, v in (("stiffness", stiffness), ("damping", damping), ("mass", mass)):
-            try:
-                v = float(v)
-            except (TypeError, ValueError):
-                raise ValueError(f"spring: {pname} must be a number, got {v!r}") from None
-            if not (math.isfinite(v) and v > 0.0):
-                raise ValueError(f"spring: {pname} must be a finite number > 0, got {v!r}")
+            v = _number("spring", pname, v)
+            if not v > 0.0:
+                raise SceneError(f"spring: {pname} must be a finite number > 0, got {v!r}")
             vals.append(v)
         self.stiffness, self.damping, self.mass = vals
+        k, c, m = vals
+        w0, km = math.sqrt(k / m), math.sqrt(k) * math.sqrt(m)
+        if not (math.isfinite(w0) and 1e-9 <= w0 <= 1e9 and c / (2.0 * km) <= 1e6):
+            raise SceneError(f"spring: stiffness={k:g}, damping={c:g}, mass={m:g} are out of proportion: need "
+                             f"sqrt(stiffness/mass) in [1e-9, 1e9] rad/s and damping ratio "
+                             f"damping/(2*sqrt(stiffness*mass)) <= 1e6 (e.g. stiffness=100, damping=10, mass=1)")
         super().__init__(f"spring(stiffness={self.stiffness:g}, damping={self.damping:g}, mass={self.mass:g})",
                          self._ease)
 
@@ -203,7 +236,8 @@ def get(name_or_easing) -> Easing:
     """Resolve an easing name ("linear", "step", "ease_in", "ease_out", "ease_in_out";
     "ease-in" style and any case also accepted) or an :class:`Easing` object.
 
-    Unknown names raise ValueError listing the valid names; other types raise TypeError.
+    Unknown names raise SceneError (a ValueError) listing the valid names; other types raise
+    SceneTypeError (a TypeError).
     """
     if isinstance(name_or_easing, Easing):
         return name_or_easing
@@ -212,7 +246,7 @@ def get(name_or_easing) -> Easing:
         try:
             return _NAMED[key]
         except KeyError:
-            raise ValueError(f"unknown easing {name_or_easing!r}; valid names: {', '.join(NAMES)} "
+            raise SceneError(f"unknown easing {name_or_easing!r}; valid names: {', '.join(NAMES)} "
                              "(or an easing object such as cubic_bezier(...) / spring(...))") from None
-    raise TypeError(f"easing must be a name ({', '.join(NAMES)}) or an easing object, "
+    raise SceneTypeError(f"easing must be a name ({', '.join(NAMES)}) or an easing object, "
                     f"got {type(name_or_easing).__name__}")

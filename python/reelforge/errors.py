@@ -1,8 +1,9 @@
 """Exceptions raised by reelforge.
 
 Every error reelforge raises on purpose derives from :class:`ReelforgeError`. Errors caused by bad
-arguments also derive from :class:`ValueError` (or :class:`FileNotFoundError` for missing media),
-so ``except ValueError`` keeps working for callers that validate input.
+arguments also derive from :class:`ValueError` (wrong types additionally from :class:`TypeError`,
+missing media from :class:`FileNotFoundError`), so ``except ValueError`` keeps working for callers
+that validate input.
 """
 
 
@@ -12,6 +13,13 @@ class ReelforgeError(Exception):
 
 class SceneError(ReelforgeError, ValueError):
     """A scene, layer, clip or export parameter is invalid (the message names it and the fix)."""
+
+
+class SceneTypeError(SceneError, TypeError):
+    """A parameter has the wrong type, e.g. ``fps="30"`` (the message names it and the type wanted).
+
+    Also a :class:`SceneError` (and so a ValueError), so existing ``except ValueError`` handlers
+    keep catching it."""
 
 
 class MediaError(ReelforgeError):
@@ -39,6 +47,6 @@ class ExportCancelled(ReelforgeError):
 
 
 __all__ = [
-    "ReelforgeError", "SceneError", "MediaError", "MediaNotFoundError", "EncoderError", "GpuError",
+    "ReelforgeError", "SceneError", "SceneTypeError", "MediaError", "MediaNotFoundError", "EncoderError", "GpuError",
     "ExportStalled", "ExportCancelled",
 ]

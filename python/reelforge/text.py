@@ -1,25 +1,27 @@
 """Text layers: UTF-8 text shaped with HarfBuzz, rasterised with FreeType, composited as an image.
 
-Use :meth:`reelforge.Scene.add_text`, which calls :func:`add_text_layer`. The text is rasterised
-once, when the layer is added; the layer is an ordinary IMAGE :class:`~reelforge.Layer`, so its
-position, scale, rotation and opacity animate like any other layer's (about the chosen anchor).
+Use :meth:`reelforge.Scene.add_text` (or :func:`add_text_layer`, the same). The text is
+rasterised once, by :func:`render`, when the layer is added; the layer is an ordinary IMAGE
+:class:`~reelforge.Layer` holding the premultiplied pixels, so its position, scale, rotation and
+opacity animate like any other layer's (about the chosen anchor). This module does not import
+:mod:`reelforge.scene`: the scene builds the layer.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 
 import numpy as np
 
+from . import _checks
 from . import _core
-from .errors import MediaError, MediaNotFoundError, SceneError
-from .scene import Layer, parse_color
+from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
 
-__all__ = ["add_text_layer", "default_font", "ANCHORS", "ALIGNS", "FONT_ENV"]
+__all__ = ["add_text_layer", "render", "RenderedText", "default_font", "ANCHORS", "ALIGNS", "FONT_ENV"]
 
 #: Environment variable naming the font file used when ``font=None``.
 FONT_ENV = "REELFORGE_FONT"
@@ -73,37 +75,109 @@ def default_font() -> str:
     return path
 
 
-def _positive(value, what: str, maximum: float) -> float:
+def check_layout(text, anchor, align, what: str) -> None:
+    """Raise SceneError naming ``what`` for text that is not a non-empty valid ``str`` or an
+    unknown ``anchor`` / ``align``."""
+    if not isinstance(text, str):
+        raise SceneTypeError(f"{what}: text must be a str, got {type(text).__name__}")
+    if not text:
+        raise SceneError(f"{what}: text is empty")
     try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise SceneError(f"{what} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or v <= 0 or v > maximum:
-        raise SceneError(f"{what} must be in (0, {maximum:g}], got {value!r}")
-    return v
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise SceneError(f"{what}: text is not valid Unicode ({e.reason} at index {e.start})") from None
+    if not isinstance(anchor, str) or anchor not in ANCHORS:
+        raise SceneError(f"{what}: unknown anchor {anchor!r}; use one of {', '.join(ANCHORS)}")
+    if not isinstance(align, str) or align not in ALIGNS:
+        raise SceneError(f"{what}: unknown align {align!r}; use one of {', '.join(ALIGNS)}")
 
 
-def _unpremultiply(p: np.ndarray) -> np.ndarray:
-    """Premultiplied -> straight RGBA8 (c * 255 / a, rounded; 0 where a == 0). Scene.compile()
-    premultiplies again with rounding, which gives back exactly ``p``."""
-    a = p[..., 3:4].astype(np.uint32)
-    out = p.copy()
-    safe = np.maximum(a, 1)
-    c = (p[..., :3].astype(np.uint32) * 255 + safe // 2) // safe
-    out[..., :3] = np.where(a > 0, np.minimum(c, 255), 0).astype(np.uint8)
-    return out
+@dataclass(frozen=True, eq=False)
+class RenderedText:
+    """One rasterised text (from :func:`render`).
+
+    Attributes:
+        pixels: uint8 ``(height, width, 4)`` PREMULTIPLIED RGBA (ink plus a 2 px transparent margin).
+        baseline_y: pixels from the image top to the first line's baseline.
+        font: the font file used.
+    """
+
+    pixels: np.ndarray
+    baseline_y: float
+    font: str
+
+    @property
+    def width(self) -> int:
+        return int(self.pixels.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.pixels.shape[0])
+
+    def anchor_point(self, anchor: str) -> tuple[float, float]:
+        """``(anchor_x, anchor_y)`` fractions of the image placing ``anchor`` (see :data:`ANCHORS`)."""
+        w, h = self.width, self.height
+        horiz, vert = ANCHORS[anchor]
+        ax = {"left": _PAD / w, "center": 0.5, "right": (w - _PAD) / w}[horiz]
+        ay = {"top": _PAD / h, "center": 0.5, "bottom": (h - _PAD) / h, "baseline": self.baseline_y / h}[vert]
+        return ax, ay
+
+
+def _font_path(font, what: str) -> str:
+    if font is None:
+        try:
+            return default_font()
+        except (SceneError, MediaError) as e:
+            raise type(e)(f"{what}: {e}") from None
+    try:
+        path = os.fspath(font)
+    except TypeError:
+        raise SceneTypeError(f"{what}: font must be a path to a TTF/OTF file, got {font!r}") from None
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not path or "\0" in path:
+        raise SceneError(f"{what}: font {path!r} is not a valid file path")
+    if not os.path.exists(path):
+        raise MediaNotFoundError(f"{what}: font file not found: {path!r}")
+    if not os.path.isfile(path):
+        raise SceneError(f"{what}: font {path!r} is not a file")
+    return path
+
+
+def render(text: str, *, font=None, size_px=48.0, color=(255, 255, 255, 255), line_spacing=1.2, align="left",
+           what: str = "text") -> RenderedText:
+    """Shape and rasterise ``text`` (see :func:`add_text_layer` for the arguments); ``color`` is
+    straight RGBA as four ints in 0-255. The pixels stay premultiplied, as the compositor takes
+    them. Raises SceneError / MediaNotFoundError / MediaError prefixed by ``what``."""
+    check_layout(text, "top_left", align, what)
+    size_px = _checks.number(size_px, f"{what} size_px", unit="pixels", maximum=10000)
+    line_spacing = _checks.number(line_spacing, f"{what} line_spacing", maximum=100)
+    for label, v in (("size_px", size_px), ("line_spacing", line_spacing)):
+        if v <= 0:
+            raise SceneError(f"{what} {label} must be in (0, {10000 if label == 'size_px' else 100}], got {v!r}")
+    font_path = _font_path(font, what)
+    try:
+        pixels, baseline_y = _core.render_text(text, font_path, size_px, tuple(color), line_spacing, align)
+    except SceneError as e:
+        raise SceneError(f"{what}: {e}") from None
+    except MediaError as e:
+        raise MediaError(f"{what}: {e}") from None
+    if max(pixels.shape[:2]) > 16384:
+        raise SceneError(f"{what}: the rendered text is {pixels.shape[1]}x{pixels.shape[0]} pixels, over the "
+                         f"16384 supported; use a smaller size_px or split the text")
+    return RenderedText(pixels, float(baseline_y), font_path)
 
 
 def add_text_layer(scene, text, *, font=None, size_px=48.0, color=(255, 255, 255, 255), start=0.0, end=None,
-                   x=0, y=0, anchor="top_left", align="left", line_spacing=1.2, opacity=1.0,
-                   name=None) -> Layer:
-    """Add a text layer to ``scene`` and return it (what :meth:`reelforge.Scene.add_text` does).
+                   x=0, y=0, anchor="top_left", align="left", line_spacing=1.2, opacity=1.0, name=None):
+    """Add a text layer to ``scene`` and return it (the same as :meth:`reelforge.Scene.add_text`).
 
     The text is shaped with HarfBuzz (kerning, ligatures, complex scripts, per-run bidi direction)
     and rasterised once with FreeType (unhinted, anti-aliased, subpixel-positioned), then shown
-    as an IMAGE layer of exactly the rendered size. The layer is a normal :class:`~reelforge.Layer`:
-    ``x``, ``y``, ``scale``, ``rotation``, ``opacity`` ... can be animated (:meth:`Layer.animate`,
-    :meth:`Layer.set`), and scale/rotation happen about the anchor point.
+    as an IMAGE layer of exactly the rendered size, holding premultiplied pixels. The layer is a
+    normal :class:`~reelforge.Layer`: ``x``, ``y``, ``scale``, ``rotation``, ``opacity`` ... can be
+    animated (:meth:`Layer.animate`, :meth:`Layer.set`), and scale/rotation happen about the
+    anchor point.
 
     Args:
         text: ``str`` (any Unicode; lines separated by ``"\\n"``, ``"\\r\\n"`` accepted). Not empty.
@@ -130,61 +204,5 @@ def add_text_layer(scene, text, *, font=None, size_px=48.0, color=(255, 255, 255
         MediaNotFoundError: the font file does not exist (message names the path).
         MediaError: the font file cannot be opened or parsed by FreeType.
     """
-    name = scene._name(name, "text")
-    what = f"text layer {name!r}"
-    if not isinstance(text, str):
-        raise SceneError(f"{what}: text must be a str, got {type(text).__name__}")
-    if not text:
-        raise SceneError(f"{what}: text is empty")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as e:
-        raise SceneError(f"{what}: text is not valid Unicode ({e.reason} at index {e.start})") from None
-    if anchor not in ANCHORS:
-        raise SceneError(f"{what}: unknown anchor {anchor!r}; use one of {', '.join(ANCHORS)}")
-    if align not in ALIGNS:
-        raise SceneError(f"{what}: unknown align {align!r}; use one of {', '.join(ALIGNS)}")
-    size_px = _positive(size_px, f"{what} size_px", 10000)
-    line_spacing = _positive(line_spacing, f"{what} line_spacing", 100)
-    rgba = tuple(int(round(c * 255)) for c in parse_color(color, f"{what} color"))
-    start, end = scene._span(name, start, end)
-
-    if font is None:
-        try:
-            font_path = default_font()
-        except (SceneError, MediaError) as e:
-            raise type(e)(f"{what}: {e}") from None
-    else:
-        try:
-            font_path = os.fspath(font)
-        except TypeError:
-            raise SceneError(f"{what}: font must be a path to a TTF/OTF file, got {font!r}") from None
-        if not os.path.exists(font_path):
-            raise MediaNotFoundError(f"{what}: font file not found: {font_path!r}")
-        if not os.path.isfile(font_path):
-            raise SceneError(f"{what}: font {font_path!r} is not a file")
-
-    try:
-        pixels, baseline_y = _core.render_text(text, font_path, size_px, rgba, line_spacing, align)
-    except SceneError as e:
-        raise SceneError(f"{what}: {e}") from None
-    except MediaError as e:
-        raise MediaError(f"{what}: {e}") from None
-
-    h, w = pixels.shape[:2]
-    horiz, vert = ANCHORS[anchor]
-    anchor_x = {"left": _PAD / w, "center": 0.5, "right": (w - _PAD) / w}[horiz]
-    anchor_y = {"top": _PAD / h, "center": 0.5, "bottom": (h - _PAD) / h, "baseline": baseline_y / h}[vert]
-
-    layer = Layer(scene, _core.LayerKind.IMAGE, name, start, end, x=x, y=y, opacity=opacity)
-    layer.image = _unpremultiply(pixels)  # Scene.compile() premultiplies layer.image
-    layer.set("width", w)
-    layer.set("height", h)
-    layer.set("anchor_x", anchor_x)
-    layer.set("anchor_y", anchor_y)
-    # Informational (not used by compile): what was rendered, for repr/debugging.
-    layer.text = text
-    layer.font = font_path
-    layer.baseline_y = float(baseline_y)
-    scene.layers.append(layer)
-    return layer
+    return scene.add_text(text, font=font, size_px=size_px, color=color, start=start, end=end, x=x, y=y,
+                          anchor=anchor, align=align, line_spacing=line_spacing, opacity=opacity, name=name)

@@ -10,15 +10,6 @@ namespace py = pybind11;
 
 namespace reelforge {
 
-namespace {
-template <class V>
-py::array_t<uint8_t> to_array(V&& v, std::vector<py::ssize_t> shape) {
-  auto* heap = new std::vector<uint8_t>(std::move(v));  // numpy owns it through the capsule: no copy
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<uint8_t>*>(p); });
-  return py::array_t<uint8_t>(shape, heap->data(), owner);
-}
-}  // namespace
-
 void bind_render(py::module_& m) {
   py::class_<Renderer>(m, "Renderer")
       .def(py::init([](std::shared_ptr<Timeline> tl) {

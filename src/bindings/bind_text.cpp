@@ -26,13 +26,6 @@ namespace {
   throw py::error_already_set();
 }
 
-py::array_t<uint8_t> pixels_to_array(std::vector<uint8_t>&& v, int h, int w) {
-  auto* heap = new std::vector<uint8_t>(std::move(v));  // numpy owns it through the capsule: no copy
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<uint8_t>*>(p); });
-  return py::array_t<uint8_t>({static_cast<py::ssize_t>(h), static_cast<py::ssize_t>(w), py::ssize_t{4}},
-                              heap->data(), owner);
-}
-
 }  // namespace
 
 void bind_text(py::module_& m) {
@@ -68,8 +61,8 @@ void bind_text(py::module_& m) {
         }
         // Raise only once the GIL is held again.
         if (!err_cls.empty()) raise_error(err_cls.c_str(), err_msg);
-        const int h = img.height, w = img.width;
-        return py::make_tuple(pixels_to_array(std::move(img.pixels), h, w), img.baseline_y);
+        const py::ssize_t h = img.height, w = img.width;
+        return py::make_tuple(to_array(std::move(img.pixels), {h, w, 4}), img.baseline_y);
       },
       py::arg("text"), py::arg("font_path"), py::arg("size_px") = 48.0,
       py::arg("color") = std::array<int, 4>{255, 255, 255, 255}, py::arg("line_spacing") = 1.2,

@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings/bind.h"
+#include "media/image_loader.h"
 #include "media/probe.h"
 #include "timeline/timeline.h"
 #include "util/errors.h"
@@ -22,15 +23,19 @@ void bind_timeline(py::module_& m) {
 
   py::class_<RgbaImage, std::shared_ptr<RgbaImage>>(m, "RgbaImage",
       "Premultiplied RGBA8 pixels, from a uint8 array of shape (height, width, 4).")
-      .def(py::init([](py::array_t<uint8_t, py::array::c_style | py::array::forcecast> a) {
-             if (a.ndim() != 3 || a.shape(2) != 4) throw py::value_error("image must have shape (height, width, 4)");
+      .def(py::init([](py::array_t<uint8_t, py::array::c_style | py::array::forcecast> a, bool premultiplied) {
+             if (a.ndim() != 3 || a.shape(2) != 4 || a.shape(0) < 1 || a.shape(1) < 1)
+               throw InputError("image must have shape (height, width, 4) with height, width >= 1");
              auto img = std::make_shared<RgbaImage>();
              img->height = int(a.shape(0));
              img->width = int(a.shape(1));
              img->pixels.assign(a.data(), a.data() + a.size());
+             if (!premultiplied) premultiply(*img);  // the core's one straight -> premultiplied rule
              return img;
            }),
-           py::arg("premultiplied_rgba"))
+           py::arg("pixels"), py::arg("premultiplied") = true,
+           "RGBA8 pixels (height, width, 4), copied. premultiplied=False: straight alpha, premultiplied\n"
+           "here (c * a / 255, rounded) as still images are when loaded.")
       .def_readonly("width", &RgbaImage::width)
       .def_readonly("height", &RgbaImage::height);
 
