@@ -9,7 +9,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'Export', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'Timeline', 'analyze_audio', 'encoder_candidates', 'measure_throughput', 'mix_audio', 'probe', 'render_text', 'resolve_output_codec']
+__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
 class LayerKind:
     """
     Members:
@@ -121,12 +121,60 @@ class BlendMode:
     @property
     def value(self) -> int:
         ...
+class DecodeErrors:
+    """
+    Members:
+
+      HOLD
+
+      RAISE
+    """
+    HOLD: typing.ClassVar[DecodeErrors]
+    RAISE: typing.ClassVar[DecodeErrors]
+    __members__: typing.ClassVar[dict[str, DecodeErrors]]
+    @typing.overload
+    def __eq__(self, other: DecodeErrors) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: DecodeErrors) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
 class RgbaImage:
     """
     Premultiplied RGBA8 pixels, from a uint8 array of shape (height, width, 4).
     """
-    def __init__(self, premultiplied_rgba: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8]) -> None:
-        ...
+    def __init__(self, pixels: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], premultiplied: bool = True) -> None:
+        """
+        RGBA8 pixels (height, width, 4), copied. premultiplied=False: straight alpha, premultiplied
+        here (c * a / 255, rounded) as still images are when loaded.
+        """
     @property
     def height(self) -> int:
         ...
@@ -225,10 +273,12 @@ class LayerTrack:
     def y(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
         ...
 class Layer:
+    autorotate: bool
     blend: BlendMode
     image: RgbaImage
     kind: LayerKind
     name: str
+    on_decode_error: DecodeErrors
     path: str
     track: LayerTrack
     def __init__(self) -> None:
@@ -377,7 +427,16 @@ class MediaInfo:
     def is_image(self) -> bool:
         ...
     @property
+    def rotation(self) -> int:
+        ...
+    @property
     def sample_rate(self) -> int:
+        ...
+    @property
+    def sar_den(self) -> int:
+        ...
+    @property
+    def sar_num(self) -> int:
         ...
     @property
     def video_codec(self) -> str:
@@ -395,26 +454,264 @@ class Renderer:
     @property
     def device(self) -> str:
         ...
+class ExportOptions:
+    """
+    Options of one export (see reelforge.Exporter).
+    """
+    encoder: str
+    path: str
+    preset: str
+    video_codec: str
+    def __init__(self) -> None:
+        ...
+    @property
+    def audio_bitrate(self) -> int:
+        ...
+    @audio_bitrate.setter
+    def audio_bitrate(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def bitrate(self) -> int:
+        ...
+    @bitrate.setter
+    def bitrate(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def crf(self) -> int:
+        ...
+    @crf.setter
+    def crf(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def first_frame(self) -> int:
+        ...
+    @first_frame.setter
+    def first_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def gop(self) -> int:
+        ...
+    @gop.setter
+    def gop(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def gpu_slots(self) -> int:
+        ...
+    @gpu_slots.setter
+    def gpu_slots(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def last_frame(self) -> int:
+        ...
+    @last_frame.setter
+    def last_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def queue_frames(self) -> int:
+        ...
+    @queue_frames.setter
+    def queue_frames(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def stall_timeout(self) -> float:
+        ...
+    @stall_timeout.setter
+    def stall_timeout(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def threads(self) -> int:
+        ...
+    @threads.setter
+    def threads(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class ExportProgress:
+    """
+    A progress report: frames_done of total_frames; elapsed and eta in seconds; fps in frames per second; phase one of starting, rendering, finishing, done, failed, cancelled.
+    """
+    phase: str
+    def __init__(self) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def elapsed(self) -> float:
+        ...
+    @elapsed.setter
+    def elapsed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def eta(self) -> float:
+        ...
+    @eta.setter
+    def eta(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fps(self) -> float:
+        ...
+    @fps.setter
+    def fps(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fraction(self) -> float:
+        """
+        Completed fraction, 0..1.
+        """
+    @property
+    def frames_done(self) -> int:
+        ...
+    @frames_done.setter
+    def frames_done(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def total_frames(self) -> int:
+        ...
+    @total_frames.setter
+    def total_frames(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class ExportResult:
+    """
+    What an export produced (see reelforge.ExportResult).
+    """
+    audio_encoder: str
+    device: str
+    encoder: str
+    path: str
+    video_codec: str
+    def __init__(self) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def audio_samples(self) -> int:
+        ...
+    @audio_samples.setter
+    def audio_samples(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fps(self) -> float:
+        ...
+    @fps.setter
+    def fps(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def frames(self) -> int:
+        ...
+    @frames.setter
+    def frames(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def refusals(self) -> list[str]:
+        ...
+    @refusals.setter
+    def refusals(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def seconds(self) -> float:
+        ...
+    @seconds.setter
+    def seconds(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def stage_fps(self) -> dict[str, float]:
+        ...
+    @stage_fps.setter
+    def stage_fps(self, arg0: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+class ExportHooks:
+    """
+    Test hooks of the export pipeline (tests only).
+    """
+    @staticmethod
+    def stall(stage: str, frame: typing.SupportsInt | typing.SupportsIndex = 1) -> ExportHooks:
+        """
+        Hooks that make `stage` (decode, render, encode) hang at `frame` until cancelled.
+        """
+class CodecSpec:
+    """
+    One output video codec: the containers that hold it (extensions; empty: an image sequence), whether it carries audio, its crf range.
+    """
+    @property
+    def audio(self) -> bool:
+        ...
+    @property
+    def codec(self) -> str:
+        ...
+    @property
+    def crf_default(self) -> int:
+        ...
+    @property
+    def crf_max(self) -> int:
+        ...
+    @property
+    def extensions(self) -> list[str]:
+        ...
+    @property
+    def max_side(self) -> int:
+        ...
+    @property
+    def rgba_input(self) -> bool:
+        ...
 class Export:
     """
-    The threaded export. ``video_codec``: h264, hevc, vp9, prores, gif, png or "auto" (from the
-    path); ``crf`` -1: the codec's default. Raises SceneError for a codec/container mismatch.
+    The threaded export of a Timeline with the given ExportOptions. Raises SceneError for a
+    codec/container mismatch or an option out of range, before any output is written.
     """
-    def __init__(self, timeline: Timeline, path: str, video_codec: str, encoder: str, crf: typing.SupportsInt | typing.SupportsIndex, preset: str, bitrate: typing.SupportsInt | typing.SupportsIndex, gop: typing.SupportsInt | typing.SupportsIndex, audio_bitrate: typing.SupportsInt | typing.SupportsIndex, stall_timeout: typing.SupportsFloat | typing.SupportsIndex, gpu_slots: typing.SupportsInt | typing.SupportsIndex, debug_stall: str) -> None:
+    def __init__(self, timeline: Timeline, options: ExportOptions, hooks: ExportHooks = None) -> None:
         ...
     def cancel(self) -> None:
         ...
     def close(self) -> None:
         ...
-    def progress(self) -> dict:
+    def progress(self) -> ExportProgress:
         ...
-    def result(self) -> dict:
+    def result(self) -> ExportResult:
         ...
     def start(self) -> None:
         ...
     def take_logs(self) -> list[str]:
         ...
     def wait_for(self, seconds: typing.SupportsFloat | typing.SupportsIndex) -> bool:
+        ...
+class SegmentInfo:
+    @property
+    def codec(self) -> str:
+        ...
+    @property
+    def extradata(self) -> bytes:
+        ...
+    @property
+    def frames(self) -> int:
+        ...
+    @property
+    def height(self) -> int:
+        ...
+    @property
+    def path(self) -> str:
+        ...
+    @property
+    def starts_with_idr(self) -> bool:
+        ...
+    @property
+    def time_base(self) -> tuple[int, int]:
+        ...
+    @property
+    def whole_frames(self) -> bool:
+        ...
+    @property
+    def width(self) -> int:
+        ...
+class JoinResult:
+    @property
+    def audio_packets(self) -> int:
+        ...
+    @property
+    def frames(self) -> int:
+        ...
+    @property
+    def path(self) -> str:
+        ...
+    @property
+    def segments(self) -> list[SegmentInfo]:
         ...
 def analyze_audio(timeline: Timeline, bands: typing.SupportsInt | typing.SupportsIndex = 8, fmin: typing.SupportsFloat | typing.SupportsIndex = 40.0, fmax: typing.SupportsFloat | typing.SupportsIndex = 16000.0) -> dict:
     """
@@ -426,7 +723,28 @@ def analyze_audio(timeline: Timeline, bands: typing.SupportsInt | typing.Support
     Raises ValueError (InputError) for bands < 1 or not 0 < fmin < fmax <= 24000, MediaError for
     unreadable clips. Releases the GIL.
     """
+def audio_only_extensions() -> list[str]:
+    ...
+def codec_specs() -> list[CodecSpec]:
+    """
+    Every output video codec, in documentation order.
+    """
+def decoded_audio_seconds(path: str) -> float:
+    """
+    Seconds of audio in the file, found by decoding its best audio stream to the end (48 kHz samples /
+    48000): for files whose container declares no duration. Raises MediaError naming the file.
+    """
 def encoder_candidates(codec: str) -> list[str]:
+    ...
+def ffmpeg_versions() -> dict:
+    ...
+def inspect_segment(path: str, fps: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]) -> SegmentInfo:
+    ...
+def is_audio_only_path(path: str) -> bool:
+    ...
+def is_image_sequence_path(path: str) -> bool:
+    ...
+def join_segments(segments: collections.abc.Sequence[str], output: str, fps: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex], total_frames: typing.SupportsInt | typing.SupportsIndex, segment_frames: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [], audio: str = '') -> JoinResult:
     ...
 def measure_throughput(timeline: Timeline, frames: typing.SupportsInt | typing.SupportsIndex = 300, distinct: typing.SupportsInt | typing.SupportsIndex = 30, warmup: typing.SupportsInt | typing.SupportsIndex = 10, slots: typing.SupportsInt | typing.SupportsIndex = 3, nv12: bool = True) -> dict:
     """
@@ -444,6 +762,8 @@ def mix_audio(timeline: Timeline, start: typing.SupportsInt | typing.SupportsInd
     array; count = -1 means up to total length (frame_first_sample(frame_count, 48000, fps)).
     Raises MediaError for unreadable files or clips without audio.
     """
+def presets() -> list[str]:
+    ...
 def probe(path: str) -> MediaInfo:
     ...
 def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typing.SupportsIndex = 48.0, color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [255, 255, 255, 255], line_spacing: typing.SupportsFloat | typing.SupportsIndex = 1.2, align: str = 'left') -> tuple[numpy.typing.NDArray[numpy.uint8], float]:
@@ -463,5 +783,13 @@ def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typin
     """
 def resolve_output_codec(path: str, video_codec: str = 'auto', crf: typing.SupportsInt | typing.SupportsIndex = -1, bitrate: typing.SupportsInt | typing.SupportsIndex = 0) -> str:
     ...
+def take_media_warnings() -> list[str]:
+    """
+    Queued media warnings (damaged data skipped ...), oldest first; empties the queue.
+    """
+def validate_export_options(options: ExportOptions, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, frame_count: typing.SupportsInt | typing.SupportsIndex) -> str:
+    """
+    Every check an export makes before it starts; resolves options.video_codec and last_frame = -1 in place. Returns the codec ('' for audio only). Raises SceneError naming the parameter and the fix.
+    """
 AUDIO_SAMPLE_RATE: int = 48000
 __version__: str
