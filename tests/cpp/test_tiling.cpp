@@ -1,6 +1,7 @@
 // Tile grouping (src/gpu/tiling.h) against a per-pixel reference: a layer belongs to a tile when
 // some canvas pixel of the tile lies within its bounds grown by one pixel (floor/ceil to whole
-// pixels), unless a layer above has an opaque rectangle containing every pixel of the tile.
+// pixels), unless a layer above has an opaque rectangle containing every pixel of the tile and of
+// the column left of it (composite.comp computes that column too, for left-sited chroma).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -37,11 +38,10 @@ std::vector<int> reference_stack(int w, int h, const std::vector<TileLayer>& lay
   const int x1 = std::min(w, (tx + 1) * kTileW), y1 = std::min(h, (ty + 1) * kTileH);
   for (int n = 0; n < int(layers.size()); ++n) {
     bool any = false, all_hidden = true;
-    for (int y = ty * kTileH; y < y1; ++y)
-      for (int x = tx * kTileW; x < x1; ++x) {
-        any |= touches(layers[size_t(n)], x, y);
-        all_hidden &= hides_pixel(layers[size_t(n)], x, y);
-      }
+    for (int y = ty * kTileH; y < y1; ++y) {
+      for (int x = tx * kTileW; x < x1; ++x) any |= touches(layers[size_t(n)], x, y);
+      for (int x = std::max(0, tx * kTileW - 1); x < x1; ++x) all_hidden &= hides_pixel(layers[size_t(n)], x, y);
+    }
     if (!any) continue;
     if (all_hidden) stack.clear();
     stack.push_back(n);
