@@ -10,10 +10,9 @@ LSB = 1 / 32767
 
 def _quiet_tone(lavfi, amplitude_lsb: float):
     # 1 kHz at 48 kHz in float WAV, so the source itself is not quantised to 16 bits.
-    gain = amplitude_lsb * LSB
-    return lavfi.file(f"tone_{amplitude_lsb}.wav", [
-        "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=2",
-        "-af", f"volume={gain / 0.125:.10f}", "-ac", "2", "-c:a", "pcm_f32le"])
+    a = f"{amplitude_lsb * LSB:.12f}*sin(2*PI*1000*t)"
+    return lavfi.file(f"dither_tone_{amplitude_lsb}.wav", [
+        "-f", "lavfi", "-i", f"aevalsrc={a}|{a}:s=48000:d=2", "-c:a", "pcm_f32le"])
 
 
 def test_sub_lsb_tone_survives_in_16_bit_wav(lavfi, tmp_path):

@@ -300,9 +300,12 @@ def test_frames_range_exports_that_span_with_exact_audio(lavfi, tmp_path):
     assert 0 <= len(decode_audio(out)) - samples <= 1024  # MP4: the last AAC frame's padding stays
     frames = decode_video(out, 160, 120)
     ren = rf.Renderer(s)
-    psnr = {i: rf.testing.psnr(frames[0][..., :3], ren.render_frame(i)[..., :3]) for i in (9, 10, 11)}
-    # 4:2:0 costs testsrc2's saturated edges some dB; the neighbours are far further off.
-    assert psnr[10] >= 28 and psnr[10] > max(psnr[9], psnr[11]) + 3, psnr
+    # Luma (BT.709 weights): 4:2:0 round trips of testsrc2's saturated 160x120 edges differ in
+    # chroma with every decoder's upsampling; luma identifies the frame.
+    luma = lambda a: a[..., :3].astype(np.float64) @ [0.2126, 0.7152, 0.0722]
+    psnr = {i: 10 * np.log10(255 ** 2 / np.mean((luma(frames[0]) - luma(ren.render_frame(i))) ** 2))
+            for i in (9, 10, 11)}
+    assert psnr[10] >= 40 and psnr[10] > max(psnr[9], psnr[11]) + 10, psnr
 
 
 def test_frames_range_audio_is_the_cut_of_the_full_mix(lavfi, tmp_path):

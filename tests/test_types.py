@@ -9,7 +9,7 @@ def test_literals_match_runtime_tables():
     assert set(get_args(_types.BlendMode)) == set(rf.BLEND_MODES)
     assert set(get_args(_types.EasingName)) == set(easing.NAMES)
     assert set(get_args(_types.VideoCodec)) == set(exporter.VIDEO_CODECS)
-    assert set(get_args(_types.Preset)) == set(exporter.PRESETS)
+    assert set(get_args(_types.Preset)) == set(rf._core.presets())
     assert set(get_args(_types.Quality)) == set(quality.QUALITIES)
     assert set(get_args(_types.Resolution)) == set(rescale.RESOLUTIONS)
     assert set(get_args(_types.StillFormat)) == set(stills.STILL_FORMATS.values())

@@ -89,7 +89,9 @@ def _add_scene_options(sp: argparse.ArgumentParser, script: bool) -> None:
 
 
 def _add_encode_options(sp: argparse.ArgumentParser) -> None:
-    from .exporter import PRESETS, VIDEO_CODECS
+    from . import _core
+    from .exporter import VIDEO_CODECS
+    PRESETS = tuple(_core.presets())
     from .quality import QUALITIES, QUALITY_PRESETS
     sp.add_argument("--frames", type=_frames, metavar="A:B",
                     help="export only frames A..B-1 (half-open, 0-based frame indices)")
@@ -184,22 +186,11 @@ def apply_overrides(scene: Any, args: argparse.Namespace) -> Any:
 
 def exporter_kwargs(scene: Any, args: argparse.Namespace) -> dict[str, Any]:
     """Exporter keyword arguments from the render options (frames/time_range only when given)."""
-    import os
-    from .exporter import Exporter, _default_codec
-    from .quality import quality_settings
-    kw: dict[str, Any] = dict(video_codec=args.codec, encoder=args.encoder, crf=args.crf, preset=args.preset, bitrate=args.bitrate)
-    if args.quality is not None:
-        codec = args.codec or _default_codec(args.output, os.path.splitext(args.output)[1].lower())
-        kw.update(quality_settings(codec, args.quality))
-    accepted = inspect.signature(Exporter).parameters
-    for opt, key in (("frames", "frames"), ("time_range", "time_range")):
-        value = getattr(args, opt)
-        if value is None:
-            continue
-        if key not in accepted:
-            from .errors import SceneError
-            raise SceneError(f"--{opt.replace('_', '-')} needs an Exporter with {key}= (this build lacks it)")
-        kw[key] = value
+    kw: dict[str, Any] = dict(video_codec=args.codec, encoder=args.encoder, crf=args.crf, preset=args.preset,
+                              bitrate=args.bitrate, quality=args.quality)
+    for key in ("frames", "time_range"):
+        if getattr(args, key) is not None:
+            kw[key] = getattr(args, key)
     return kw
 
 
