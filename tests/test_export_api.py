@@ -404,3 +404,12 @@ def test_workers_argument_is_checked(tmp_path):
         rf.Exporter(_small_scene(), tmp_path / "x.mp4", workers=2, frames=(0, 10))
     with pytest.raises(rf.SceneError, match="run()"):
         rf.Exporter(_small_scene(), tmp_path / "x.mp4", workers=2).start()
+
+
+def test_frame_number_field_in_a_folder_is_named(tmp_path):
+    s = rf.Scene(64, 48, fps=10, duration=1)
+    for path in ("x/%d/f.png", "x/%05d/f.mp4"):
+        with pytest.raises(rf.SceneError, match="must be in the file name, not in the folder"):
+            rf.Exporter(s, str(tmp_path / path))
+        with pytest.raises(rf.SceneError, match="not in the folder"):
+            _core.resolve_output_codec(str(tmp_path / path))

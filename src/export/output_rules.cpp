@@ -39,6 +39,15 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
                    " for " + ext);
 }
 
+// "x/%d/f.png": a frame-number field in a folder name (one folder per frame is not a sequence we
+// write). Said as such, rather than as an unsupported extension.
+void check_no_field_in_folders(const std::string& path) {
+  for (const auto& part : fs::path(path).parent_path())
+    if (part.string().find('%') != std::string::npos && is_image_sequence_path(part.string()))
+      throw InputError("output '" + path + "': the frame-number field (%d) must be in the file name, not in the folder '" +
+                       part.string() + "'; use e.g. frames/%05d.png");
+}
+
 void check_sequence(const CodecSpec& spec, const std::string& path) {
   if (!spec.extensions.empty())
     throw InputError("video_codec '" + spec.codec + "' cannot write the image sequence '" + path +
@@ -78,6 +87,7 @@ bool is_audio_only_path(const std::string& path) {
 }
 
 std::string resolve_output_codec(ExportOptions& o) {
+  check_no_field_in_folders(o.path);
   if (is_audio_only_path(o.path)) return "";
   std::string& codec = o.video.codec;
   const bool sequence = is_image_sequence_path(o.path);
