@@ -13,9 +13,10 @@ A plan cuts frames ``[0, frame_count)`` into contiguous half-open ranges ``[firs
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
+
+from . import _core
 
 from .errors import SceneError
 
@@ -44,10 +45,10 @@ class Segment:
 
 
 def default_gop(fps) -> int:
-    """The exporter's default GOP, 2 seconds of frames rounded half up (as ``std::lround`` in
-    src/media/video_encoder.cpp, which decides it for the encoder): 48 at 24 fps, 60 at
-    30000/1001."""
-    return max(1, math.floor(2 * Fraction(fps) + Fraction(1, 2)))
+    """The exporter's default GOP (``_core.default_gop``, the rule the encoder uses), 2 seconds of
+    frames rounded half up: 48 at 24 fps, 60 at 30000/1001."""
+    f = Fraction(fps)
+    return _core.default_gop(f.numerator, f.denominator)
 
 
 def _positive_int(value, name: str) -> int:

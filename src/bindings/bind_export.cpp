@@ -136,6 +136,10 @@ void bind_rules(py::module_& m) {
       .def_readonly("crf_default", &CodecSpec::crf_default)
       .def_readonly("max_side", &CodecSpec::max_side)
       .def_property_readonly("rgba_input", [](const CodecSpec& c) { return c.input == FrameInput::Rgba; });
+  m.def("default_gop", [](int64_t num, int64_t den) {
+    if (num <= 0 || den <= 0) throw InputError("fps must be a positive fraction num/den");
+    return default_gop(Rational{num, den});
+  }, py::arg("num"), py::arg("den"), "Keyframe interval in frames when none is given: 2 s of frames, rounded half up.");
   m.def("codec_specs", &codec_specs, py::return_value_policy::reference, "Every output video codec, in documentation order.");
   m.def("audio_only_extensions", &audio_only_extensions);
   m.def("presets", &presets);

@@ -93,6 +93,11 @@ std::vector<std::string> encoder_candidates(const std::string& codec) {
   return {};
 }
 
+int default_gop(Rational fps) {
+  // floor(2 * num / den + 1/2) in integers: no float rounding at odd rates.
+  return int(std::max<int64_t>(1, (4 * int64_t(fps.num) + int64_t(fps.den)) / (2 * int64_t(fps.den))));
+}
+
 void validate_video_options(const VideoEncodeOptions& opt) {
   const CodecSpec& spec = codec_spec(opt.codec);
   if (opt.gop < 0) throw InputError("gop must be a positive number of frames (0: 2 seconds), got " + std::to_string(opt.gop));
@@ -162,7 +167,7 @@ OpenedEncoder open_video_encoder(const VideoEncodeOptions& opt, int width, int h
     ctx->framerate = AVRational{int(fps.num), int(fps.den)};
     ctx->pix_fmt = pix;
     ctx->sample_aspect_ratio = AVRational{1, 1};
-    ctx->gop_size = opt.gop > 0 ? opt.gop : int(std::lround(2.0 * fps.to_double()));
+    ctx->gop_size = opt.gop > 0 ? opt.gop : default_gop(fps);
     if (spec.codec == "png" || spec.codec == "gif") {
       // RGB pixels, sRGB-encoded (png writes an sRGB chunk for these tags).
       ctx->color_primaries = AVCOL_PRI_BT709;

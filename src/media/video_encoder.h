@@ -53,6 +53,10 @@ const std::vector<std::string>& presets();
 // InputError. prores, gif and png have no quality knob: crf and bitrate are ignored for them.
 void validate_video_options(const VideoEncodeOptions& opt);
 
+// The keyframe interval when none is given: 2 seconds of frames, rounded half up (48 at 24 fps,
+// 60 at 30000/1001). Segment plans align to it, so it is the one rule for both.
+int default_gop(Rational fps);
+
 // Checks a frame size against the codec's limit (max_side) and FFmpeg's ((w+128)*(h+128) <
 // INT_MAX/8, av_image_check_size): InputError naming the limit.
 void validate_frame_size(const std::string& codec, int width, int height);
