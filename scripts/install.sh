@@ -16,6 +16,8 @@ APT_PACKAGES=(
   libvulkan-dev mesa-vulkan-drivers glslc
   libeigen3-dev libharfbuzz-dev libfreetype-dev
   doctest-dev fonts-dejavu-core
+  libavfilter-dev libshaderc-dev libcairo2-dev librsvg2-dev
+  libfribidi-dev libunibreak-dev libass-dev libebur128-dev
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
