@@ -12,6 +12,7 @@
 #include "gpu/convert_pass.h"
 #include "gpu/frame_slot.h"
 #include "gpu/layers.h"
+#include "gpu/render_graph.h"
 #include "gpu/static_images.h"
 
 namespace reelforge {
@@ -47,6 +48,7 @@ class Compositor {
   StaticImages static_images_;
   ConvertPass convert_;
   CompositePass composite_;
+  RenderGraph graph_;
   std::vector<std::unique_ptr<FrameSlot>> slots_;  // last: destroyed (waited for) first
 };
 
