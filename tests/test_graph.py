@@ -9,6 +9,7 @@ from scipy import ndimage
 
 import reelforge as rf
 from reelforge import _core
+from reelforge.rescale import scaled
 from reference import composite, image, solid, to_u8
 
 SR = 48000
@@ -288,3 +289,47 @@ def test_unstyled_layers_compile_to_the_fast_path():
     layer.set("corner_radius", 0.0)
     g = s.compile().layers[0].graph
     assert g.corner_radius.size == 0 and g.border_width.size == 0 and g.mask is None and g.composition is None
+
+
+# -- video in nodes, exports -----------------------------------------------------------------------
+
+def _video_nodes_scene(lavfi):
+    child = rf.Scene(160, 96, fps=25, duration=1, background=(40, 40, 40))
+    child.add_video(lavfi.video, x=8, y=8, width=128, height=72)
+    p = rf.Scene(192, 128, fps=25, duration=0.6, background=(255, 255, 255))
+    pip = p.add_scene(child, x=16, y=16, trim_start=0.2)
+    masked = p.add_video(lavfi.video, x=96, y=40, width=96, height=54, trim_start=0.5)
+    masked.set_mask(p.add_solid((255, 255, 255), x=100, y=44, width=40, height=40), feather=1.5)
+    masked.set("corner_radius", 6)
+    return p, child, pip
+
+
+def test_nested_video_equals_the_child_render(lavfi):
+    p, child, _ = _video_nodes_scene(lavfi)
+    ren, cren = rf.Renderer(p), rf.Renderer(child)
+    for i in (0, 3, 9):
+        got = ren.render_frame(i).astype(np.int32)
+        j = int(np.floor((i / 25 + 0.2) * 25 + 1e-6))
+        c = cren.render_frame(j).astype(np.int32)
+        assert np.abs(got[16:112, 16:176][:, :80] - c[:, :80]).max() <= 1
+
+
+def test_export_with_nodes_equals_render_frame(lavfi, tmp_path):
+    from PIL import Image
+    p, _, _ = _video_nodes_scene(lavfi)
+    pattern = tmp_path / "frames" / "f_%03d.png"
+    r = rf.Exporter(p, pattern, gpu_slots=3).run()
+    assert r.frames == p.frame_count == 15
+    ren = rf.Renderer(p)
+    for i in range(r.frames):
+        got = np.asarray(Image.open(tmp_path / "frames" / f"f_{i:03d}.png").convert("RGBA")).astype(np.int32)
+        assert np.abs(got - ren.render_frame(i)).max() <= 1, f"frame {i}"
+
+
+def test_render_scale_scales_masks_and_corners():
+    s = rf.Scene(64, 64, fps=10, duration=1, background=(0, 0, 0))
+    layer = s.add_solid((255, 255, 255), x=8, y=8, width=48, height=48).set("corner_radius", 8)
+    layer.set_mask(s.add_solid((255, 255, 255), x=8, y=8, width=24, height=48))
+    small, big = render(s), rf.Renderer(scaled(s, (128, 128))).render_frame(0).astype(np.int32)
+    assert abs(big[..., 0].sum() / 255 - 4 * small[..., 0].sum() / 255) / (small[..., 0].sum() / 255 * 4) < 0.01
+    assert big[64, 60, 0] == 255 and big[64, 68, 0] == 0  # the mask's edge moved to x = 64

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence, cast
 
 import numpy as np
 
@@ -65,12 +65,13 @@ def add_scene(scene: "Scene", other: "Scene", *, start: float = 0.0, trim_start:
     """See :meth:`reelforge.Scene.add_scene`."""
     from .scene import Layer, Scene, _set_size
 
-    name = scene._name(name, "scene")
+    sc: Any = scene  # Scene's helpers are not annotated
+    name = sc._name(name, "scene")
     if not isinstance(other, Scene):
         raise SceneTypeError(f"layer {name!r}: add_scene needs a reelforge.Scene, got {type(other).__name__}")
     if other is scene:
         raise SceneError(f"layer {name!r}: a scene cannot contain itself")
-    start, end = scene._span(name, start, end)
+    start, end = sc._span(name, start, end)
     trim = _checks.seconds(trim_start, f"layer {name!r} trim_start")
     assert trim is not None
     if trim >= other.duration:
@@ -90,7 +91,7 @@ def add_group(scene: "Scene", layers: Sequence["Layer"], *, name: str | None = N
     """See :meth:`reelforge.Scene.add_group`."""
     from .scene import Layer
 
-    name = scene._name(name, "group")
+    name = cast(Any, scene)._name(name, "group")
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Iterable):
         raise SceneTypeError(f"group {name!r}: layers must be a list of layers of this scene, got {layers!r}")
     members = list(layers)
@@ -262,6 +263,15 @@ def compile_graph(scene: "Scene", layer: "Layer", c: Any, n: int) -> None:
     c.graph = g
 
 
+def scale_styles(g: Any, factor: float) -> None:
+    """Multiply a compiled ``_core.LayerGraph``'s layer-local pixel tables by ``factor`` (render
+    scale, :mod:`reelforge.rescale`: a layer whose size is scaled keeps its look)."""
+    for name in ("corner_radius", "border_width", "mask_feather"):
+        v = np.asarray(getattr(g, name))
+        if v.size:
+            setattr(g, name, (v * factor).astype(np.float32))
+
+
 def _members(layers: Iterable["Layer"]) -> Iterable["Layer"]:
     for layer in layers:
         yield layer
@@ -304,5 +314,5 @@ def _shift_clip(scene: "Scene", child: "Scene", a: Any, offset: float, win_lo: f
     if gains.size:  # child frame -> parent frame, by the same rule as the pictures
         t = scene._times(0, n) - offset
         j = np.clip(np.floor(t * float(child.fps) + 1e-6), 0, gains.size - 1).astype(np.int64)
-        b.gain_db_per_frame = gains[j].astype(np.float32)
+        b.gain_db_per_frame = gains[j].astype(np.float32).tolist()
     return b
