@@ -333,3 +333,24 @@ def test_render_scale_scales_masks_and_corners():
     small, big = render(s), rf.Renderer(scaled(s, (128, 128))).render_frame(0).astype(np.int32)
     assert abs(big[..., 0].sum() / 255 - 4 * small[..., 0].sum() / 255) / (small[..., 0].sum() / 255 * 4) < 0.01
     assert big[64, 60, 0] == 255 and big[64, 68, 0] == 0  # the mask's edge moved to x = 64
+
+
+def test_group_and_nested_scene_render_only_their_used_area():
+    # A transparent nested canvas is rendered over the part its layers touch; crops, scale and
+    # rotation of the layer still see the whole nested canvas.
+    c = rf.Scene(64, 48, fps=10, duration=1, background=(0, 0, 0, 0))
+    c.add_solid((255, 128, 0), x=40, y=30, width=10, height=8)
+    p = rf.Scene(128, 96, fps=10, duration=1, background=(0, 0, 0))
+    nested = p.add_scene(c, x=64, y=48, width=128, height=96).set("anchor_x", 0.5).set("anchor_y", 0.5)
+    nested.set("scale", 0.5).set("crop_left", 0.7)  # local x >= 0.7 * 128 ~ nested x >= 44.8
+    f = render(p)
+    # The solid's nested x 40..50 -> shown at 32 + 40..50 (scale 0.5 of the 128-wide layer), cropped at 44.8.
+    want = np.zeros((96, 128))
+    want[48 - 24 + 30:48 - 24 + 38, 32 + 45:32 + 50] = 255
+    want[48 - 24 + 30:48 - 24 + 38, 32 + 44] = 255 * 0.2
+    assert np.abs(f[..., 0] - want).max() <= 2
+    empty = rf.Scene(32, 32, fps=10, duration=1, background=(0, 0, 0, 0))
+    empty.add_solid((255, 255, 255), x=0, y=0, width=4, height=4, start=0.5)
+    q = rf.Scene(32, 32, fps=10, duration=1, background=(9, 9, 9))
+    q.add_scene(empty)
+    assert render(q, 0)[..., :3].max() == 9 and render(q, 6)[0, 0, 0] == 255

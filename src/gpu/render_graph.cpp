@@ -7,6 +7,39 @@
 
 namespace reelforge {
 
+namespace {
+// The pixels of a width x height canvas that `draws` can touch: their bounds grown by one pixel
+// (antialiased edges), whole pixels, within the canvas: x0, y0, x1, y1.
+std::array<int, 4> used_area(const std::vector<LayerDraw>& draws, int width, int height) {
+  double lo[2] = {1e30, 1e30}, hi[2] = {-1e30, -1e30};
+  for (const LayerDraw& d : draws) {
+    const auto& b = d.place.bounds;
+    if (!(b[2] > b[0] && b[3] > b[1])) continue;
+    lo[0] = std::min(lo[0], double(b[0])), lo[1] = std::min(lo[1], double(b[1]));
+    hi[0] = std::max(hi[0], double(b[2])), hi[1] = std::max(hi[1], double(b[3]));
+  }
+  if (hi[0] < lo[0]) return {0, 0, 0, 0};
+  return {int(std::clamp(std::floor(lo[0]) - 1, 0.0, double(width))), int(std::clamp(std::floor(lo[1]) - 1, 0.0, double(height))),
+          int(std::clamp(std::ceil(hi[0]) + 1, 0.0, double(width))), int(std::clamp(std::ceil(hi[1]) + 1, 0.0, double(height)))};
+}
+
+// A composition layer's placement narrowed to the part r (nested canvas pixels) of its nested
+// canvas: layer-local coordinates restart at r's corner, so uv 0..1 spans r.
+void crop_to(LayerPlacement& p, const std::array<int, 4>& r, int width, int height) {
+  const float kx = p.size[0] / float(width), ky = p.size[1] / float(height);  // local units per nested pixel
+  const float x0 = float(r[0]) * kx, y0 = float(r[1]) * ky;
+  p.inv[2] -= x0, p.inv[5] -= y0;
+  p.size = {float(r[2] - r[0]) * kx, float(r[3] - r[1]) * ky};
+  p.clip = {std::max(p.clip[0] - x0, 0.0f), std::max(p.clip[1] - y0, 0.0f), std::min(p.clip[2] - x0, p.size[0]),
+            std::min(p.clip[3] - y0, p.size[1])};
+  if (p.clip[2] <= p.clip[0] || p.clip[3] <= p.clip[1]) {
+    p.opacity = 0.0f, p.bounds = {0, 0, 0, 0};
+    return;
+  }
+  p = retarget(p, {1, 0, 0, 0, 1, 0});  // bounds (and scale) of the narrowed rectangle
+}
+}  // namespace
+
 RenderGraph::RenderGraph(const VkContext& ctx, int slots, const StaticImages& images, ConvertPass& convert,
                          CompositePass& composite)
     : images_(images), convert_(convert), nodes_(ctx, composite, slots), effects_(ctx, slots), masks_(ctx, slots) {}
@@ -30,6 +63,7 @@ Frame RenderGraph::sub_frame(Frame& f, std::vector<LayerDraw>&& draws, const std
 
 void RenderGraph::prepare_node(Frame& f, size_t n) {
   if (f.draws[n].composition) render_composition(f, n);
+  if (f.draws[n].place.opacity <= 0.0f) return;  // nested content that draws nothing
   effects_.apply(f, n, f.textures[n], f.draws[n].place);
   if (f.draws[n].masked) render_mask(f, n);
 }
@@ -42,7 +76,20 @@ void RenderGraph::render_composition(Frame& f, size_t n) {
   prepare(sub);
   const float a = tl.background[3];
   const std::array<float, 4> bg{tl.background[0] * a, tl.background[1] * a, tl.background[2] * a, a};
-  Image& img = nodes_.render(sub, tl.width, tl.height, {1, 0, 0, 0, 1, 0}, bg, levels_for(tl.width, tl.height, d.place));
+  // Over transparency only the nested draws' area needs rendering (a group's few layers on a big
+  // canvas): the image covers that part, and the layer shows just it. Not with a style, which
+  // rounds or borders the whole nested canvas.
+  std::array<int, 4> r{0, 0, tl.width, tl.height};
+  if (a <= 0.0f && !d.style.active()) {
+    r = used_area(sub.draws, tl.width, tl.height);
+    if (r[2] <= r[0] || r[3] <= r[1]) {  // nothing drawn: nor is the layer
+      d.place.opacity = 0.0f, d.place.bounds = {0, 0, 0, 0};
+      return;
+    }
+    crop_to(d.place, r, tl.width, tl.height);
+  }
+  const int w = r[2] - r[0], h = r[3] - r[1];
+  Image& img = nodes_.render(sub, w, h, {1, 0, double(r[0]), 0, 1, double(r[1])}, bg, levels_for(w, h, d.place));
   f.textures[n] = {&img, a >= 1.0f, {}};
 }
 
