@@ -229,6 +229,13 @@ def test_mask_errors():
         a.set_mask(other)
     with pytest.raises(rf.errors.SceneError, match="mask_feather"):
         a.set_mask(b, feather=-1)
+    with pytest.raises(rf.errors.SceneError, match="itself"):
+        a.set_mask(a)
+    c = s.add_solid((0, 0, 0))
+    s.add_group([c])
+    with pytest.raises(rf.errors.SceneError, match="in a group"):
+        a.set_mask(c)
+    assert a.set_mask(b) is a and b not in s.layers and a.set_mask(None).graph.mask is None
 
 
 def test_masked_nested_scene_with_rounded_corners():
