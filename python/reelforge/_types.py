@@ -28,6 +28,9 @@ TextAlign = Literal["left", "center", "right"]
 #: Text anchor points (:data:`reelforge.text.ANCHORS`).
 TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "center", "center_right",
                      "bottom_left", "bottom_center", "bottom_right", "baseline_left", "baseline_center"]
+#: Stroke joins and caps of shape layers (:mod:`reelforge.shapes`, SVG stroke-linejoin/-linecap).
+LineJoinName = Literal["miter", "round", "bevel"]
+LineCapName = Literal["butt", "round", "square"]
 
 __all__ = ["EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
-           "ToleranceProfile", "TextAlign", "TextAnchor"]
+           "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName"]
