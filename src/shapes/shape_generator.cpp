@@ -10,13 +10,15 @@ ShapeGenerator::ShapeGenerator(ShapeSpec spec, size_t frames) : CachedGenerator(
 
 std::vector<float> ShapeGenerator::key(const GenerateRequest& req) const {
   const auto p = spec_.params(size_t(req.local));
-  return {p[0], p[1], p[2], p[3], p[4], p[5], float(req.pixel_width), float(req.pixel_height)};
+  const auto& r = req.rect;
+  return {p[0], p[1], p[2], p[3], p[4], p[5], float(req.pixel_width), float(req.pixel_height), req.width, req.height,
+          r[0], r[1], r[2], r[3]};
 }
 
 std::shared_ptr<const RgbaImage> ShapeGenerator::render(const GenerateRequest& req) const {
   const size_t k = size_t(req.local);
   return std::make_shared<const RgbaImage>(
-      rasterize_shape(spec_, k, shape_box(spec_, k), req.pixel_width, req.pixel_height));
+      rasterize_shape(spec_, k, shape_box(spec_, k), req.width, req.height, req.rect, req.pixel_width, req.pixel_height));
 }
 
 std::vector<std::array<double, 4>> shape_boxes(const ShapeSpec& spec, size_t frames) {

@@ -11,6 +11,7 @@ class ShapeGenerator : public CachedGenerator {
   // Validates `spec` for a layer of `frames` frames (InputError naming the field).
   ShapeGenerator(ShapeSpec spec, size_t frames);
   const ShapeSpec& spec() const { return spec_; }
+  bool covers_rect() const override { return true; }
 
  protected:
   std::vector<float> key(const GenerateRequest& req) const override;

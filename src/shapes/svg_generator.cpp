@@ -52,7 +52,8 @@ SvgGenerator::SvgGenerator(const std::string& path) : CachedGenerator(8), path_(
 SvgGenerator::~SvgGenerator() = default;
 
 std::vector<float> SvgGenerator::key(const GenerateRequest& req) const {
-  return {float(req.pixel_width), float(req.pixel_height)};
+  const auto& r = req.rect;
+  return {float(req.pixel_width), float(req.pixel_height), req.width, req.height, r[0], r[1], r[2], r[3]};
 }
 
 std::shared_ptr<const RgbaImage> SvgGenerator::render(const GenerateRequest& req) const {
@@ -62,7 +63,7 @@ std::shared_ptr<const RgbaImage> SvgGenerator::render(const GenerateRequest& req
   std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surf.get()), cairo_destroy);
   // Stretched over the layer's box as image layers are (the box is the intrinsic size unless
   // the layer's width/height change its aspect).
-  cairo_scale(cr.get(), pw / width_, ph / height_);
+  map_local_rect(cr.get(), width_, height_, req.width, req.height, req.rect, pw, ph);
   const RsvgRectangle viewport{0, 0, width_, height_};
   GError* err = nullptr;
   bool ok;

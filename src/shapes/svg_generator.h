@@ -20,6 +20,7 @@ class SvgGenerator : public CachedGenerator {
  public:
   explicit SvgGenerator(const std::string& path);  // MediaError naming the file
   ~SvgGenerator() override;
+  bool covers_rect() const override { return true; }
 
  protected:
   std::vector<float> key(const GenerateRequest& req) const override;
