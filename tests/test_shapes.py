@@ -275,3 +275,29 @@ def test_join_and_cap_literals_match_runtime_tables():
     from reelforge import _types
     assert set(get_args(_types.LineJoinName)) == set(shapes.JOINS)
     assert set(get_args(_types.LineCapName)) == set(shapes.CAPS)
+
+
+def test_render_scale_rasterises_shapes_at_the_output_size():
+    from reelforge.rescale import ScaledScene
+    s = rf.Scene(80, 48, fps=10, duration=0.1)
+    s.add_shape(shapes.Ellipse(30, 20), x=10.25, y=8.5)
+    cov = coverage(rf.Renderer(ScaledScene(s, W, H)).render_frame(0))
+    area = math.pi * 30 * 20  # semi-axes 15 x 10, doubled
+    assert abs(cov.sum() - area) / area < 0.005
+    assert np.abs(cov - ellipse_coverage(2 * (10.25 + 15), 2 * (8.5 + 10), 30, 20)).max() < 0.03
+
+
+def test_shape_scene_exports(tmp_path):
+    s = rf.Scene(W, H, fps=10, duration=0.5)
+    layer = s.add_shape(shapes.Rect(40, 40, radius=8), fill="white", x=20, y=20)
+    layer.animate("x", [(0.0, 20.0), (0.4, 100.0)])
+    out = str(tmp_path / "s.mp4")
+    rf.Exporter(s, out).start().result()
+    import subprocess
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", out, "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                         capture_output=True, check=True).stdout
+    luma = np.frombuffer(raw, np.uint8).reshape(-1, H, W).astype(float) / 255
+    assert luma.shape[0] == 5
+    for i in range(5):  # the square's centre moves 20 px per frame
+        cx = np.average(np.arange(W) + 0.5, weights=luma[i].sum(axis=0))
+        assert abs(cx - (40 + 20 * i)) < 1.0, i

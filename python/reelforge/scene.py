@@ -748,7 +748,7 @@ def _check_bool(value, what: str) -> bool:
     return bool(value)
 
 
-def _set_size(layer: Layer, width, height, sw: int, sh: int):
+def _set_size(layer: Layer, width, height, sw: float, sh: float):
     """Size a picture layer: the source size, or the given size; one constant keeps the aspect."""
     for prop, v in (("width", width), ("height", height)):
         if v is not None:

@@ -298,8 +298,7 @@ class ShapeLayer(Layer):
         for prop, value in shape._props().items():
             self.set(prop, value)
         self.set("stroke_width", stroke_width)
-        if isinstance(shape, Line) and not callable(stroke_width) and not isinstance(stroke_width, np.ndarray) \
-                and _checks.is_real(stroke_width) and float(stroke_width) <= 0:
+        if isinstance(shape, Line) and isinstance(stroke_width, (int, float)) and stroke_width <= 0:
             raise SceneError(f"{what}: a Line is drawn by its stroke: give stroke_width > 0 pixels")
 
     def _check_prop(self, name: str) -> None:
