@@ -28,9 +28,12 @@ TextAlign = Literal["left", "center", "right"]
 #: Text anchor points (:data:`reelforge.text.ANCHORS`).
 TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "center", "center_right",
                      "bottom_left", "bottom_center", "bottom_right", "baseline_left", "baseline_center"]
+#: Stroke joins and caps of shape layers (:mod:`reelforge.shapes`, SVG stroke-linejoin/-linecap).
+LineJoinName = Literal["miter", "round", "bevel"]
+LineCapName = Literal["butt", "round", "square"]
 
 #: Mask modes of :meth:`reelforge.scene.Layer.set_mask` (W3C CSS Masking mask-mode).
 MaskMode = Literal["alpha", "luma"]
 
 __all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
-           "ToleranceProfile", "TextAlign", "TextAnchor"]
+           "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName"]

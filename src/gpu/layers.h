@@ -15,7 +15,7 @@ namespace reelforge {
 
 // Static description of each timeline layer's source, fixed for the whole render.
 struct LayerSource {
-  LayerKind kind = LayerKind::Solid;
+  LayerKind kind = LayerKind::Solid;       // Generated for every layer with a generator
   std::shared_ptr<const RgbaImage> image;  // Image layers
   int video_width = 0, video_height = 0;   // Video layers: decoded (coded) size (even)
   bool video_alpha = false;
@@ -51,6 +51,7 @@ struct LayerDraw {
   float mask_feather = 0.0f;  // layer-local pixels
   // Needs the render graph before the final pass (effects add their own condition here).
   bool node() const { return composition || masked; }
+  std::shared_ptr<const RgbaImage> picture;  // Generated: this frame's picture (GeneratedPass uploads it)
 };
 
 }  // namespace reelforge

@@ -41,8 +41,8 @@ void crop_to(LayerPlacement& p, const std::array<int, 4>& r, int width, int heig
 }  // namespace
 
 RenderGraph::RenderGraph(const VkContext& ctx, int slots, const StaticImages& images, ConvertPass& convert,
-                         CompositePass& composite)
-    : images_(images), convert_(convert), nodes_(ctx, composite, slots), effects_(ctx, slots), masks_(ctx, slots) {}
+                         GeneratedPass& generated, CompositePass& composite)
+    : images_(images), convert_(convert), generated_(generated), nodes_(ctx, composite, slots), effects_(ctx, slots), masks_(ctx, slots) {}
 
 void RenderGraph::prepare(Frame& f) {
   f.nodes = &nodes_;
@@ -51,6 +51,7 @@ void RenderGraph::prepare(Frame& f) {
     if (src.kind == LayerKind::Image) f.textures[n] = {&images_.image(src), images_.opaque(src), {}};
   }
   convert_.record(f);
+  generated_.record(f);
   for (size_t n = 0; n < f.draws.size(); ++n)
     if (f.draws[n].node()) prepare_node(f, n);
 }

@@ -1,5 +1,5 @@
 // The render graph of one frame: each draw list (the frame's, and recursively every nested one)
-// gets its textures (image layers, converted video) and then, per draw that is a node, in order:
+// gets its textures (image layers, converted video, generated pictures) and then, per draw that is a node, in order:
 // its nested content rendered into an intermediate (a nested scene or group: the nested draw
 // list prepared the same way, then composited by NodeRenderer), its effect chain (EffectsHook),
 // its mask (MaskPass). The final CompositePass then samples every draw's texture. Draws that are
@@ -7,6 +7,7 @@
 #pragma once
 #include "gpu/convert_pass.h"
 #include "gpu/effects_hook.h"
+#include "gpu/generated_pass.h"
 #include "gpu/mask_pass.h"
 #include "gpu/node_renderer.h"
 #include "gpu/static_images.h"
@@ -16,7 +17,7 @@ namespace reelforge {
 class RenderGraph {
  public:
   RenderGraph(const VkContext& ctx, int slots, const StaticImages& images, ConvertPass& convert,
-              CompositePass& composite);
+              GeneratedPass& generated, CompositePass& composite);
   // Everything f's final composite samples: f.textures for every draw, nodes rendered.
   void prepare(Frame& f);
 
@@ -28,6 +29,7 @@ class RenderGraph {
 
   const StaticImages& images_;
   ConvertPass& convert_;
+  GeneratedPass& generated_;
   NodeRenderer nodes_;
   EffectsHook effects_;
   MaskPass masks_;
