@@ -12,6 +12,7 @@ from .renderer import Renderer
 from .exporter import ExportResult, Exporter
 from .distributed import SegmentFailed  # also makes reelforge.distributed available
 from .stills import export_still
+from .typography import Span, TextLayer
 
 from ._core import __version__  # pyproject.toml's version, compiled into the extension
 
@@ -20,3 +21,4 @@ __all__ = [
     "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "SceneTypeError", "MediaError", "MediaNotFoundError",
     "EncoderError", "GpuError", "ExportStalled", "ExportCancelled",
 ]
+__all__ += ["Span", "TextLayer"]

@@ -24,7 +24,7 @@ StillFormat = Literal["png", "jpeg", "webp"]
 #: Tolerance profiles of :mod:`reelforge.testing` (others may be registered at run time).
 ToleranceProfile = Literal["default", "lavapipe", "gpu", "exact"]
 #: Text anchors and alignment (:func:`reelforge.text.add_text_layer`).
-TextAlign = Literal["left", "center", "right"]
+TextAlign = Literal["left", "center", "right", "justify"]
 #: Text anchor points (:data:`reelforge.text.ANCHORS`).
 TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "center", "center_right",
                      "bottom_left", "bottom_center", "bottom_right", "baseline_left", "baseline_center"]

@@ -91,6 +91,7 @@ py::dict rich_text(const std::vector<SpanTuple>& span_tuples, double max_width, 
   d["baseline_y"] = img.baseline_y;
   d["text_box"] = py::make_tuple(img.text_x0, img.text_y0, img.text_x1, img.text_y1);
   d["box"] = py::make_tuple(img.box_x0, img.box_y0, img.box_x1, img.box_y1);
+  d["ink_box"] = py::make_tuple(img.ink_x0, img.ink_y0, img.ink_x1, img.ink_y1);
   d["lines"] = img.lines;
   d["clusters"] = to_array(std::move(clusters), {n, 7});
   return d;
@@ -112,7 +113,7 @@ pixels; ``shadow``: ``(dx, dy, blur)`` (Gaussian sigma = blur / 2, CSS text-shad
 alpha 0 disable the shadow / box. ``glyph_begin``/``glyph_end``: code point range painted (-1: all).
 
 Returns a dict: ``pixels`` uint8 ``(h, w, 4)`` PREMULTIPLIED RGBA; ``baseline_y``; ``text_box`` and
-``box`` ``(x0, y0, x1, y1)`` image pixels; ``lines``; ``clusters`` float64 ``(n, 7)`` rows
+``box`` ``(x0, y0, x1, y1)`` image pixels; ``ink_box`` (text box united with the glyph ink); ``lines``; ``clusters`` float64 ``(n, 7)`` rows
 ``(first, last, line, x0, y0, x1, y1)`` (code point range and advance box, visual order per line).
 Raises SceneError for bad values, MediaError for unreadable fonts. The GIL is released.)doc");
 

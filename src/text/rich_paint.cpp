@@ -253,8 +253,11 @@ RichTextImage render_rich_text(const std::vector<TextSpan>& spans, const Paragra
   for (const GlyphInk& g : inks) ink.add(g.fill), ink.add(g.stroke);
   const double sdx = std::round(st.shadow_dx), sdy = std::round(st.shadow_dy);
   const double sigma = st.shadow_blur / 2;
+  if (ink.x1 > ink.x0) b.add(ink.x0, ink.y0, ink.x1, ink.y1);
+  Bounds inked;  // text box and ink, without box padding or shadow
+  inked.add(lay.text_x0, lay.text_y0, lay.text_x1, lay.text_y1);
+  if (ink.x1 > ink.x0) inked.add(ink.x0, ink.y0, ink.x1, ink.y1);
   if (ink.x1 > ink.x0) {
-    b.add(ink.x0, ink.y0, ink.x1, ink.y1);
     if (has_shadow) {
       const double reach = std::ceil(3 * sigma);
       b.add(ink.x0 + sdx - reach, ink.y0 + sdy - reach, ink.x1 + sdx + reach, ink.y1 + sdy + reach);
@@ -329,6 +332,8 @@ RichTextImage render_rich_text(const std::vector<TextSpan>& spans, const Paragra
   img.text_x0 = lay.text_x0 + ox, img.text_y0 = lay.text_y0 + oy, img.text_x1 = lay.text_x1 + ox, img.text_y1 = lay.text_y1 + oy;
   const double bp = has_box ? pad : 0;
   img.box_x0 = img.text_x0 - bp, img.box_y0 = img.text_y0 - bp, img.box_x1 = img.text_x1 + bp, img.box_y1 = img.text_y1 + bp;
+  img.ink_x0 = std::floor(inked.x0) + ox, img.ink_y0 = std::floor(inked.y0) + oy;
+  img.ink_x1 = std::ceil(inked.x1) + ox, img.ink_y1 = std::ceil(inked.y1) + oy;
   img.lines = lay.lines;
   img.clusters = lay.clusters;
   for (ClusterBox& c : img.clusters) {

@@ -62,6 +62,7 @@ struct RichTextImage {
   double baseline_y = 0;        // first line's baseline, pixels from the image top
   double text_x0 = 0, text_y0 = 0, text_x1 = 0, text_y1 = 0;  // text box (lines' ascender..descender)
   double box_x0 = 0, box_y0 = 0, box_x1 = 0, box_y1 = 0;      // text box grown by box_padding
+  double ink_x0 = 0, ink_y0 = 0, ink_x1 = 0, ink_y1 = 0;      // text box united with the glyph ink, whole px
   int lines = 0;
   std::vector<ClusterBox> clusters;  // visual order within each line
 };
