@@ -9,7 +9,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
+__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'ImageGenerator', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'SequenceGenerator', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
 class LayerKind:
     """
     Members:
@@ -19,8 +19,14 @@ class LayerKind:
       IMAGE
 
       VIDEO
+
+      GENERATED
+
+      SHAPE
     """
+    GENERATED: typing.ClassVar[LayerKind]
     IMAGE: typing.ClassVar[LayerKind]
+    SHAPE: typing.ClassVar[LayerKind]
     SOLID: typing.ClassVar[LayerKind]
     VIDEO: typing.ClassVar[LayerKind]
     __members__: typing.ClassVar[dict[str, LayerKind]]
@@ -272,6 +278,10 @@ class LayerTrack:
     @y.setter
     def y(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
         ...
+class ImageGenerator:
+    """
+    Produces a generated layer's premultiplied RGBA8 picture per frame, in the decode stage (C++).
+    """
 class Layer:
     autorotate: bool
     blend: BlendMode
@@ -294,6 +304,14 @@ class Layer:
         ...
     @end_frame.setter
     def end_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def generator(self) -> ImageGenerator:
+        """
+        The picture's source per frame for generated layers (None: none).
+        """
+    @generator.setter
+    def generator(self, arg1: ImageGenerator) -> None:
         ...
     @property
     def start_frame(self) -> int:
@@ -444,6 +462,13 @@ class MediaInfo:
     @property
     def width(self) -> int:
         ...
+class SequenceGenerator(ImageGenerator):
+    """
+    Pictures from a list: index[k] is the picture shown at the layer's frame k (-1: none); one
+    index holds for every frame. Equal indices are one picture, uploaded once.
+    """
+    def __init__(self, images: collections.abc.Sequence[RgbaImage], index: typing.Annotated[numpy.typing.ArrayLike, numpy.int32]) -> None:
+        ...
 class Renderer:
     def __init__(self, timeline: Timeline) -> None:
         ...
@@ -454,6 +479,11 @@ class Renderer:
     @property
     def device(self) -> str:
         ...
+    @property
+    def generated_uploads(self) -> int:
+        """
+        Generated-layer pictures uploaded to the GPU so far (unchanged ones are reused).
+        """
 class ExportOptions:
     """
     Options of one export (see reelforge.Exporter).

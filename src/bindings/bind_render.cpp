@@ -18,6 +18,8 @@ void bind_render(py::module_& m) {
            }),
            py::arg("timeline"))
       .def_property_readonly("device", &Renderer::device_name)
+      .def_property_readonly("generated_uploads", &Renderer::generated_uploads,
+                             "Generated-layer pictures uploaded to the GPU so far (unchanged ones are reused).")
       .def("render_rgba", [](Renderer& r, int64_t i) {
         std::vector<uint8_t> px;
         {

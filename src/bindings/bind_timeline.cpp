@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings/bind.h"
+#include "generated/image_generator.h"
 #include "media/image_loader.h"
 #include "media/probe.h"
 #include "timeline/timeline.h"
@@ -13,7 +14,8 @@ namespace reelforge {
 
 void bind_timeline(py::module_& m) {
   py::enum_<LayerKind>(m, "LayerKind")
-      .value("SOLID", LayerKind::Solid).value("IMAGE", LayerKind::Image).value("VIDEO", LayerKind::Video);
+      .value("SOLID", LayerKind::Solid).value("IMAGE", LayerKind::Image).value("VIDEO", LayerKind::Video)
+      .value("GENERATED", LayerKind::Generated).value("SHAPE", LayerKind::Shape);
   py::enum_<BlendMode>(m, "BlendMode")
       .value("NORMAL", BlendMode::Normal).value("MULTIPLY", BlendMode::Multiply).value("SCREEN", BlendMode::Screen)
       .value("OVERLAY", BlendMode::Overlay).value("DARKEN", BlendMode::Darken).value("LIGHTEN", BlendMode::Lighten)
@@ -55,6 +57,10 @@ void bind_timeline(py::module_& m) {
       F(crop_left) F(crop_top) F(crop_right) F(crop_bottom);
 #undef F
 
+  // Subclasses (shapes, SVG, sequences) are bound in bind_generated.cpp.
+  py::class_<ImageGenerator, std::shared_ptr<ImageGenerator>>(m, "ImageGenerator",
+      "Produces a generated layer's premultiplied RGBA8 picture per frame, in the decode stage (C++).");
+
   py::class_<Layer>(m, "Layer")
       .def(py::init<>())
       .def_readwrite("name", &Layer::name)
@@ -62,6 +68,9 @@ void bind_timeline(py::module_& m) {
       .def_readwrite("path", &Layer::path)
       .def_property("image", [](const Layer& l) { return std::const_pointer_cast<RgbaImage>(l.image); },
                     [](Layer& l, std::shared_ptr<RgbaImage> i) { l.image = std::move(i); })
+      .def_property("generator", [](const Layer& l) { return std::const_pointer_cast<ImageGenerator>(l.generator); },
+                    [](Layer& l, std::shared_ptr<ImageGenerator> g) { l.generator = std::move(g); },
+                    "The picture's source per frame for generated layers (None: none).")
       .def_readwrite("color", &Layer::color)
       .def_readwrite("start_frame", &Layer::start_frame)
       .def_readwrite("end_frame", &Layer::end_frame)

@@ -19,7 +19,7 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
                        std::vector<LayerSource> sources, int slots, bool rgba_readback)
     : ctx_(std::move(ctx)), width_(width), height_(height), row_pixels_(align16(width)),
       sources_(std::move(sources)), rgba_readback_(rgba_readback), cmd_pool_(make_command_pool(*ctx_)),
-      static_images_(*ctx_, cmd_pool_, sources_), convert_(*ctx_, slots),
+      static_images_(*ctx_, cmd_pool_, sources_), convert_(*ctx_, slots), generated_(slots),
       composite_(*ctx_, width, height, row_pixels_, background, slots, static_images_.dummy(), rgba_readback) {
   for (int k = 0; k < slots; ++k)
     slots_.push_back(std::make_unique<FrameSlot>(*ctx_, cmd_pool_, row_pixels_, height_, rgba_readback_));
@@ -40,6 +40,7 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
   }
   // The passes in order; a render graph inserts its effect passes between these two.
   convert_.record(f);
+  generated_.record(f);
   composite_.record(f);
   s.submit(want_nv12, want_rgba);
 }

@@ -11,6 +11,7 @@
 #include "gpu/composite_pass.h"
 #include "gpu/convert_pass.h"
 #include "gpu/frame_slot.h"
+#include "gpu/generated_pass.h"
 #include "gpu/layers.h"
 #include "gpu/static_images.h"
 
@@ -34,6 +35,7 @@ class Compositor {
   const uint8_t* nv12(int slot) const;  // Y plane (nv12_stride() x height), then interleaved CbCr (height/2 rows)
   int nv12_stride() const { return row_pixels_; }
   const std::string& device_name() const { return ctx_->name; }
+  uint64_t generated_uploads() const { return generated_.uploads(); }  // generated pictures uploaded
 
  private:
   static CommandPool make_command_pool(const VkContext& ctx);
@@ -46,6 +48,7 @@ class Compositor {
   CommandPool cmd_pool_;
   StaticImages static_images_;
   ConvertPass convert_;
+  GeneratedPass generated_;
   CompositePass composite_;
   std::vector<std::unique_ptr<FrameSlot>> slots_;  // last: destroyed (waited for) first
 };

@@ -14,7 +14,7 @@ namespace reelforge {
 
 // Static description of each timeline layer's source, fixed for the whole render.
 struct LayerSource {
-  LayerKind kind = LayerKind::Solid;
+  LayerKind kind = LayerKind::Solid;       // Generated for every layer with a generator
   std::shared_ptr<const RgbaImage> image;  // Image layers
   int video_width = 0, video_height = 0;   // Video layers: decoded (coded) size (even)
   bool video_alpha = false;
@@ -28,6 +28,7 @@ struct LayerDraw {
   BlendMode blend = BlendMode::Normal;
   std::array<float, 4> color{1, 1, 1, 1};  // Solid: straight RGBA 0..1
   const AVFrame* video = nullptr;          // Video: yuv420p / yuvj420p / yuva420p frame
+  std::shared_ptr<const RgbaImage> picture;  // Generated: this frame's picture (GeneratedPass uploads it)
 };
 
 }  // namespace reelforge

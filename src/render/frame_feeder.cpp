@@ -1,5 +1,6 @@
 #include "render/frame_feeder.h"
 
+#include "generated/generated_draw.h"
 #include "media/image_loader.h"
 #include "timeline/frame_state.h"
 
@@ -13,7 +14,9 @@ FrameFeeder::FrameFeeder(const Timeline& tl) : tl_(tl) {
   last_t_.assign(tl.layers.size(), -1.0);
   for (size_t i = 0; i < tl.layers.size(); ++i) {
     const Layer& l = tl.layers[i];
-    if (l.kind == LayerKind::Image) {
+    if (l.generator) {
+      continue;  // drawn from its generator, per frame
+    } else if (l.kind == LayerKind::Image) {
       images_[i] = l.image ? l.image : std::make_shared<const RgbaImage>(load_image(l.path));
     } else if (l.kind == LayerKind::Video) {
       // Opened once now to validate the file and learn its decoded format; kept only if needed first.
@@ -27,7 +30,7 @@ FrameFeeder::FrameFeeder(const Timeline& tl) : tl_(tl) {
 std::vector<LayerSource> FrameFeeder::layer_sources() const {
   std::vector<LayerSource> out(tl_.layers.size());
   for (size_t i = 0; i < out.size(); ++i) {
-    out[i].kind = tl_.layers[i].kind;
+    out[i].kind = tl_.layers[i].generator ? LayerKind::Generated : tl_.layers[i].kind;
     out[i].image = images_[i];
     out[i].video_width = formats_[i].width;
     out[i].video_height = formats_[i].height;
@@ -55,7 +58,9 @@ FrameInputs FrameFeeder::frame(int64_t i) {
     if (d.place.opacity <= 0.0f) continue;
     d.blend = l.blend;
     d.color = l.color;
-    if (l.kind == LayerKind::Video) {
+    if (l.generator) {
+      if (!(d.picture = generate_picture(l, i, d.place))) continue;
+    } else if (l.kind == LayerKind::Video) {
       const double t = frame_time(i - l.start_frame, tl_.fps) + l.trim_start;
       if (!videos_[k] || t < last_t_[k])  // one seek
         videos_[k] = std::make_unique<VideoSource>(l.path, t, l.on_decode_error == DecodeErrors::Raise);

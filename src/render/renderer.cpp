@@ -41,4 +41,9 @@ void Renderer::render_nv12(int64_t i, std::vector<uint8_t>& y, std::vector<uint8
     std::memcpy(&uv[size_t(r) * w], src + size_t(stride) * h + size_t(r) * stride, size_t(w));
 }
 
+uint64_t Renderer::generated_uploads() {
+  std::lock_guard lock(mutex_);
+  return compositor_->generated_uploads();
+}
+
 }  // namespace reelforge

@@ -19,6 +19,7 @@ class Renderer {
   // NV12: Y plane (height x width) and interleaved CbCr (height/2 x width), tightly packed.
   void render_nv12(int64_t frame, std::vector<uint8_t>& y, std::vector<uint8_t>& uv);
   const Timeline& timeline() const { return *tl_; }
+  uint64_t generated_uploads();  // generated-layer pictures uploaded so far (reuse tests)
 
  private:
   void run(int64_t frame, bool rgba, bool nv12);

@@ -37,7 +37,9 @@ void Timeline::validate() const {
                            {&t.crop_left, "crop_left"}, {&t.crop_top, "crop_top"}, {&t.crop_right, "crop_right"},
                            {&t.crop_bottom, "crop_bottom"}})
       check_track(l, *v, name);
-    if ((l.kind == LayerKind::Video || (l.kind == LayerKind::Image && !l.image)) && l.path.empty())
+    if ((l.kind == LayerKind::Generated || l.kind == LayerKind::Shape) && !l.generator)
+      throw InputError("layer '" + l.name + "' is a generated layer without a generator");
+    if ((l.kind == LayerKind::Video || (l.kind == LayerKind::Image && !l.image && !l.generator)) && l.path.empty())
       throw InputError("layer '" + l.name + "' has no source path");
   }
   for (const auto& c : audio)

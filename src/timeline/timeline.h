@@ -11,7 +11,10 @@
 
 namespace reelforge {
 
-enum class LayerKind { Solid = 0, Image = 1, Video = 2 };
+// Generated: a picture from Layer::generator per frame (generated/image_generator.h); Shape: a
+// generated layer holding a vector shape (shapes/shape_generator.h). An Image layer with a
+// generator (SVG) is drawn from the generator too.
+enum class LayerKind { Solid = 0, Image = 1, Video = 2, Generated = 3, Shape = 4 };
 
 // W3C Compositing and Blending Level 1 modes; numbering shared with shaders/composite.comp.
 enum class BlendMode { Normal = 0, Multiply, Screen, Overlay, Darken, Lighten, Add, Difference };
@@ -40,11 +43,14 @@ struct LayerTrack {
 // What a video layer does with damaged source data (see VideoSource).
 enum class DecodeErrors { Hold = 0, Raise = 1 };  // hold the last good frame + warn / MediaError
 
+class ImageGenerator;  // generated/image_generator.h
+
 struct Layer {
   std::string name;
   LayerKind kind = LayerKind::Solid;
   std::string path;                      // Image/Video source file
   std::shared_ptr<const RgbaImage> image;  // Image given as pixels (text, numpy), else loaded from path
+  std::shared_ptr<const ImageGenerator> generator;  // set: the picture comes from it, per frame
   std::array<float, 4> color{1, 1, 1, 1};  // Solid colour, straight RGBA 0..1
   int64_t start_frame = 0, end_frame = 0;  // active for frames [start_frame, end_frame)
   double trim_start = 0.0;               // Video: seconds into the source shown at start_frame

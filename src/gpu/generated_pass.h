@@ -1,0 +1,40 @@
+// Uploads the pictures of generated layers (LayerDraw::picture, made on the CPU by the decode
+// stage) into textures the final pass samples. A layer's picture is uploaded only when its
+// pointer differs from the one this slot's texture holds, so a static shape is uploaded once per
+// slot; each slot has its own textures, as a slot's previous frame is the only one that may still
+// read them (FrameSlot::begin waited for it).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "gpu/pass.h"
+
+namespace reelforge {
+
+class GeneratedPass : public Pass {
+ public:
+  explicit GeneratedPass(int slots) : slots_(size_t(slots)) {}
+  void record(Frame& f) override;
+  uint64_t uploads() const { return uploads_; }  // pictures uploaded so far (tests: reuse)
+
+ private:
+  static constexpr int kIdleFrames = 30;  // frames a layer's texture is kept after its last draw
+  struct Cached {
+    std::shared_ptr<const RgbaImage> picture;  // held: its address cannot be reused while cached
+    Image image;
+    bool opaque = false;
+    int idle = 0;
+  };
+  struct PerSlot {
+    std::unordered_map<int, Cached> layers;  // by layer index
+    Buffer staging;
+  };
+  void upload(Frame& f, PerSlot& s, const std::vector<size_t>& changed);
+
+  std::vector<PerSlot> slots_;
+  uint64_t uploads_ = 0;
+};
+
+}  // namespace reelforge
