@@ -560,6 +560,12 @@ class Scene:
             max_width=max_width, letter_spacing=letter_spacing, weight=weight, stroke_width=stroke_width,
             stroke_color=stroke_color, shadow=shadow, background=background)
 
+    def add_subtitles(self, path_or_cues, *, style=None, start=0.0, name=None) -> list[Layer]:
+        """Burn in subtitles: SRT/WebVTT cues as styled text layers (exact on/off frames), ASS/SSA
+        through libass. See :func:`reelforge.subtitles.add_subtitles` for the arguments and errors."""
+        from . import subtitles as _subtitles
+        return _subtitles.add_subtitles(self, path_or_cues, style=style, start=start, name=name)
+
     def preview(self, t: float = 0.0, *, max_width: int | None = 960, format: str = "png"):
         """Render the frame on screen at ``t`` seconds for inline display in Jupyter.
 
@@ -613,6 +619,8 @@ class Scene:
             premultiplied = _check_bool(layer.premultiplied, f"{what} premultiplied")
             c.image = _core.RgbaImage(_as_rgba(layer.image, f"{what} image"), premultiplied=premultiplied)
         c.color = list(_unit_rgba(layer.color, f"{what} color"))
+        if getattr(layer, "generator", None) is not None:  # generated layers: a picture per frame (C++)
+            c.generator = layer.generator
         start, end = self._span(layer.name, layer.start, layer.end)
         c.start_frame = self._first_frame(start)
         # Frames shown are those with start <= t < end.
