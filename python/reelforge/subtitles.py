@@ -33,12 +33,33 @@ from .errors import MediaError, SceneError, SceneTypeError
 if TYPE_CHECKING:
     from .scene import Layer, Scene
 
-__all__ = ["Cue", "parse_srt", "parse_vtt", "read_subtitles", "default_style", "add_subtitles", "SUBTITLE_FORMATS"]
+__all__ = ["check_soft_track", "SOFT_TRACK_CONTAINERS", "Cue", "parse_srt", "parse_vtt", "read_subtitles", "default_style", "add_subtitles", "SUBTITLE_FORMATS"]
 
 SubtitleFormat = Literal["srt", "vtt", "ass"]
 
 #: File extensions -> format.
 SUBTITLE_FORMATS: dict[str, SubtitleFormat] = {".srt": "srt", ".vtt": "vtt", ".ass": "ass", ".ssa": "ass"}
+
+
+#: Output extensions that take a soft subtitle track -> the track's codec.
+SOFT_TRACK_CONTAINERS = {".mp4": "mov_text", ".mov": "mov_text", ".webm": "webvtt", ".mkv": "ass or subrip"}
+
+
+def check_soft_track(subtitles: Any, output: str, workers: int = 1) -> str:
+    """The checked path of an ``Exporter(subtitles=...)`` file. Raises MediaNotFoundError, or
+    SceneError for an unknown subtitle extension, an output container without subtitle tracks,
+    or a segmented export (``workers > 1``)."""
+    from .scene import _check_path
+    p = _check_path(subtitles, "subtitles")
+    if os.path.splitext(p)[1].lower() not in SUBTITLE_FORMATS:
+        raise SceneError(f"subtitles: {p!r}: unknown subtitle format; use a file ending in {', '.join(SUBTITLE_FORMATS)}")
+    ext = os.path.splitext(output)[1].lower()
+    if ext not in SOFT_TRACK_CONTAINERS:
+        raise SceneError(f"subtitles: a {ext or 'extensionless'} output cannot carry a subtitle track; export to "
+                         f"{', '.join(SOFT_TRACK_CONTAINERS)}, or burn them in with Scene.add_subtitles")
+    if workers > 1:
+        raise SceneError("subtitles: a segmented export (workers > 1) cannot add a subtitle track; use workers=1")
+    return p
 
 
 @dataclass(frozen=True)
