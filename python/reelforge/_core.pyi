@@ -9,7 +9,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'ImageGenerator', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'SequenceGenerator', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
+__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AssGenerator', 'AudioClip', 'BlendMode', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'ImageGenerator', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'SequenceGenerator', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_rich_text', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
 class LayerKind:
     """
     Members:
@@ -491,6 +491,7 @@ class ExportOptions:
     encoder: str
     path: str
     preset: str
+    subtitles: str
     video_codec: str
     def __init__(self) -> None:
         ...
@@ -743,6 +744,21 @@ class JoinResult:
     @property
     def segments(self) -> list[SegmentInfo]:
         ...
+class AssGenerator(ImageGenerator):
+    """
+    ASS/SSA script rendered by libass over a width x height canvas, one picture per frame
+    (script time floor(frame * 1000 / fps) - offset_ms); unchanged pictures are reused.
+    """
+    def __init__(self, script: str, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, fps_num: typing.SupportsInt | typing.SupportsIndex, fps_den: typing.SupportsInt | typing.SupportsIndex, offset_ms: typing.SupportsInt | typing.SupportsIndex = 0, default_font: str = '') -> None:
+        ...
+    def events(self) -> list[tuple[int, int]]:
+        """
+        The script's events as (start_ms, end_ms), script time, in file order.
+        """
+    def script_ms(self, frame: typing.SupportsInt | typing.SupportsIndex) -> int:
+        """
+        Script time (ms) rendered at a timeline frame.
+        """
 def analyze_audio(timeline: Timeline, bands: typing.SupportsInt | typing.SupportsIndex = 8, fmin: typing.SupportsFloat | typing.SupportsIndex = 40.0, fmax: typing.SupportsFloat | typing.SupportsIndex = 16000.0) -> dict:
     """
     Per-frame features of the timeline's mixed audio (see src/audio/analysis.h), as a dict:
@@ -800,6 +816,19 @@ def presets() -> list[str]:
     ...
 def probe(path: str) -> MediaInfo:
     ...
+def render_rich_text(spans: collections.abc.Sequence[tuple[str, str, typing.SupportsFloat | typing.SupportsIndex, typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"], bool]], max_width: typing.SupportsFloat | typing.SupportsIndex = 0.0, align: str = 'left', line_height: typing.SupportsFloat | typing.SupportsIndex = 1.2, letter_spacing: typing.SupportsFloat | typing.SupportsIndex = 0.0, stroke_width: typing.SupportsFloat | typing.SupportsIndex = 0.0, stroke_color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [0, 0, 0, 255], shadow: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(3)"] = [0.0, 0.0, 0.0], shadow_color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [0, 0, 0, 0], box_color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [0, 0, 0, 0], box_padding: typing.SupportsFloat | typing.SupportsIndex = 0.0, box_radius: typing.SupportsFloat | typing.SupportsIndex = 0.0, paint_box: bool = True, paint_glyphs: bool = True, glyph_begin: typing.SupportsInt | typing.SupportsIndex = 0, glyph_end: typing.SupportsInt | typing.SupportsIndex = -1) -> dict:
+    """
+    Lay out and paint styled text (src/text/rich_text.h); reelforge.text wraps it.
+
+    ``spans``: list of ``(text, font_path, size_px, (r, g, b, a) 0-255 straight, embolden)``. Lengths in
+    pixels; ``shadow``: ``(dx, dy, blur)`` (Gaussian sigma = blur / 2, CSS text-shadow); colours with
+    alpha 0 disable the shadow / box. ``glyph_begin``/``glyph_end``: code point range painted (-1: all).
+
+    Returns a dict: ``pixels`` uint8 ``(h, w, 4)`` PREMULTIPLIED RGBA; ``baseline_y``; ``text_box`` and
+    ``box`` ``(x0, y0, x1, y1)`` image pixels; ``ink_box`` (text box united with the glyph ink); ``lines``; ``clusters`` float64 ``(n, 7)`` rows
+    ``(first, last, line, x0, y0, x1, y1)`` (code point range and advance box, visual order per line).
+    Raises SceneError for bad values, MediaError for unreadable fonts. The GIL is released.
+    """
 def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typing.SupportsIndex = 48.0, color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [255, 255, 255, 255], line_spacing: typing.SupportsFloat | typing.SupportsIndex = 1.2, align: str = 'left') -> tuple[numpy.typing.NDArray[numpy.uint8], float]:
     """
     Shape (HarfBuzz) and rasterise (FreeType) UTF-8 ``text`` with the TTF/OTF font at ``font_path``.

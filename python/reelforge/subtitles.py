@@ -92,8 +92,8 @@ def parse_srt(text: str, *, what: str = "SRT") -> list[Cue]:
     cues = []
     timing = re.compile(rf"^\s*{_SRT_TIME}\s*-->\s*{_SRT_TIME}")
     for n, lines in enumerate(_blocks(text), 1):
-        k = next((i for i, ln in enumerate(lines[:2]) if "-->" in ln), None)
-        m = timing.match(lines[k]) if k is not None else None
+        k = next((i for i, ln in enumerate(lines[:2]) if "-->" in ln), -1)
+        m = timing.match(lines[k]) if k >= 0 else None
         if m is None:
             raise SceneError(f"{what}: cue {n} has no valid 'HH:MM:SS,mmm --> HH:MM:SS,mmm' timing line: {lines[:2]!r}")
         g = m.groups()
@@ -116,8 +116,8 @@ def parse_vtt(text: str, *, what: str = "WebVTT") -> list[Cue]:
     for n, lines in enumerate(blocks[1:], 1):
         if re.match(r"^(NOTE|STYLE|REGION)(\s|$)", lines[0]):
             continue
-        k = next((i for i, ln in enumerate(lines[:2]) if "-->" in ln), None)
-        m = timing.match(lines[k]) if k is not None else None
+        k = next((i for i, ln in enumerate(lines[:2]) if "-->" in ln), -1)
+        m = timing.match(lines[k]) if k >= 0 else None
         if m is None:
             raise SceneError(f"{what}: cue {n} has no valid '[HH:]MM:SS.mmm --> [HH:]MM:SS.mmm' timing line: "
                              f"{lines[:2]!r}")
@@ -193,10 +193,16 @@ def default_style(scene: "Scene") -> dict[str, Any]:
             "y": scene.height * 0.95}
 
 
+def _secs(value: Any, what: str) -> float:
+    t = _checks.seconds(value, what)
+    assert t is not None
+    return t
+
+
 def _cues(path_or_cues: Any) -> tuple[SubtitleFormat, Union[list[Cue], str], str]:
     if isinstance(path_or_cues, (str, os.PathLike)):
         fmt, content = read_subtitles(path_or_cues)
-        return fmt, content, os.fspath(path_or_cues)  # type: ignore[arg-type]
+        return fmt, content, str(os.fspath(path_or_cues))
     if not isinstance(path_or_cues, (list, tuple)):
         raise SceneTypeError(f"subtitles: expected a path (.srt/.vtt/.ass/.ssa) or a list of cues "
                              f"(reelforge.subtitles.Cue or (start, end, text)), got {type(path_or_cues).__name__}")
@@ -205,7 +211,7 @@ def _cues(path_or_cues: Any) -> tuple[SubtitleFormat, Union[list[Cue], str], str
         if not isinstance(c, Cue):
             if not isinstance(c, (tuple, list)) or len(c) != 3 or not isinstance(c[2], str):
                 raise SceneTypeError(f"subtitles: cue {i} must be a Cue or (start_s, end_s, text), got {c!r}")
-            c = Cue(_checks.seconds(c[0], f"subtitles cue {i} start"), _checks.seconds(c[1], f"subtitles cue {i} end"), c[2])
+            c = Cue(_secs(c[0], f"subtitles cue {i} start"), _secs(c[1], f"subtitles cue {i} end"), c[2])
         if c.end <= c.start:
             raise SceneError(f"subtitles: cue {i} ends ({c.end}s) before it starts ({c.start}s)")
         cues.append(c)
@@ -234,8 +240,8 @@ def add_subtitles(scene: "Scene", path_or_cues: Any, *, style: Mapping[str, Any]
         timing, ``style`` with an ASS file, an unknown style key, a script libass cannot read.
         SceneTypeError: neither a path nor a list of cues.
     """
-    start = _checks.seconds(start, "subtitles start")
-    prefix = scene._name(name, "subtitles")
+    start = _secs(start, "subtitles start")
+    prefix: str = scene._name(name, "subtitles")
     fmt, content, label = _cues(path_or_cues)
     if fmt == "ass":
         if style:
@@ -243,12 +249,13 @@ def add_subtitles(scene: "Scene", path_or_cues: Any, *, style: Mapping[str, Any]
                              f"own styles (edit its [V4+ Styles] section)")
         return [_add_ass(scene, str(content), start, prefix, label)]
     st = default_style(scene)
-    for k, v in dict(style or {}).items():
-        if k in ("text", "start", "end", "name"):
-            raise SceneError(f"subtitles style: {k!r} is set per cue; remove it from style=")
-        st[k] = v
+    for key, v in dict(style or {}).items():
+        if key in ("text", "start", "end", "name"):
+            raise SceneError(f"subtitles style: {key!r} is set per cue; remove it from style=")
+        st[key] = v
     layers = []
-    for k, cue in enumerate(content):  # type: ignore[arg-type]
+    assert isinstance(content, list)
+    for k, cue in enumerate(content):
         t0, t1 = start + cue.start, start + cue.end
         if scene._first_frame(t0) >= scene.frame_count:
             continue
@@ -274,6 +281,6 @@ def _add_ass(scene: "Scene", script: str, start: float, name: str, label: str) -
     start, _ = scene._span(name, start, None)
     layer = Layer(scene, _core.LayerKind.GENERATED, name, start, None, x=0, y=0, width=scene.width,
                   height=scene.height)
-    layer.generator = gen
+    setattr(layer, "generator", gen)  # read by Scene.compile (generated layers)
     scene.layers.append(layer)
     return layer

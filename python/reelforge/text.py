@@ -185,7 +185,7 @@ def add_text_layer(scene, text, *, font=None, size_px=48.0, color=(255, 255, 255
     animates it word by word or character by character.
 
     Args:
-        text: ``str`` (any Unicode; ``"\n"`` breaks lines, ``"\r\n"`` accepted), or a list of
+        text: ``str`` (any Unicode; ``"\\n"`` breaks lines, ``"\\r\\n"`` accepted), or a list of
             ``str`` / :class:`reelforge.Span` (rich text: colour, size, weight, font per span).
             Not empty.
         font: path of a TrueType/OpenType font file (``.ttf``/``.otf``/``.ttc``: its first face).
@@ -205,7 +205,7 @@ def add_text_layer(scene, text, *, font=None, size_px=48.0, color=(255, 255, 255
             ``size_px`` (baseline to baseline for one size), in (0, 100]; ``line_height`` wins.
         opacity: 0..1 (animatable).
         name: layer name (default ``"text<N>"``).
-        max_width: pixels; wrap lines to fit (None: only at ``"\n"``).
+        max_width: pixels; wrap lines to fit (None: only at ``"\\n"``).
         letter_spacing: pixels added after every character (may be negative).
         weight: ``"normal"`` or ``"bold"`` (the family's bold face from fontconfig, else
             synthetic emboldening).

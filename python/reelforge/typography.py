@@ -40,8 +40,10 @@ from . import colors as _colors
 from . import text as _text
 from .errors import MediaError, SceneError, SceneTypeError
 
+from .scene import Layer, _Keyframes
+
 if TYPE_CHECKING:
-    from .scene import Layer, Scene
+    from .scene import Scene
 
 __all__ = ["Span", "StyledText", "TextLayer", "render_styled", "add_styled_text", "WORD_PROPERTIES"]
 
@@ -249,9 +251,10 @@ def render_styled(text: Any, *, font: Any = None, size_px: float = 48.0, color: 
                       int(d["lines"]), font_path, "".join(s[0] for s in spans))
 
 
-def _layer_class() -> type:
-    from .scene import Layer
-    return Layer
+def _secs(value: Any, what: str) -> float:
+    t = _checks.seconds(value, what)
+    assert t is not None
+    return t
 
 
 def add_styled_text(scene: "Scene", text: Any, *, name: str | None, start: float, end: float | None, x: Any, y: Any,
@@ -282,7 +285,7 @@ def _unit_ranges(r: StyledText, unit: str) -> list[tuple[int, int]]:
     return sorted(seen.items())
 
 
-class TextLayer(_layer_class()):  # type: ignore[misc]
+class TextLayer(Layer):
     """A text layer (:meth:`reelforge.Scene.add_text`): an IMAGE layer of the painted text, plus
     :meth:`animate_words`. ``styled`` is the :class:`StyledText` it shows."""
 
@@ -299,7 +302,7 @@ class TextLayer(_layer_class()):  # type: ignore[misc]
         self.words: list[WordLayer] = []
         self._unit: str | None = None
 
-    def animate_words(self, prop: str, keyframes: Sequence, *, stagger: float | Sequence[float] = 0.1,
+    def animate_words(self, prop: str, keyframes: Sequence[Any], *, stagger: float | Sequence[float] = 0.1,
                       unit: WordUnit = "word", easing: Any = "linear") -> "TextLayer":
         """Animate ``prop`` of every word (``unit="word"``: runs of non-space characters) or
         character (``unit="char"``: shaped clusters, spaces skipped) separately, each starting
@@ -326,7 +329,6 @@ class TextLayer(_layer_class()):  # type: ignore[misc]
         or a text with no visible word. Everything is sampled at ``Scene.compile()`` into
         per-frame tables: no Python runs while rendering.
         """
-        from .scene import _Keyframes
         what = f"text layer {self.name!r} animate_words"
         if prop not in WORD_PROPERTIES:
             raise SceneError(f"{what}: cannot animate {prop!r} per word; use one of {', '.join(WORD_PROPERTIES)}")
@@ -339,12 +341,12 @@ class TextLayer(_layer_class()):  # type: ignore[misc]
             self._split(unit, what)
         n = len(self.words)
         if isinstance(stagger, (list, tuple, np.ndarray)):
-            delays = [_checks.seconds(v, f"{what} stagger[{i}]") for i, v in enumerate(stagger)]
+            delays = [_secs(v, f"{what} stagger[{i}]") for i, v in enumerate(stagger)]
             if len(delays) != n:
                 raise SceneError(f"{what}: {len(delays)} delays given for {n} {unit}s; give one per {unit} "
                                  f"or a single stagger in seconds")
         else:
-            s = _checks.seconds(stagger, f"{what} stagger")
+            s = _secs(stagger, f"{what} stagger")
             delays = [i * s for i in range(n)]
         names = ("scale_x", "scale_y") if prop == "scale" else (prop,)
         for wl, delay in zip(self.words, delays):
@@ -374,7 +376,7 @@ class TextLayer(_layer_class()):  # type: ignore[misc]
         self._unit = unit
 
 
-class WordLayer(_layer_class()):  # type: ignore[misc]
+class WordLayer(Layer):
     """One word (or character, or the background box) of a :class:`TextLayer` after
     :meth:`TextLayer.animate_words`: the word's pixels cropped from the text's painting, placed on
     the text layer's transform, plus the word's own staggered keyframes."""
@@ -394,7 +396,7 @@ class WordLayer(_layer_class()):  # type: ignore[misc]
         self.size = (x1 - x0, y1 - y0)
 
     # The span follows the text layer's.
-    @property  # type: ignore[override]
+    @property
     def start(self) -> float:
         return float(self.parent.start)
 
@@ -402,9 +404,10 @@ class WordLayer(_layer_class()):  # type: ignore[misc]
     def start(self, _v: float) -> None:
         pass
 
-    @property  # type: ignore[override]
+    @property
     def end(self) -> float | None:
-        return self.parent.end
+        end: float | None = self.parent.end
+        return end
 
     @end.setter
     def end(self, _v: float | None) -> None:
@@ -422,14 +425,17 @@ class WordLayer(_layer_class()):  # type: ignore[misc]
 
     def _sample(self, name: str, default: Any, start: int, end: int) -> np.ndarray:
         P = self.parent
-        Layer = _layer_class()
-        base = lambda p, d: Layer._sample(P, p, d, start, end)  # noqa: E731
+
+        def base(p: str, d: float) -> np.ndarray:
+            v: np.ndarray = P._sample(p, d, start, end)
+            return v
+
         iw, ih = P.styled.width, P.styled.height
         if name in ("anchor_x", "anchor_y"):
             return np.array([0.5])
         if name in ("width", "height"):
             k = 0 if name == "width" else 1
-            return base(name, 0.0) / (iw, ih)[k] * self.size[k]
+            return np.asarray(base(name, 0.0) / (iw, ih)[k] * self.size[k], np.float64)
         if name in ("x", "y"):
             W, H = base("width", 0.0) / iw, base("height", 0.0) / ih  # displayed px per image px
             ax, ay = base("anchor_x", 0.0) * iw, base("anchor_y", 0.0) * ih
@@ -437,14 +443,15 @@ class WordLayer(_layer_class()):  # type: ignore[misc]
             dy = (self.center[1] - ay) * H * base("scale_y", 1.0)
             rot = np.radians(base("rotation", 0.0))
             if name == "x":
-                out = base("x", 0.0) + dx * np.cos(rot) - dy * np.sin(rot)
+                pos = base("x", 0.0) + dx * np.cos(rot) - dy * np.sin(rot)
             else:
-                out = base("y", 0.0) + dx * np.sin(rot) + dy * np.cos(rot)
-            return out + self._own(name, 0.0, start, end)
+                pos = base("y", 0.0) + dx * np.sin(rot) + dy * np.cos(rot)
+            return np.asarray(pos + self._own(name, 0.0, start, end), np.float64)
         if name in ("scale_x", "scale_y", "opacity"):
-            return base(name, 1.0) * self._own(name, 1.0, start, end)
+            return np.asarray(base(name, 1.0) * self._own(name, 1.0, start, end), np.float64)
         if name == "rotation":
-            return base(name, 0.0) + self._own(name, 0.0, start, end)
+            return np.asarray(base(name, 0.0) + self._own(name, 0.0, start, end), np.float64)
         if name.startswith("crop_"):
-            return np.clip(self._own(name, 0.0, start, end), 0.0, 1.0)
-        return Layer._sample(self, name, default, start, end)
+            return np.asarray(np.clip(self._own(name, 0.0, start, end), 0.0, 1.0), np.float64)
+        out: np.ndarray = super()._sample(name, default, start, end)
+        return out
