@@ -282,3 +282,12 @@ def test_animate_words_errors(font):
         s.add_text([rf.Span("x", weight="heavy")], font=font)
     with pytest.raises(rf.SceneError, match="max_width"):
         s.add_text("x", font=font, max_width=-5)
+
+
+def test_literal_aliases_match_runtime_tables():
+    from typing import get_args
+    from reelforge import _types, subtitles
+    assert set(get_args(_types.TextWeight)) == set(ty.WEIGHTS)
+    assert set(get_args(_types.WordUnit)) == set(ty.WORD_UNITS)
+    assert set(get_args(_types.WordProperty)) == set(ty.WORD_PROPERTIES)
+    assert set(get_args(_types.SubtitleFormat)) == set(subtitles.SUBTITLE_FORMATS.values())

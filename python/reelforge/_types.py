@@ -29,5 +29,15 @@ TextAlign = Literal["left", "center", "right", "justify"]
 TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "center", "center_right",
                      "bottom_left", "bottom_center", "bottom_right", "baseline_left", "baseline_center"]
 
-__all__ = ["EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
+#: Font weights of text spans (:class:`reelforge.Span`, ``Scene.add_text(weight=)``).
+TextWeight = Literal["normal", "bold"]
+#: What :meth:`reelforge.typography.TextLayer.animate_words` splits the text into.
+WordUnit = Literal["word", "char"]
+#: Properties animated per word (:data:`reelforge.typography.WORD_PROPERTIES`).
+WordProperty = Literal["x", "y", "opacity", "scale", "scale_x", "scale_y", "rotation",
+                       "crop_left", "crop_top", "crop_right", "crop_bottom"]
+#: Subtitle file formats (:data:`reelforge.subtitles.SUBTITLE_FORMATS`).
+SubtitleFormat = Literal["srt", "vtt", "ass"]
+
+__all__ = ["TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
            "ToleranceProfile", "TextAlign", "TextAnchor"]

@@ -23,11 +23,12 @@ import html
 import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Mapping, Union
 
 from . import _checks
 from . import _core
 from . import text as _text
+from ._types import SubtitleFormat
 from .errors import MediaError, SceneError, SceneTypeError
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["check_soft_track", "SOFT_TRACK_CONTAINERS", "Cue", "parse_srt", "parse_vtt", "read_subtitles", "default_style", "add_subtitles", "SUBTITLE_FORMATS"]
 
-SubtitleFormat = Literal["srt", "vtt", "ass"]
 
 #: File extensions -> format.
 SUBTITLE_FORMATS: dict[str, SubtitleFormat] = {".srt": "srt", ".vtt": "vtt", ".ass": "ass", ".ssa": "ass"}

@@ -29,7 +29,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
@@ -38,6 +38,7 @@ from . import _core
 from . import animation as _anim
 from . import colors as _colors
 from . import text as _text
+from ._types import TextWeight as Weight, WordProperty, WordUnit
 from .errors import MediaError, SceneError, SceneTypeError
 
 from .scene import Layer, _Keyframes
@@ -53,8 +54,9 @@ __all__ = ["Span", "StyledText", "TextLayer", "render_styled", "add_styled_text"
 WORD_PROPERTIES = ("x", "y", "opacity", "scale", "scale_x", "scale_y", "rotation",
                    "crop_left", "crop_top", "crop_right", "crop_bottom")
 
-Weight = Literal["normal", "bold"]
-WordUnit = Literal["word", "char"]
+#: Span weights and animate_words units (the runtime tables of the _types aliases).
+WEIGHTS = ("normal", "bold")
+WORD_UNITS = ("word", "char")
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,7 @@ def _spans(text: Any, font: str, size_px: float, color: tuple[int, int, int, int
             raise SceneError(f"{what} span {i} size_px must be in (0, 10000], got {size!r}")
         c = color if sp.color is None else _rgba255(sp.color, f"{what} span {i} color")
         w = weight if sp.weight is None else sp.weight
-        if w not in ("normal", "bold"):
+        if w not in WEIGHTS:
             raise SceneError(f"{what} span {i}: weight must be 'normal' or 'bold', got {w!r}")
         embolden = False
         if w == "bold":
@@ -302,7 +304,7 @@ class TextLayer(Layer):
         self.words: list[WordLayer] = []
         self._unit: str | None = None
 
-    def animate_words(self, prop: str, keyframes: Sequence[Any], *, stagger: float | Sequence[float] = 0.1,
+    def animate_words(self, prop: WordProperty, keyframes: Sequence[Any], *, stagger: float | Sequence[float] = 0.1,
                       unit: WordUnit = "word", easing: Any = "linear") -> "TextLayer":
         """Animate ``prop`` of every word (``unit="word"``: runs of non-space characters) or
         character (``unit="char"``: shaped clusters, spaces skipped) separately, each starting
@@ -332,7 +334,7 @@ class TextLayer(Layer):
         what = f"text layer {self.name!r} animate_words"
         if prop not in WORD_PROPERTIES:
             raise SceneError(f"{what}: cannot animate {prop!r} per word; use one of {', '.join(WORD_PROPERTIES)}")
-        if unit not in ("word", "char"):
+        if unit not in WORD_UNITS:
             raise SceneError(f"{what}: unit must be 'word' or 'char', got {unit!r}")
         if self._unit is not None and unit != self._unit:
             raise SceneError(f"{what}: the words were already split by {self._unit!r}; use unit={self._unit!r}")
