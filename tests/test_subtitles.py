@@ -131,6 +131,18 @@ def test_default_caption_style_bottom_centre_outlined_and_wrapped():
     assert light_on_text.sum() > 0 and dark.sum() > 200
 
 
+def test_srt_an_tag_moves_the_cue_to_the_top():
+    s = rf.Scene(width=W, height=H, fps=FPS, duration=1.0)
+    s.add_subtitles([(0.0, 1.0, "{\\an8}Top caption"), (0.0, 1.0, "Bottom caption")])
+    assert s.layers[0].text == "Top caption"
+    ink = rf.Renderer(s).render_frame(0)[..., :3].max(axis=2) > 128
+    rows = np.flatnonzero(ink.any(axis=1))
+    top, bottom = rows[rows < H / 2], rows[rows >= H / 2]
+    assert top.size and bottom.size
+    assert top.min() >= 0.05 * H - 1 and top.max() < 0.3 * H
+    assert bottom.max() <= 0.95 * H + 1 and bottom.min() > 0.7 * H
+
+
 def test_ass_cues_position_and_karaoke_by_libass(files):
     s = scene()
     (layer,) = s.add_subtitles(files["ass"])

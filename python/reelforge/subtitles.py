@@ -257,14 +257,28 @@ def add_subtitles(scene: "Scene", path_or_cues: Any, *, style: Mapping[str, Any]
     assert isinstance(content, list)
     for k, cue in enumerate(content):
         t0, t1 = start + cue.start, start + cue.end
+        cue_style = {**st, **_an_position(scene, cue.text)}
         if scene._first_frame(t0) >= scene.frame_count:
             continue
         end = None if t1 >= scene.duration else t1
         try:
-            layers.append(scene.add_text(cue_spans(cue.text), start=t0, end=end, name=f"{prefix}.{k}", **st))
+            layers.append(scene.add_text(cue_spans(cue.text), start=t0, end=end, name=f"{prefix}.{k}", **cue_style))
         except TypeError as e:
             raise SceneError(f"subtitles style: {e}; style keys are Scene.add_text keywords") from None
     return layers
+
+
+def _an_position(scene: "Scene", text: str) -> dict[str, Any]:
+    """SRT's ``{\\anN}`` tag (numpad layout, as ASS): the cue's anchor, alignment and position on
+    the safe margins (5 % top/bottom, 10 % sides); no tag: nothing."""
+    m = re.search(r"\{\\an([1-9])\}", text)
+    if m is None:
+        return {}
+    n = int(m.group(1)) - 1
+    row, col = ("bottom", "center", "top")[n // 3], ("left", "center", "right")[n % 3]
+    anchor = "center" if (row, col) == ("center", "center") else f"{row}_{col}"
+    return {"anchor": anchor, "align": col, "x": scene.width * (0.1, 0.5, 0.9)[n % 3],
+            "y": scene.height * {"bottom": 0.95, "center": 0.5, "top": 0.05}[row]}
 
 
 def _add_ass(scene: "Scene", script: str, start: float, name: str, label: str) -> "Layer":
