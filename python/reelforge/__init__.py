@@ -8,6 +8,8 @@ from .errors import (EncoderError, ExportCancelled, ExportStalled, GpuError, Med
 from . import audio, easing, notebook, testing
 from .easing import cubic_bezier, spring
 from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
+from . import shapes, svg
+from .shapes import LinearGradient, RadialGradient
 from .renderer import Renderer
 from .exporter import ExportResult, Exporter
 from .distributed import SegmentFailed  # also makes reelforge.distributed available
@@ -20,5 +22,6 @@ __all__ = [
     "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "export_still", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",
     "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "SceneTypeError", "MediaError", "MediaNotFoundError",
     "EncoderError", "GpuError", "ExportStalled", "ExportCancelled",
+    "shapes", "svg", "LinearGradient", "RadialGradient",
 ]
 __all__ += ["Span", "TextLayer"]

@@ -9,7 +9,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AssGenerator', 'AudioClip', 'BlendMode', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'ImageGenerator', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'SequenceGenerator', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_rich_text', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
+__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AssGenerator', 'AudioClip', 'BlendMode', 'CachedGenerator', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'ImageGenerator', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'LineCap', 'LineJoin', 'MediaInfo', 'Paint', 'PaintKind', 'Renderer', 'RgbaImage', 'SegmentInfo', 'SequenceGenerator', 'ShapeGenerator', 'ShapeSpec', 'ShapeType', 'SvgGenerator', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'check_svg_path', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_rich_text', 'render_text', 'resolve_output_codec', 'shape_boxes', 'svg_size', 'take_media_warnings', 'validate_export_options']
 class LayerKind:
     """
     Members:
@@ -469,6 +469,329 @@ class SequenceGenerator(ImageGenerator):
     """
     def __init__(self, images: collections.abc.Sequence[RgbaImage], index: typing.Annotated[numpy.typing.ArrayLike, numpy.int32]) -> None:
         ...
+class ShapeType:
+    """
+    Members:
+
+      RECT
+
+      ELLIPSE
+
+      LINE
+
+      POLYGON
+
+      PATH
+    """
+    ELLIPSE: typing.ClassVar[ShapeType]
+    LINE: typing.ClassVar[ShapeType]
+    PATH: typing.ClassVar[ShapeType]
+    POLYGON: typing.ClassVar[ShapeType]
+    RECT: typing.ClassVar[ShapeType]
+    __members__: typing.ClassVar[dict[str, ShapeType]]
+    @typing.overload
+    def __eq__(self, other: ShapeType) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: ShapeType) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class LineJoin:
+    """
+    Members:
+
+      MITER
+
+      ROUND
+
+      BEVEL
+    """
+    BEVEL: typing.ClassVar[LineJoin]
+    MITER: typing.ClassVar[LineJoin]
+    ROUND: typing.ClassVar[LineJoin]
+    __members__: typing.ClassVar[dict[str, LineJoin]]
+    @typing.overload
+    def __eq__(self, other: LineJoin) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: LineJoin) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class LineCap:
+    """
+    Members:
+
+      BUTT
+
+      ROUND
+
+      SQUARE
+    """
+    BUTT: typing.ClassVar[LineCap]
+    ROUND: typing.ClassVar[LineCap]
+    SQUARE: typing.ClassVar[LineCap]
+    __members__: typing.ClassVar[dict[str, LineCap]]
+    @typing.overload
+    def __eq__(self, other: LineCap) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: LineCap) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class PaintKind:
+    """
+    Members:
+
+      NONE
+
+      SOLID
+
+      LINEAR
+
+      RADIAL
+    """
+    LINEAR: typing.ClassVar[PaintKind]
+    NONE: typing.ClassVar[PaintKind]
+    RADIAL: typing.ClassVar[PaintKind]
+    SOLID: typing.ClassVar[PaintKind]
+    __members__: typing.ClassVar[dict[str, PaintKind]]
+    @typing.overload
+    def __eq__(self, other: PaintKind) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: PaintKind) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class Paint:
+    """
+    A fill or stroke: none, a straight RGBA colour (0..1), or a gradient in shape pixels.
+    """
+    kind: PaintKind
+    def __init__(self) -> None:
+        ...
+    @property
+    def color(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        ...
+    @color.setter
+    def color(self, arg0: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]) -> None:
+        ...
+    @property
+    def geometry(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        """
+        Linear: x0, y0, x1, y1; radial: cx, cy, r, 0 (pixels)
+        """
+    @geometry.setter
+    def geometry(self, arg0: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]) -> None:
+        ...
+    @property
+    def stops(self) -> list[tuple[float, typing.Annotated[list[float], "FixedSize(4)"]]]:
+        """
+        (offset 0..1, straight RGBA 0..1) pairs, increasing offsets
+        """
+    @stops.setter
+    def stops(self, arg1: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]]]) -> None:
+        ...
+class ShapeSpec:
+    """
+    A vector shape with its per-frame parameter tables (see shapes/shape_spec.h).
+    """
+    cap: LineCap
+    fill: Paint
+    join: LineJoin
+    path: str
+    stroke: Paint
+    type: ShapeType
+    def __init__(self) -> None:
+        ...
+    @property
+    def dash(self) -> list[float]:
+        ...
+    @dash.setter
+    def dash(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def dash_offset(self) -> float:
+        ...
+    @dash_offset.setter
+    def dash_offset(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def height(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @height.setter
+    def height(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def miter_limit(self) -> float:
+        ...
+    @miter_limit.setter
+    def miter_limit(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def points(self) -> list[float]:
+        ...
+    @points.setter
+    def points(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def radius(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @radius.setter
+    def radius(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def stroke_end(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @stroke_end.setter
+    def stroke_end(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def stroke_start(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @stroke_start.setter
+    def stroke_start(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def stroke_width(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @stroke_width.setter
+    def stroke_width(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def width(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @width.setter
+    def width(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+class CachedGenerator(ImageGenerator):
+    """
+    A generator keeping its last few pictures by the values that determine them.
+    """
+    @property
+    def renders(self) -> int:
+        """
+        Pictures rasterised so far (cache misses).
+        """
+class ShapeGenerator(CachedGenerator):
+    """
+    A shape layer's pictures: the ShapeSpec rasterised by cairo at the displayed size.
+    """
+    def __init__(self, spec: ShapeSpec, frames: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class SvgGenerator(CachedGenerator):
+    """
+    An SVG file rendered by librsvg at the displayed size (cached per size).
+    """
+    def __init__(self, path: str) -> None:
+        ...
 class Renderer:
     def __init__(self, timeline: Timeline) -> None:
         ...
@@ -771,6 +1094,10 @@ def analyze_audio(timeline: Timeline, bands: typing.SupportsInt | typing.Support
     """
 def audio_only_extensions() -> list[str]:
     ...
+def check_svg_path(d: str) -> int:
+    """
+    Parses SVG path data; returns the number of segments. Raises SceneError for malformed data.
+    """
 def codec_specs() -> list[CodecSpec]:
     """
     Every output video codec, in documentation order.
@@ -846,6 +1173,14 @@ def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typin
     """
 def resolve_output_codec(path: str, video_codec: str = 'auto', crf: typing.SupportsInt | typing.SupportsIndex = -1, bitrate: typing.SupportsInt | typing.SupportsIndex = 0) -> str:
     ...
+def shape_boxes(spec: ShapeSpec, frames: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    Layer boxes (x0, y0, x1, y1) in shape pixels per layer frame, float64 (n, 4); n = 1 when constant.
+    """
+def svg_size(path: str) -> tuple[float, float]:
+    """
+    (width, height) in pixels of an SVG file (96 dpi; the viewBox when it has no width/height).
+    """
 def take_media_warnings() -> list[str]:
     """
     Queued media warnings (damaged data skipped ...), oldest first; empties the queue.

@@ -28,6 +28,9 @@ TextAlign = Literal["left", "center", "right", "justify"]
 #: Text anchor points (:data:`reelforge.text.ANCHORS`).
 TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "center", "center_right",
                      "bottom_left", "bottom_center", "bottom_right", "baseline_left", "baseline_center"]
+#: Stroke joins and caps of shape layers (:mod:`reelforge.shapes`, SVG stroke-linejoin/-linecap).
+LineJoinName = Literal["miter", "round", "bevel"]
+LineCapName = Literal["butt", "round", "square"]
 
 #: Font weights of text spans (:class:`reelforge.Span`, ``Scene.add_text(weight=)``).
 TextWeight = Literal["normal", "bold"]
@@ -39,5 +42,6 @@ WordProperty = Literal["x", "y", "opacity", "scale", "scale_x", "scale_y", "rota
 #: Subtitle file formats (:data:`reelforge.subtitles.SUBTITLE_FORMATS`).
 SubtitleFormat = Literal["srt", "vtt", "ass"]
 
-__all__ = ["TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
-           "ToleranceProfile", "TextAlign", "TextAnchor"]
+__all__ = ["EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
+           "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit",
+           "WordProperty", "SubtitleFormat"]

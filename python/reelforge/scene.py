@@ -54,7 +54,9 @@ GAIN_DB_RANGE = (-200.0, 200.0)
 #: Valid range of each property's values (others: any finite float32). Opacity outside 0..1 is
 #: clamped (an overshooting easing may leave it); the others are errors.
 _RANGES = {"width": (0.0, None), "height": (0.0, None), "crop_left": (0.0, 1.0), "crop_top": (0.0, 1.0),
-           "crop_right": (0.0, 1.0), "crop_bottom": (0.0, 1.0)}
+           "crop_right": (0.0, 1.0), "crop_bottom": (0.0, 1.0),
+           # shape layers (reelforge.shapes.SHAPE_PROPERTIES)
+           "radius": (0.0, None), "stroke_width": (0.0, None), "stroke_start": (0.0, 1.0), "stroke_end": (0.0, 1.0)}
 
 
 def parse_color(color, what: str = "color") -> tuple[float, float, float, float]:
@@ -211,6 +213,10 @@ class Layer:
                          where=f"keyframe {i}")
         self.set(name, kf)
         return self
+
+    def _compile_generated(self, c, t) -> None:
+        """Generated layers (reelforge.shapes, reelforge.svg) attach their generator to the compiled
+        layer ``c`` and may set its track ``t``'s size tables here; other layers have nothing to do."""
 
     def _sample(self, name: str, default, start: int, end: int) -> np.ndarray:
         """Values of property ``name`` for frames ``start..end-1`` (float64), or one value when it
@@ -426,7 +432,14 @@ class Scene:
                   name=None) -> Layer:
         """Add a rectangle of one colour (default: covering the whole canvas).
 
-        ``width``/``height`` in pixels (None = canvas size). Returns the :class:`Layer`."""
+        ``width``/``height`` in pixels (None = canvas size). ``color`` may also be a
+        :class:`reelforge.LinearGradient` / :class:`reelforge.RadialGradient` (points relative to the
+        solid's top-left corner): the solid is then a shape layer (:mod:`reelforge.shapes`).
+        Returns the :class:`Layer`."""
+        from . import shapes as _shapes
+        if _shapes.is_gradient(color):
+            return _shapes.gradient_solid(self, color, start=start, end=end, x=x, y=y, width=width, height=height,
+                                          opacity=opacity, name=name)
         name = self._name(name, "solid")
         start, end = self._span(name, start, end)
         layer = Layer(self, _core.LayerKind.SOLID, name, start, end, x=x, y=y,
@@ -443,9 +456,16 @@ class Scene:
         16384 pixels a side.
 
         ``width``/``height`` scale it (pixels; None = source size; one constant given keeps the
-        aspect ratio). Raises MediaNotFoundError / MediaError for missing or unreadable files."""
+        aspect ratio). Raises MediaNotFoundError / MediaError for missing or unreadable files.
+        An SVG file (``.svg``/``.svgz``) is rendered by librsvg at the displayed size, re-rasterised
+        when that changes (cached per size), so it stays crisp when scaled up
+        (:mod:`reelforge.svg`; source size: its width/height at 96 dpi, else its viewBox)."""
         name = self._name(name, "image")
         start, end = self._span(name, start, end)
+        from . import svg as _svg
+        if _svg.is_svg_source(source):
+            return _svg.add_svg(self, source, name=name, start=start, end=end, x=x, y=y, width=width,
+                                height=height, opacity=opacity)
         layer = Layer(self, _core.LayerKind.IMAGE, name, start, end, x=x, y=y, opacity=opacity)
         if isinstance(source, np.ndarray):
             img = _as_rgba(source, f"layer {name!r} image")
@@ -462,6 +482,22 @@ class Scene:
         _set_size(layer, width, height, sw, sh)
         self.layers.append(layer)
         return layer
+
+    def add_shape(self, shape, *, fill=(255, 255, 255, 255), stroke=None, stroke_width=0.0, start=0.0, end=None,
+                  x=0, y=0, opacity=1.0, name=None, **style):
+        """Add a vector shape (:mod:`reelforge.shapes`: ``Rect``, ``Ellipse``, ``Line``, ``Polygon``,
+        ``Path``) rasterised by cairo at its displayed size, antialiased.
+
+        ``fill``/``stroke``: a colour (see :func:`parse_color`), a ``LinearGradient`` /
+        ``RadialGradient`` or None; ``stroke_width`` in pixels (animatable, like ``stroke_start`` /
+        ``stroke_end``: fractions 0..1 of the outline's length, for draw-on animations). ``x``/``y``:
+        canvas pixels of the shape's origin. ``style``: ``join`` ("miter" | "round" | "bevel"),
+        ``cap`` ("butt" | "round" | "square"), ``dash`` (on, off, ... pixels), ``dash_offset``
+        (pixels), ``miter_limit`` (>= 1, SVG's default 4). Returns the
+        :class:`reelforge.shapes.ShapeLayer`. Raises SceneError / SceneTypeError naming the argument."""
+        from . import shapes as _shapes
+        return _shapes.add_shape(self, shape, fill=fill, stroke=stroke, stroke_width=stroke_width, start=start,
+                                 end=end, x=x, y=y, opacity=opacity, name=name, **style)
 
     def add_video(self, path, *, start=0.0, trim_start=0.0, end=None, x=0, y=0, width=None, height=None,
                   opacity=1.0, audio=False, gain_db=0.0, name=None, autorotate=True,
@@ -619,8 +655,6 @@ class Scene:
             premultiplied = _check_bool(layer.premultiplied, f"{what} premultiplied")
             c.image = _core.RgbaImage(_as_rgba(layer.image, f"{what} image"), premultiplied=premultiplied)
         c.color = list(_unit_rgba(layer.color, f"{what} color"))
-        if getattr(layer, "generator", None) is not None:  # generated layers: a picture per frame (C++)
-            c.generator = layer.generator
         start, end = self._span(layer.name, layer.start, layer.end)
         c.start_frame = self._first_frame(start)
         # Frames shown are those with start <= t < end.
@@ -643,6 +677,7 @@ class Scene:
             if arr.size > 1 and (arr == arr[0]).all():
                 arr = arr[:1]
             setattr(t, prop, arr)
+        layer._compile_generated(c, t)
         c.track = t
         return c
 
@@ -713,7 +748,7 @@ def _check_bool(value, what: str) -> bool:
     return bool(value)
 
 
-def _set_size(layer: Layer, width, height, sw: int, sh: int):
+def _set_size(layer: Layer, width, height, sw: float, sh: float):
     """Size a picture layer: the source size, or the given size; one constant keeps the aspect."""
     for prop, v in (("width", width), ("height", height)):
         if v is not None:

@@ -31,10 +31,12 @@ from . import text as _text
 from ._types import SubtitleFormat
 from .errors import MediaError, SceneError, SceneTypeError
 
-if TYPE_CHECKING:
-    from .scene import Layer, Scene
+from .scene import Layer
 
-__all__ = ["check_soft_track", "SOFT_TRACK_CONTAINERS", "Cue", "parse_srt", "parse_vtt", "read_subtitles", "default_style", "add_subtitles", "SUBTITLE_FORMATS"]
+if TYPE_CHECKING:
+    from .scene import Scene
+
+__all__ = ["AssLayer", "check_soft_track", "SOFT_TRACK_CONTAINERS", "Cue", "parse_srt", "parse_vtt", "read_subtitles", "default_style", "add_subtitles", "SUBTITLE_FORMATS"]
 
 
 #: File extensions -> format.
@@ -219,7 +221,7 @@ def _cues(path_or_cues: Any) -> tuple[SubtitleFormat, Union[list[Cue], str], str
 
 
 def add_subtitles(scene: "Scene", path_or_cues: Any, *, style: Mapping[str, Any] | None = None, start: float = 0.0,
-                  name: str | None = None) -> list["Layer"]:
+                  name: str | None = None) -> list[Layer]:
     """Burn subtitles into ``scene`` and return the layers added (see the module docstring).
 
     Args:
@@ -281,8 +283,17 @@ def _an_position(scene: "Scene", text: str) -> dict[str, Any]:
             "y": scene.height * {"bottom": 0.95, "center": 0.5, "top": 0.05}[row]}
 
 
-def _add_ass(scene: "Scene", script: str, start: float, name: str, label: str) -> "Layer":
-    from .scene import Layer
+class AssLayer(Layer):
+    """The generated layer of an ASS/SSA script: ``generator`` is its ``_core.AssGenerator``
+    (libass), attached to the compiled layer by ``_compile_generated``."""
+
+    generator: Any = None
+
+    def _compile_generated(self, c: Any, t: Any) -> None:
+        c.generator = self.generator
+
+
+def _add_ass(scene: "Scene", script: str, start: float, name: str, label: str) -> Layer:
     try:
         font = _text.default_font()
     except (SceneError, MediaError):
@@ -293,8 +304,8 @@ def _add_ass(scene: "Scene", script: str, start: float, name: str, label: str) -
     except (ValueError, RuntimeError) as e:
         raise SceneError(f"subtitles {label!r}: {e}") from None
     start, _ = scene._span(name, start, None)
-    layer = Layer(scene, _core.LayerKind.GENERATED, name, start, None, x=0, y=0, width=scene.width,
-                  height=scene.height)
-    setattr(layer, "generator", gen)  # read by Scene.compile (generated layers)
+    layer = AssLayer(scene, _core.LayerKind.GENERATED, name, start, None, x=0, y=0, width=scene.width,
+                     height=scene.height)
+    layer.generator = gen  # attached to the compiled layer by _compile_generated
     scene.layers.append(layer)
     return layer

@@ -43,6 +43,7 @@ PYBIND11_MODULE(_core, m) {
   });
   reelforge::bind_timeline(m);
   reelforge::bind_generated(m);
+  reelforge::bind_shapes(m);
   reelforge::bind_render(m);
   reelforge::bind_export(m);
   reelforge::bind_text(m);

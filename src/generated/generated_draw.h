@@ -9,7 +9,9 @@
 namespace reelforge {
 
 // The picture of generated layer `l` (l.generator set) at frame `i`, placed as `place` says;
-// nullptr: nothing to draw. Throws InputError naming the layer for a malformed picture.
-std::shared_ptr<const RgbaImage> generate_picture(const Layer& l, int64_t i, const LayerPlacement& place);
+// nullptr: nothing to draw. For a generator that covers_rect(), `place` is rebased onto the
+// pixel-aligned rectangle the picture covers. Throws InputError naming the layer for a malformed
+// picture.
+std::shared_ptr<const RgbaImage> generate_picture(const Layer& l, int64_t i, LayerPlacement& place);
 
 }  // namespace reelforge

@@ -2,6 +2,7 @@
 // in the decode stage (FrameFeeder), and uploaded by the compositor (GeneratedPass) only when it
 // changed. Shapes (cairo), SVG (librsvg), subtitles and waveforms are generators.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -21,6 +22,10 @@ struct GenerateRequest {
   float width = 0, height = 0;    // the layer's local rectangle [0, width] x [0, height] at this frame
   int pixel_width = 1, pixel_height = 1;  // its displayed size on the canvas in pixels (capped): the
                                           // resolution that keeps edges crisp when the layer is scaled
+  // For generators whose covers_rect() is true: the local rectangle (x0, y0, x1, y1) the picture
+  // must cover, pixel_width x pixel_height. An axis-aligned layer's box grown to whole canvas
+  // pixels (so each texel lands on one pixel: no resampling blur), else [0, width] x [0, height].
+  std::array<float, 4> rect{0, 0, 0, 0};
 };
 
 class ImageGenerator {
@@ -34,6 +39,9 @@ class ImageGenerator {
   //  - an unchanged picture is returned as the same pointer: the compositor re-uploads a layer's
   //    picture only when the pointer changes.
   virtual std::shared_ptr<const RgbaImage> at(const GenerateRequest& req) const = 0;
+  // False (default): the picture covers the layer's box [0, width] x [0, height]. True: it covers
+  // req.rect, which the decode stage aligns to the canvas pixel grid (vector content: shapes, SVG).
+  virtual bool covers_rect() const { return false; }
 };
 
 // A generator that keeps its last few pictures, keyed by the values that determine them (the
