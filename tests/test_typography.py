@@ -291,3 +291,27 @@ def test_literal_aliases_match_runtime_tables():
     assert set(get_args(_types.WordUnit)) == set(ty.WORD_UNITS)
     assert set(get_args(_types.WordProperty)) == set(ty.WORD_PROPERTIES)
     assert set(get_args(_types.SubtitleFormat)) == set(subtitles.SUBTITLE_FORMATS.values())
+
+
+def test_karaoke_wipes_each_word_in_the_highlight_colour_at_its_time(font):
+    s = rf.Scene(width=320, height=80, fps=10, duration=3.0, background=(0, 0, 0))
+    t = s.add_text("sing this song", font=font, size_px=28, x=10, y=20, color=(255, 255, 255))
+    hl = t.karaoke([0.5, 1.0, 2.0], color=(255, 0, 0), durations=[0.4, 0.5, 0.5])
+    assert [w.name for w in hl.words] == ["text0.highlight.word0", "text0.highlight.word1", "text0.highlight.word2"]
+    r = rf.Renderer(s)
+
+    def red_columns(i):
+        f = r.render_frame(i).astype(int)
+        red = (f[..., 0] > 200) & (f[..., 1] < 60)
+        return np.flatnonzero(red.any(axis=0))
+
+    ink = np.flatnonzero((r.render_frame(0)[..., :3].max(axis=2) > 200).any(axis=0))
+    assert red_columns(4).size == 0  # before 0.5 s nothing is highlighted
+    mid = red_columns(7)  # 0.7 s: half of word 0 (0.5 .. 0.9 s)
+    full0 = red_columns(9)
+    assert mid.size and full0.size and mid.max() < full0.max()
+    assert 0.35 < (mid.max() - ink.min()) / (full0.max() - ink.min()) < 0.65
+    assert red_columns(19).max() < red_columns(25).max()  # word 2 from 2.0 s
+    assert red_columns(25).max() >= ink.max() - 1  # everything sung by 2.5 s
+    with pytest.raises(rf.SceneError, match="times"):
+        t.karaoke([0.5, 0.2, 1.0])

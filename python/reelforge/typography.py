@@ -356,6 +356,43 @@ class TextLayer(Layer):
                 wl._word_kf[p] = (kf, delay)
         return self
 
+    def karaoke(self, times: Sequence[float], *, color: Any = (255, 210, 0, 255),
+                durations: float | Sequence[float] | None = None, unit: WordUnit = "word") -> "TextLayer":
+        """Karaoke highlight: a copy of this text in ``color`` on top of it, each word wiped in
+        left to right (its ``crop_right`` from 1 to 0, linear) from ``times[i]`` (scene seconds)
+        for ``durations[i]`` seconds (default: until the next word's time; the last word 0.3 s).
+
+        The copy follows this layer's position, scale, rotation and opacity (its properties are
+        shared as they are now; animate this layer before calling). Returns the highlight
+        :class:`TextLayer` (already split into word layers). Left-to-right wipes: for RTL words
+        use :meth:`animate_words` with ``crop_left``. Raises SceneError for a wrong number of times
+        or durations, times not increasing, or durations <= 0.
+        """
+        what = f"text layer {self.name!r} karaoke"
+        ts = [_secs(v, f"{what} times[{i}]") for i, v in enumerate(times)]
+        if any(b < a for a, b in zip(ts, ts[1:])):
+            raise SceneError(f"{what}: times must not decrease, got {list(times)!r}")
+        if durations is None:
+            ds = [b - a for a, b in zip(ts, ts[1:])] + [0.3]
+        elif isinstance(durations, (list, tuple, np.ndarray)):
+            ds = [_secs(v, f"{what} durations[{i}]") for i, v in enumerate(durations)]
+        else:
+            ds = [_secs(durations, f"{what} durations")] * len(ts)
+        if len(ds) != len(ts) or any(d <= 0 for d in ds):
+            raise SceneError(f"{what}: need one duration > 0 s per time ({len(ts)}), got {durations!r}")
+        items = self._text_arg if isinstance(self._text_arg, (list, tuple)) else [self._text_arg]
+        recolored = [Span(it.text if isinstance(it, Span) else it, None, getattr(it, "size_px", None),
+                          getattr(it, "weight", None), getattr(it, "font", None)) for it in items]
+        hl = add_styled_text(self._scene, recolored, name=f"{self.name}.highlight", start=self.start, end=self.end,
+                             x=0, y=0, anchor="top_left", opacity=1.0, **dict(self._style, color=color))
+        hl._props = dict(self._props)  # the same placement and animation as this layer
+        hl._split(unit, what)
+        if len(hl.words) != len(ts):
+            raise SceneError(f"{what}: {len(ts)} times given for {len(hl.words)} {unit}s; give one per {unit}")
+        for wl, t0, d in zip(hl.words, ts, ds):
+            wl._word_kf["crop_right"] = (_Keyframes.checked([(0.0, 1.0), (d, 0.0)], "linear", what), t0)
+        return hl
+
     def _split(self, unit: str, what: str) -> None:
         ranges = _unit_ranges(self.styled, unit)
         pieces: list[WordLayer] = []
