@@ -143,6 +143,23 @@ def test_srt_an_tag_moves_the_cue_to_the_top():
     assert bottom.max() <= 0.95 * H + 1 and bottom.min() > 0.7 * H
 
 
+def test_vtt_line_align_position_settings_place_the_cue(tmp_path):
+    p = tmp_path / "placed.vtt"
+    p.write_text("WEBVTT\n\n00:00.000 --> 00:01.000 line:0 align:start position:10%\nTop left\n\n"
+                 "00:00.000 --> 00:01.000 align:end\nBottom right\n", encoding="utf-8")
+    cues = subs.parse_vtt(p.read_text())
+    assert dict(cues[0].settings) == {"line": "0", "align": "start", "position": "10%"}
+    s = rf.Scene(width=W, height=H, fps=FPS, duration=1.0)
+    s.add_subtitles(str(p))
+    ink = rf.Renderer(s).render_frame(0)[..., :3].max(axis=2) > 128
+    top, bottom = ink[: H // 2], ink[H // 2:]
+    tx = np.flatnonzero(top.any(axis=0))
+    ty_ = np.flatnonzero(top.any(axis=1))
+    assert abs(tx.min() - 0.1 * W) <= 4 and ty_.min() >= 0.05 * H - 1  # left edge at 10 %, top margin
+    bx = np.flatnonzero(bottom.any(axis=0))
+    assert abs(bx.max() - 0.9 * W) <= 4  # right-aligned at the 10 % side margin
+
+
 def test_ass_cues_position_and_karaoke_by_libass(files):
     s = scene()
     (layer,) = s.add_subtitles(files["ass"])

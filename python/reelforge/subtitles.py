@@ -72,6 +72,7 @@ class Cue:
     start: float
     end: float
     text: str
+    settings: tuple[tuple[str, str], ...] = ()  # WebVTT cue settings, e.g. (("line", "0"), ("align", "start"))
 
 
 _SRT_TIME = r"(\d+):(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
@@ -127,7 +128,9 @@ def parse_vtt(text: str, *, what: str = "WebVTT") -> list[Cue]:
         start, end = _seconds(*g[:4]), _seconds(*g[4:])
         if end <= start:
             raise SceneError(f"{what}: cue {n} ends ({end}s) before it starts ({start}s)")
-        cues.append(Cue(start, end, "\n".join(lines[k + 1:])))
+        rest = lines[k][m.end():].split()
+        settings = tuple(tuple(kv.split(":", 1)) for kv in rest if ":" in kv)
+        cues.append(Cue(start, end, "\n".join(lines[k + 1:]), settings))  # type: ignore[arg-type]
     return cues
 
 
@@ -259,7 +262,7 @@ def add_subtitles(scene: "Scene", path_or_cues: Any, *, style: Mapping[str, Any]
     assert isinstance(content, list)
     for k, cue in enumerate(content):
         t0, t1 = start + cue.start, start + cue.end
-        cue_style = {**st, **_an_position(scene, cue.text)}
+        cue_style = {**st, **_an_position(scene, cue.text), **_vtt_position(scene, dict(cue.settings), st)}
         if scene._first_frame(t0) >= scene.frame_count:
             continue
         end = None if t1 >= scene.duration else t1
@@ -291,6 +294,36 @@ class AssLayer(Layer):
 
     def _compile_generated(self, c: Any, t: Any) -> None:
         c.generator = self.generator
+
+
+def _vtt_position(scene: "Scene", settings: dict[str, str], style: Mapping[str, Any]) -> dict[str, Any]:
+    """WebVTT cue settings -> placement: ``align`` (start/left, center/middle, end/right),
+    ``position`` (percent of the width: where that edge or the centre goes), ``line`` (a percent of
+    the height for the box's top, or a line number: >= 0 from the top, < 0 from the bottom, one
+    line = ``line_height`` x ``size_px``). Other settings (``vertical``, ``size``, ``region``) are
+    ignored. Malformed values are ignored, as the WebVTT parser does."""
+    out: dict[str, Any] = {}
+    col = {"start": "left", "left": "left", "center": "center", "middle": "center", "end": "right",
+           "right": "right"}.get(settings.get("align", ""), None)
+    pos = re.fullmatch(r"(\d+(?:\.\d+)?)%(?:,\w+)?", settings.get("position", ""))
+    if col is not None or pos:
+        col = col or "center"
+        out["align"] = col
+        out["x"] = scene.width * (float(pos.group(1)) / 100 if pos else {"left": 0.1, "center": 0.5, "right": 0.9}[col])
+    line = settings.get("line", "").split(",")[0]
+    row = None
+    if re.fullmatch(r"\d+(?:\.\d+)?%", line):
+        row, out["y"] = "top", scene.height * float(line[:-1]) / 100
+    elif re.fullmatch(r"-?\d+", line):
+        step = float(style.get("size_px", 20)) * float(style.get("line_height") or style.get("line_spacing") or 1.2)
+        n = int(line)
+        row, out["y"] = ("top", scene.height * 0.05 + n * step) if n >= 0 else \
+            ("bottom", scene.height * 0.95 + (n + 1) * step)
+    if col is not None or row is not None:
+        v = row or str(style.get("anchor", "bottom_center")).split("_")[0]
+        h = col or (str(style.get("anchor", "bottom_center")).split("_") + ["center"])[1]
+        out["anchor"] = "center" if (v, h) == ("center", "center") else f"{v}_{h}"
+    return out
 
 
 def _add_ass(scene: "Scene", script: str, start: float, name: str, label: str) -> Layer:
