@@ -18,6 +18,7 @@ APT_PACKAGES=(
   doctest-dev fonts-dejavu-core
   libavfilter-dev libshaderc-dev libcairo2-dev librsvg2-dev
   libfribidi-dev libunibreak-dev libass-dev libebur128-dev
+  fonts-wqy-microhei
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

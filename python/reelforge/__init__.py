@@ -14,6 +14,7 @@ from .renderer import Renderer
 from .exporter import ExportResult, Exporter
 from .distributed import SegmentFailed  # also makes reelforge.distributed available
 from .stills import export_still
+from .typography import Span, TextLayer
 
 from ._core import __version__  # pyproject.toml's version, compiled into the extension
 
@@ -23,3 +24,4 @@ __all__ = [
     "EncoderError", "GpuError", "ExportStalled", "ExportCancelled",
     "shapes", "svg", "LinearGradient", "RadialGradient",
 ]
+__all__ += ["Span", "TextLayer"]

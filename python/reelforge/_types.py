@@ -24,7 +24,7 @@ StillFormat = Literal["png", "jpeg", "webp"]
 #: Tolerance profiles of :mod:`reelforge.testing` (others may be registered at run time).
 ToleranceProfile = Literal["default", "lavapipe", "gpu", "exact"]
 #: Text anchors and alignment (:func:`reelforge.text.add_text_layer`).
-TextAlign = Literal["left", "center", "right"]
+TextAlign = Literal["left", "center", "right", "justify"]
 #: Text anchor points (:data:`reelforge.text.ANCHORS`).
 TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "center", "center_right",
                      "bottom_left", "bottom_center", "bottom_right", "baseline_left", "baseline_center"]
@@ -35,5 +35,14 @@ LineCapName = Literal["butt", "round", "square"]
 #: Mask modes of :meth:`reelforge.scene.Layer.set_mask` (W3C CSS Masking mask-mode).
 MaskMode = Literal["alpha", "luma"]
 
-__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
-           "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName"]
+#: Font weights of text spans (:class:`reelforge.Span`, ``Scene.add_text(weight=)``).
+TextWeight = Literal["normal", "bold"]
+#: What :meth:`reelforge.typography.TextLayer.animate_words` splits the text into.
+WordUnit = Literal["word", "char"]
+#: Properties animated per word (:data:`reelforge.typography.WORD_PROPERTIES`).
+WordProperty = Literal["x", "y", "opacity", "scale", "scale_x", "scale_y", "rotation",
+                       "crop_left", "crop_top", "crop_right", "crop_bottom"]
+#: Subtitle file formats (:data:`reelforge.subtitles.SUBTITLE_FORMATS`).
+SubtitleFormat = Literal["srt", "vtt", "ass"]
+
+__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat"]

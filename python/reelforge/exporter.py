@@ -334,6 +334,12 @@ class Exporter:
         (:func:`reelforge.distributed.export_local`: GOP-aligned segments rendered in parallel and
         joined, audio encoded once); h264/hevc in .mp4/.mov/.mkv only, not with ``frames`` or
         ``time_range``, and only through :meth:`run`.
+    subtitles : str or os.PathLike, optional
+        An ``.srt``, ``.vtt``, ``.ass`` or ``.ssa`` file muxed as a soft (selectable, not burned
+        in) subtitle track: mov_text in .mp4/.mov, WebVTT in .webm, ASS (for ASS/SSA input) or
+        SRT in .mkv; read and re-encoded by libavformat/libavcodec. With ``frames``/``time_range``
+        the cues are shifted to the range's start. Not with ``workers > 1``. To burn subtitles into
+        the picture use :meth:`reelforge.Scene.add_subtitles`.
 
     Notes
     -----
@@ -357,7 +363,7 @@ class Exporter:
                  gop: int | None = None, audio_bitrate: int = 192000, stall_timeout: float = 30.0,
                  gpu_slots: int = 3, frames: tuple[int, int] | None = None,
                  time_range: tuple[float, float] | None = None, quality: str | None = None,
-                 scale: float | None = None, workers: int = 1, _hooks=None):
+                 scale: float | None = None, workers: int = 1, subtitles=None, _hooks=None):
         scene = _scaled(scene, scale)
         self.scene = scene
         self.path = os.fspath(path)
@@ -391,6 +397,9 @@ class Exporter:
                 raise SceneError("give crf or quality, not both")
             o.crf = quality_settings(self.video_codec, quality).get("crf", -1)
         self._workers = _workers_arg(workers, frames, time_range)
+        if subtitles is not None:  # a soft track (reelforge.subtitles.check_soft_track)
+            from .subtitles import check_soft_track
+            o.subtitles = check_soft_track(subtitles, self.path, self._workers)
         self._segmented = dict(video_codec=video_codec, encoder=encoder, crf=None if o.crf < 0 else o.crf,
                                preset=preset, bitrate=bitrate, gop=gop, audio_bitrate=audio_bitrate)
         if not self.audio_only:

@@ -713,26 +713,26 @@ class Scene:
         return clip
 
     def add_text(self, text, *, font=None, size_px=48.0, color=(255, 255, 255, 255), start=0.0, end=None, x=0,
-                 y=0, anchor="top_left", align="left", line_spacing=1.2, opacity=1.0, name=None) -> Layer:
-        """Add a text layer, shaped with HarfBuzz and rasterised once with FreeType (see
-        :func:`reelforge.text.add_text_layer` for the arguments, units and errors). The layer is an
-        IMAGE layer holding the rasteriser's premultiplied pixels (``layer.premultiplied``)."""
-        name = self._name(name, "text")
-        what = f"text layer {name!r}"
-        _text.check_layout(text, anchor, align, what)
-        rgba = tuple(int(round(c * 255)) for c in parse_color(color, f"{what} color"))
-        start, end = self._span(name, start, end)
-        r = _text.render(text, font=font, size_px=size_px, color=rgba, line_spacing=line_spacing, align=align,
-                         what=what)
-        anchor_x, anchor_y = r.anchor_point(anchor)
-        layer = Layer(self, _core.LayerKind.IMAGE, name, start, end, x=x, y=y, opacity=opacity)
-        layer.image, layer.premultiplied = r.pixels, True
-        layer.set("width", r.width).set("height", r.height)
-        layer.set("anchor_x", anchor_x).set("anchor_y", anchor_y)
-        # Informational (not used by compile): what was rendered, for repr/debugging.
-        layer.text, layer.font, layer.baseline_y = text, r.font, r.baseline_y
-        self.layers.append(layer)
-        return layer
+                 y=0, anchor="top_left", align="left", line_spacing=1.2, opacity=1.0, name=None,
+                 line_height=None, max_width=None, letter_spacing=0.0, weight="normal", stroke_width=0.0,
+                 stroke_color=(0, 0, 0, 255), shadow=None, background=None) -> Layer:
+        """Add a text layer (a :class:`reelforge.typography.TextLayer`), laid out and painted once:
+        HarfBuzz shaping, FriBidi bidi, libunibreak wrapping, FreeType outline, shadow and box (see
+        :func:`reelforge.text.add_text_layer` for every argument, unit and error, and
+        :mod:`reelforge.typography`). The layer is an IMAGE layer holding premultiplied pixels;
+        ``layer.animate_words(...)`` animates it word by word."""
+        from . import typography as _typography
+        return _typography.add_styled_text(
+            self, text, name=name, start=start, end=end, x=x, y=y, anchor=anchor, opacity=opacity, font=font,
+            size_px=size_px, color=color, align=align, line_height=line_spacing if line_height is None else line_height,
+            max_width=max_width, letter_spacing=letter_spacing, weight=weight, stroke_width=stroke_width,
+            stroke_color=stroke_color, shadow=shadow, background=background)
+
+    def add_subtitles(self, path_or_cues, *, style=None, start=0.0, name=None) -> list[Layer]:
+        """Burn in subtitles: SRT/WebVTT cues as styled text layers (exact on/off frames), ASS/SSA
+        through libass. See :func:`reelforge.subtitles.add_subtitles` for the arguments and errors."""
+        from . import subtitles as _subtitles
+        return _subtitles.add_subtitles(self, path_or_cues, style=style, start=start, name=name)
 
     def preview(self, t: float = 0.0, *, max_width: int | None = 960, format: str = "png"):
         """Render the frame on screen at ``t`` seconds for inline display in Jupyter.

@@ -26,8 +26,9 @@ __all__ = ["add_text_layer", "render", "RenderedText", "default_font", "ANCHORS"
 #: Environment variable naming the font file used when ``font=None``.
 FONT_ENV = "REELFORGE_FONT"
 
-#: Horizontal alignment of the lines of a multi-line text within its box.
-ALIGNS = ("left", "center", "right")
+#: Horizontal alignment of the lines of a multi-line text within its box (``justify``: see
+#: :mod:`reelforge.typography`).
+ALIGNS = ("left", "center", "right", "justify")
 
 #: Anchor names -> (horizontal, vertical) position of the point placed at ``(x, y)``.
 #: Horizontal: left / center / right edge of the text box. Vertical: top / center / bottom of the
@@ -169,40 +170,63 @@ def render(text: str, *, font=None, size_px=48.0, color=(255, 255, 255, 255), li
 
 
 def add_text_layer(scene, text, *, font=None, size_px=48.0, color=(255, 255, 255, 255), start=0.0, end=None,
-                   x=0, y=0, anchor="top_left", align="left", line_spacing=1.2, opacity=1.0, name=None):
+                   x=0, y=0, anchor="top_left", align="left", line_spacing=1.2, opacity=1.0, name=None,
+                   line_height=None, max_width=None, letter_spacing=0.0, weight="normal", stroke_width=0.0,
+                   stroke_color=(0, 0, 0, 255), shadow=None, background=None):
     """Add a text layer to ``scene`` and return it (the same as :meth:`reelforge.Scene.add_text`).
 
-    The text is shaped with HarfBuzz (kerning, ligatures, complex scripts, per-run bidi direction)
-    and rasterised once with FreeType (unhinted, anti-aliased, subpixel-positioned), then shown
-    as an IMAGE layer of exactly the rendered size, holding premultiplied pixels. The layer is a
-    normal :class:`~reelforge.Layer`: ``x``, ``y``, ``scale``, ``rotation``, ``opacity`` ... can be
-    animated (:meth:`Layer.animate`, :meth:`Layer.set`), and scale/rotation happen about the
-    anchor point.
+    The text is shaped with HarfBuzz (kerning, ligatures, complex scripts), ordered with FriBidi
+    (Unicode Bidirectional Algorithm, UAX #9), wrapped at ``max_width`` by the Unicode Line
+    Breaking Algorithm (UAX #14, libunibreak) and painted once with FreeType (unhinted,
+    anti-aliased, subpixel-positioned): background box, shadow, outline, fill. The result is an
+    IMAGE layer (:class:`reelforge.typography.TextLayer`) of exactly the painted size holding
+    premultiplied pixels; ``x``, ``y``, ``scale``, ``rotation``, ``opacity`` ... animate like any
+    layer's (about the anchor), and :meth:`~reelforge.typography.TextLayer.animate_words`
+    animates it word by word or character by character.
 
     Args:
-        text: ``str`` (any Unicode; lines separated by ``"\\n"``, ``"\\r\\n"`` accepted). Not empty.
+        text: ``str`` (any Unicode; ``"\\n"`` breaks lines, ``"\\r\\n"`` accepted), or a list of
+            ``str`` / :class:`reelforge.Span` (rich text: colour, size, weight, font per span).
+            Not empty.
         font: path of a TrueType/OpenType font file (``.ttf``/``.otf``/``.ttc``: its first face).
             None: ``$REELFORGE_FONT``, else fontconfig's default ``sans`` (see :func:`default_font`).
         size_px: em size in pixels, in (0, 10000].
-        color: straight sRGB colour, ``(r, g, b[, a])`` in 0-255 or ``"#rrggbb[aa]"``.
+        color: straight sRGB colour, ``(r, g, b[, a])`` in 0-255 or a CSS colour string.
         start, end: seconds on the scene timeline (``end=None``: until the scene ends).
         x, y: canvas pixels of the anchor point (constants, or anything :meth:`Layer.set` accepts).
         anchor: which point of the text is placed at ``(x, y)``: one of :data:`ANCHORS`:
-            ``top_left``, ``top_center``, ``top_right``, ``center_left``, ``center``,
-            ``center_right``, ``bottom_left``, ``bottom_center``, ``bottom_right`` refer to the
-            text box (the lines' font ascender-to-descender boxes unioned with the glyph ink);
+            ``top_left`` ... ``bottom_right`` refer to the box (the background box when there is
+            one, else the lines' ascender-to-descender boxes unioned with the glyph ink);
             ``baseline_left`` / ``baseline_center`` put the start / middle of the first line's
             baseline at ``(x, y)``. Stored as the layer's ``anchor_x`` / ``anchor_y``.
-        align: ``left`` / ``center`` / ``right`` alignment of the lines within the box.
-        line_spacing: distance between baselines as a multiple of ``size_px``, in (0, 100].
+        align: ``left`` / ``center`` / ``right`` within the widest line, or ``justify`` (lines but
+            a paragraph's last stretched to ``max_width`` by widening the spaces).
+        line_spacing, line_height: line box height as a multiple of the line's largest
+            ``size_px`` (baseline to baseline for one size), in (0, 100]; ``line_height`` wins.
         opacity: 0..1 (animatable).
         name: layer name (default ``"text<N>"``).
+        max_width: pixels; wrap lines to fit (None: only at ``"\\n"``).
+        letter_spacing: pixels added after every character (may be negative).
+        weight: ``"normal"`` or ``"bold"`` (the family's bold face from fontconfig, else
+            synthetic emboldening).
+        stroke_width: outline thickness in pixels outside the glyph edges (0: none), in
+            ``stroke_color``.
+        shadow: ``(dx, dy, blur[, color])`` pixels (dx, dy rounded to whole pixels; CSS
+            ``text-shadow`` blur: Gaussian with sigma = blur / 2), default colour black at 160/255;
+            or a dict with those keys. None: no shadow.
+        background: a colour, or ``(color, padding_px[, radius_px])``, or a dict with those keys:
+            a rounded box around the text (padding default 8 px). None: no box.
 
     Raises:
-        SceneError: empty or non-``str`` text, an unknown ``anchor``/``align``, a bad size,
-            spacing, colour or time, a result over 16384 px, or no font given and none found.
+        SceneError: empty text, an unknown ``anchor``/``align``/``weight``, a bad size, spacing,
+            width, colour or time, a result over 16384 px, or no font given and none found.
+        SceneTypeError: text that is not a ``str`` / list of spans, a non-number where a number
+            belongs.
         MediaNotFoundError: the font file does not exist (message names the path).
         MediaError: the font file cannot be opened or parsed by FreeType.
     """
     return scene.add_text(text, font=font, size_px=size_px, color=color, start=start, end=end, x=x, y=y,
-                          anchor=anchor, align=align, line_spacing=line_spacing, opacity=opacity, name=name)
+                          anchor=anchor, align=align, line_spacing=line_spacing, opacity=opacity, name=name,
+                          line_height=line_height, max_width=max_width, letter_spacing=letter_spacing,
+                          weight=weight, stroke_width=stroke_width, stroke_color=stroke_color, shadow=shadow,
+                          background=background)

@@ -14,6 +14,7 @@ void bind_text(pybind11::module_& m);
 void bind_audio(pybind11::module_& m);
 void bind_join(pybind11::module_& m);
 void bind_graph(pybind11::module_& m);
+void bind_subtitles(pybind11::module_& m);
 void bind_generated(pybind11::module_& m);  // after bind_timeline
 void bind_shapes(pybind11::module_& m);     // after bind_generated
 

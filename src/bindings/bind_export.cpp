@@ -77,6 +77,7 @@ void bind_option_classes(py::module_& m) {
       .def_property("gop", [](const ExportOptions& o) { return o.video.gop; }, [](ExportOptions& o, int v) { o.video.gop = v; })
       .def_property("threads", [](const ExportOptions& o) { return o.video.threads; }, [](ExportOptions& o, int v) { o.video.threads = v; })
       .def_readwrite("audio_bitrate", &ExportOptions::audio_bitrate)
+      .def_readwrite("subtitles", &ExportOptions::subtitles)
       .def_readwrite("stall_timeout", &ExportOptions::stall_timeout)
       .def_readwrite("gpu_slots", &ExportOptions::gpu_slots)
       .def_readwrite("queue_frames", &ExportOptions::queue_frames)

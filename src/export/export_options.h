@@ -19,6 +19,7 @@ struct ExportOptions {
   int queue_frames = 0;         // 0: from frame size and available memory
   int64_t first_frame = 0;      // frames [first_frame, last_frame) are exported, from pts 0
   int64_t last_frame = -1;      // -1: the timeline's frame_count
+  std::string subtitles;        // SRT/VTT/ASS file muxed as a soft subtitle track ("" none)
 };
 
 struct ExportProgress {

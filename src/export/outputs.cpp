@@ -1,4 +1,5 @@
 #include "export/outputs.h"
+#include "util/errors.h"
 
 namespace reelforge {
 
@@ -46,8 +47,15 @@ ExportOutputs open_outputs(const Timeline& t, const ExportOptions& opt, const st
     out.audio = out.make_audio_encoder();
     out.audio_stream = out.mux->add_stream(out.audio->ctx());
   }
+  if (!opt.subtitles.empty()) {
+    if (!out.mux) throw InputError("subtitles: an image sequence cannot carry a subtitle track");
+    out.subtitles = std::make_unique<SubtitleTrack>(opt.subtitles, out.mux->format(),
+                                                    static_cast<double>(opt.first_frame * t.fps.den) / static_cast<double>(t.fps.num));
+    out.subtitle_stream = out.mux->add_stream(out.subtitles->ctx());
+  }
   if (out.mux) out.mux->write_header();
   out.packets = std::make_unique<PacketMux>(out.mux.get(), out.seq.get());
+  if (out.subtitles) out.subtitles->write_all(*out.packets, out.subtitle_stream);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "media/audio_encoder.h"
 #include "media/muxer.h"
 #include "media/video_encoder.h"
+#include "export/subtitle_track.h"
 
 namespace reelforge {
 
@@ -39,6 +40,8 @@ struct ExportOutputs {
   std::unique_ptr<AudioEncoder> audio;       // null when the output carries no audio
   int video_stream = -1, audio_stream = -1;
   std::unique_ptr<PacketMux> packets;
+  std::unique_ptr<SubtitleTrack> subtitles;  // ExportOptions::subtitles
+  int subtitle_stream = -1;
 
   // Another audio encoder with the same settings (parallel AAC chunks).
   std::unique_ptr<AudioEncoder> make_audio_encoder() const;

@@ -35,10 +35,10 @@ struct TextImage {
 // 2 px transparent border, so nothing is clipped. The first line's pen origin
 // is at x = 2 px (plus any negative left bearing), y = baseline_y.
 //
-// Each line is split into bidi/script runs (simplified Unicode Bidi
-// Algorithm: strong L/R from the script, digits, neutrals, combining marks;
-// no explicit embeddings/isolates) and every run is shaped separately, so
-// mixed text such as "Hello مرحبا 你好" gets correct per-run direction/script.
+// Each line is split into bidi/script runs (FriBidi, the full Unicode Bidi
+// Algorithm) and every run is shaped separately, so mixed text such as
+// "Hello مرحبا 你好" gets correct per-run direction/script. One style for the
+// whole text; rich_text.h has spans, wrapping, outline, shadow and box.
 //
 // Throws:
 //   std::invalid_argument  empty text ("text is empty"), invalid UTF-8, or a
