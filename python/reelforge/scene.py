@@ -20,6 +20,7 @@ from . import animation as _anim
 from . import colors as _colors
 from . import easing as _easing
 from . import text as _text
+from . import timeremap as _timeremap
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
 
 #: Animatable layer properties, their units and defaults (None = from the source).
@@ -134,6 +135,7 @@ class Layer:
         self.trim_start = 0.0
         self.autorotate = True
         self.on_decode_error = "hold"
+        self._remap: _timeremap.TimeRemap | None = None  # video layers: speed, reverse, ... (timeremap.py)
         self._props: dict[str, object] = {}
         for k, v in props.items():
             if v is not None:
@@ -211,6 +213,37 @@ class Layer:
                          where=f"keyframe {i}")
         self.set(name, kf)
         return self
+
+    def set_time_remap(self, remap: "_timeremap.RemapValue", easing="linear") -> "Layer":
+        """Map scene time to source time for a video layer (speed ramps, holds, freeze frames).
+
+        Parameters
+        ----------
+        remap : keyframes, array or callable
+            Source seconds (from the file's start; ``trim_start`` is not added) as a function of
+            scene time ``t`` in seconds: keyframes ``[(t, source_seconds[, easing]), ...]``
+            (``t`` strictly increasing; the value holds before the first and after the last), a
+            float array of shape ``(scene.frame_count,)`` (one value per frame) or a callable
+            ``f(t)`` (given a float64 array of frame times it returns one value per time; a
+            scalar-only callable is called once per frame). Values must be finite and >= 0; past
+            the source's end the last frame holds. Sampled once in ``Scene.compile()``.
+        easing : str or easing object
+            Default easing of keyframe segments (see :meth:`animate`).
+
+        Each frame shows the source frame normal playback would show at that source time (the
+        latest with pts <= it); the layer's audio (``add_video(audio=True)``) follows the map
+        (see :mod:`reelforge.timeremap`). The layer keeps its span: give ``add_video`` an
+        ``end`` for a ramp that outlasts the source. Returns the layer.
+
+        Raises
+        ------
+        SceneError
+            Not a video layer, combined with ``speed``/``reverse``/``loop``/``freeze_at``, bad
+            keyframes, or a negative / non-finite source time (the frame is named).
+        SceneTypeError
+            ``remap`` of another type.
+        """
+        return _timeremap.set_time_remap(self, remap, easing)
 
     def _sample(self, name: str, default, start: int, end: int) -> np.ndarray:
         """Values of property ``name`` for frames ``start..end-1`` (float64), or one value when it
@@ -300,6 +333,7 @@ class AudioClip:
         self.fade_out = fade_out
         self.loop = loop
         self._gain = None
+        self._remap_layer: Layer | None = None  # set by add_video(audio=True): follows its time remap
 
     def __repr__(self):
         return f"<AudioClip {os.path.basename(self.path)!r} at {self.start}s>"
@@ -465,7 +499,8 @@ class Scene:
 
     def add_video(self, path, *, start=0.0, trim_start=0.0, end=None, x=0, y=0, width=None, height=None,
                   opacity=1.0, audio=False, gain_db=0.0, name=None, autorotate=True,
-                  on_decode_error="hold") -> Layer:
+                  on_decode_error="hold", speed=1.0, reverse=False, freeze_at=None, loop=False,
+                  preserve_pitch=True) -> Layer:
         """Add a video file, decoded sequentially by FFmpeg.
 
         ``trim_start``: seconds into the source shown at ``start``. The layer ends with the source
@@ -481,7 +516,20 @@ class Scene:
         time; ``"raise"`` raises MediaError there instead (strict pipelines). Raises
         MediaNotFoundError / MediaError for missing or unreadable files, SceneError for times
         outside the scene, a ``trim_start`` past the end of the file or an unknown
-        ``on_decode_error``."""
+        ``on_decode_error``.
+
+        Time remapping (:mod:`reelforge.timeremap`; also :meth:`Layer.set_time_remap`):
+        ``speed`` (> 0, at most 1000; source seconds per second: 2.0 plays twice as fast, 0.5 in
+        slow motion), ``reverse`` (play ``[trim_start, end)`` of the source backwards),
+        ``freeze_at`` (source seconds: that one frame for the layer's span), ``loop`` (restart
+        at ``trim_start`` whenever the source ends). Without ``end`` the layer lasts
+        ``(duration - trim_start) / speed`` seconds, or to the scene's end for ``loop`` and
+        ``freeze_at``. The audio follows: ``preserve_pitch=True`` keeps its pitch at any speed
+        (libavfilter ``atempo``), False resamples it (varispeed: 2x is an octave up); reversed
+        video plays reversed audio; a freeze is silent. Raises SceneError naming the parameter
+        for speed <= 0, ``freeze_at`` past the source's end or combined with speed, reverse or
+        loop, and reverse/loop on a source without a known duration; SceneTypeError for
+        non-numbers and non-bools."""
         name = self._name(name, "video")
         if on_decode_error not in ("hold", "raise"):
             raise SceneError(f"layer {name!r}: on_decode_error must be 'hold' or 'raise', got {on_decode_error!r}")
@@ -498,9 +546,15 @@ class Scene:
         if info.duration > 0 and trim_start >= info.duration:
             raise SceneError(f"layer {name!r}: trim_start {trim_start}s is past the end of {p!r} "
                              f"({info.duration:.3f}s long); use trim_start < {info.duration:.3f}")
-        if end is None and info.duration > 0:
+        remap = _timeremap.from_options(name, speed=speed, reverse=reverse, loop=loop, freeze_at=freeze_at,
+                                        preserve_pitch=preserve_pitch, trim_start=trim_start,
+                                        source_duration=info.duration)
+        if end is None and not remap.identity:
+            end = _timeremap.natural_end(remap, start, trim_start)
+        elif end is None and info.duration > 0:
             end = start + info.duration - trim_start
         layer = Layer(self, _core.LayerKind.VIDEO, name, start, end, x=x, y=y, opacity=opacity)
+        layer._remap = remap
         layer.path = p
         layer.trim_start = trim_start
         layer.autorotate = _check_bool(autorotate, f"layer {name!r} autorotate")
@@ -516,7 +570,8 @@ class Scene:
         self.layers.append(layer)
         if audio:
             dur = None if end is None else end - start
-            self.add_audio(p, start=start, trim_start=trim_start, duration=dur, gain_db=gain_db)
+            clip = self.add_audio(p, start=start, trim_start=trim_start, duration=dur, gain_db=gain_db)
+            clip._remap_layer = layer  # a remapped layer's audio follows its map (timeremap.compile_clip)
         return layer
 
     def add_audio(self, path, *, start=0.0, trim_start=0.0, duration=None, gain_db=0.0, fade_in=0.0,
@@ -642,6 +697,8 @@ class Scene:
                 arr = arr[:1]
             setattr(t, prop, arr)
         c.track = t
+        if c.kind == _core.LayerKind.VIDEO:
+            _timeremap.compile_layer(self, layer, c)
         return c
 
     def _compile_clip(self, clip: AudioClip) -> "_core.AudioClip":
@@ -653,6 +710,7 @@ class Scene:
         a.duration = -1.0 if duration is None else duration
         if clip._gain is not None:
             a.gain_db_per_frame = clip._gain_table(self.frame_times())
+        _timeremap.compile_clip(self, clip, a)
         return a
 
 

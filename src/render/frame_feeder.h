@@ -6,6 +6,7 @@
 
 #include "gpu/compositor.h"
 #include "media/ffmpeg_ptr.h"
+#include "media/remap_source.h"
 #include "media/video_source.h"
 #include "timeline/timeline.h"
 
@@ -35,6 +36,7 @@ class FrameFeeder {
   struct VideoFormat { int width = 0, height = 0; bool alpha = false; Orientation orientation; };
   std::vector<VideoFormat> formats_;
   std::vector<double> last_t_;
+  std::vector<std::unique_ptr<RemapSource>> remaps_;  // time-remapped video layers, while active
 };
 
 }  // namespace reelforge

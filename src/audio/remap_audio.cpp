@@ -1,0 +1,152 @@
+#include "audio/remap_audio.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace reelforge {
+
+namespace {
+constexpr int kRate = AudioSource::kSampleRate;
+
+int64_t sample_at(double seconds) { return std::llround(std::max(0.0, seconds) * kRate); }
+
+// Catmull-Rom through xm1, x0, x1, x2 at fraction t in [0, 1) between x0 and x1.
+float hermite(float xm1, float x0, float x1, float x2, float t) {
+  const float c1 = 0.5f * (x1 - xm1), c2 = xm1 - 2.5f * x0 + 2.0f * x1 - 0.5f * x2;
+  const float c3 = 0.5f * (x2 - xm1) + 1.5f * (x0 - x1);
+  return ((c3 * t + c2) * t + c1) * t + x0;
+}
+}  // namespace
+
+RemapAudio::RemapAudio(const std::string& path, std::vector<double> boundaries, int64_t first_frame, Rational fps,
+                       bool preserve_pitch)
+    : path_(path), b_(std::move(boundaries)), first_(first_frame), fps_(fps), preserve_pitch_(preserve_pitch) {
+  frames_ = std::max<int64_t>(0, int64_t(b_.size()) - 1);
+  const double per_frame = fps_.to_double();
+  for (int64_t j = 0; j < frames_; ++j) {  // the slowest audible rate sizes the atempo chain
+    const double r = std::fabs(b_[j + 1] - b_[j]) * per_frame;
+    if (r >= kStillRate) min_rate_ = std::min(min_rate_, r);
+  }
+}
+
+RemapAudio::~RemapAudio() = default;
+
+int RemapAudio::read(float* out, int n) {
+  int done = 0;
+  while (done < n) {
+    if (out_head_ == out_.size()) {
+      if (next_frame_ >= frames_) break;
+      out_.clear();
+      out_head_ = 0;
+      render_frame();
+      continue;
+    }
+    const int k = int(std::min<size_t>(size_t(n - done), (out_.size() - out_head_) / 2));
+    std::copy_n(out_.data() + out_head_, 2 * size_t(k), out + 2 * size_t(done));
+    out_head_ += 2 * size_t(k);
+    done += k;
+  }
+  return done;
+}
+
+void RemapAudio::render_frame() {
+  const int64_t j = next_frame_++;
+  const int64_t m = frame_first_sample(first_ + j + 1, kRate, fps_) - frame_first_sample(first_ + j, kRate, fps_);
+  const int64_t from = sample_at(b_[j]), to = sample_at(b_[j + 1]);
+  const int64_t k = std::llabs(to - from);
+  const double rate = m > 0 ? double(k) / double(m) : 0.0;
+  if (m <= 0) return;
+  if (k == 0 || rate < kStillRate || rate > kMaxRate) {  // a freeze, a hold or a cut: silence
+    out_.insert(out_.end(), 2 * size_t(m), 0.0f);
+    reset_stretch();
+    return;
+  }
+  source_span(from, to, span_);
+  if (preserve_pitch_) stretch(span_, m);
+  else varispeed(span_, m);
+}
+
+void RemapAudio::reset_stretch() {
+  tempo_.reset();
+  stretched_.clear();
+  std::fill(std::begin(hist_), std::end(hist_), 0.0f);
+}
+
+void RemapAudio::source_span(int64_t from, int64_t to, std::vector<float>& into) {
+  into.clear();
+  if (to > from) read_forward(from, to, into);
+  else read_backward(to, from, into);
+}
+
+void RemapAudio::read_forward(int64_t from, int64_t to, std::vector<float>& into) {
+  if (!fwd_ || from < fwd_pos_ || from - fwd_pos_ > kRate) {  // back, or far ahead: one seek
+    fwd_ = std::make_unique<AudioSource>(path_, double(from) / kRate);
+    fwd_pos_ = from;
+  }
+  if (from > fwd_pos_) {  // a short jump ahead: decode through it
+    tmp_.resize(2 * size_t(from - fwd_pos_));
+    fwd_pos_ += fwd_->read(tmp_.data(), int(from - fwd_pos_));
+    fwd_pos_ = from;
+  }
+  into.assign(2 * size_t(to - from), 0.0f);  // silence past the source's end
+  fwd_->read(into.data(), int(to - from));
+  fwd_pos_ = to;
+}
+
+void RemapAudio::read_backward(int64_t lo, int64_t hi, std::vector<float>& into) {
+  const int64_t have = chunk_first_ + int64_t(chunk_.size() / 2);
+  if (chunk_first_ < 0 || lo < chunk_first_ || hi > have) {
+    // Reverse play moves down: the chunk ends at `hi` and reaches a second (or the span) below.
+    chunk_first_ = std::max<int64_t>(0, std::min(lo, hi - kChunkSamples));
+    chunk_.assign(2 * size_t(hi - chunk_first_), 0.0f);
+    AudioSource src(path_, double(chunk_first_) / kRate);
+    src.read(chunk_.data(), int(hi - chunk_first_));
+  }
+  into.resize(2 * size_t(hi - lo));
+  for (int64_t s = hi - 1, o = 0; s >= lo; --s, ++o) {
+    into[2 * size_t(o)] = chunk_[2 * size_t(s - chunk_first_)];
+    into[2 * size_t(o) + 1] = chunk_[2 * size_t(s - chunk_first_) + 1];
+  }
+}
+
+void RemapAudio::stretch(const std::vector<float>& span, int64_t m) {
+  const int64_t k = int64_t(span.size() / 2);
+  if (!tempo_ && std::llabs(k - m) <= 1) {  // real-time speed: copied (a sample repeated or dropped)
+    out_.insert(out_.end(), span.begin(), span.begin() + 2 * size_t(std::min(k, m)));
+    if (k < m) {  // k == m - 1 >= 1 here: the last sample twice
+      const float l = span[2 * size_t(k) - 2], r = span[2 * size_t(k) - 1];
+      out_.push_back(l);
+      out_.push_back(r);
+    }
+    return;
+  }
+  if (!tempo_) tempo_ = std::make_unique<TempoStretcher>(min_rate_);
+  tempo_->set_tempo(double(k) / double(m));
+  tempo_->process(span.data(), int(k), stretched_);
+  const size_t want = 2 * size_t(m), have = std::min(want, stretched_.size());
+  out_.insert(out_.end(), stretched_.begin(), stretched_.begin() + have);
+  out_.insert(out_.end(), want - have, 0.0f);  // atempo's start-up latency: silence
+  stretched_.erase(stretched_.begin(), stretched_.begin() + have);
+  if (stretched_.size() > size_t(2 * kRate)) stretched_.clear();  // never drift by more than a second
+}
+
+void RemapAudio::varispeed(const std::vector<float>& span, int64_t m) {
+  const int64_t k = int64_t(span.size() / 2);
+  // buf = the previous span's last 3 samples, then this span; output q reads buf position 1 + p,
+  // p = q * k / m (2 samples late, so the 4-point kernel never needs the next span).
+  tmp_.assign(hist_, hist_ + 6);
+  tmp_.insert(tmp_.end(), span.begin(), span.end());
+  const double step = double(k) / double(m);
+  for (int64_t q = 0; q < m; ++q) {
+    const double p = 1.0 + double(q) * step;
+    const int64_t i = int64_t(p);
+    const float t = float(p - double(i));
+    for (int c = 0; c < 2; ++c) {
+      const auto at = [&](int64_t s) { return tmp_[2 * size_t(s) + size_t(c)]; };
+      out_.push_back(hermite(at(i - 1), at(i), at(i + 1), at(i + 2), t));
+    }
+  }
+  std::copy(tmp_.end() - 6, tmp_.end(), hist_);
+}
+
+}  // namespace reelforge
