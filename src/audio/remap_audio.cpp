@@ -49,21 +49,72 @@ int RemapAudio::read(float* out, int n) {
   return done;
 }
 
+RemapAudio::Span RemapAudio::span(int64_t j) const {
+  Span sp;
+  sp.out = frame_first_sample(first_ + j + 1, kRate, fps_) - frame_first_sample(first_ + j, kRate, fps_);
+  sp.from = sample_at(b_[j]);
+  sp.to = sample_at(b_[j + 1]);
+  const double rate = sp.out > 0 ? double(std::llabs(sp.to - sp.from)) / double(sp.out) : 0.0;
+  sp.silent = sp.out <= 0 || sp.to == sp.from || rate < kStillRate || rate > kMaxRate;
+  return sp;
+}
+
 void RemapAudio::render_frame() {
   const int64_t j = next_frame_++;
-  const int64_t m = frame_first_sample(first_ + j + 1, kRate, fps_) - frame_first_sample(first_ + j, kRate, fps_);
-  const int64_t from = sample_at(b_[j]), to = sample_at(b_[j + 1]);
-  const int64_t k = std::llabs(to - from);
-  const double rate = m > 0 ? double(k) / double(m) : 0.0;
-  if (m <= 0) return;
-  if (k == 0 || rate < kStillRate || rate > kMaxRate) {  // a freeze, a hold or a cut: silence
-    out_.insert(out_.end(), 2 * size_t(m), 0.0f);
+  const Span sp = span(j);
+  if (sp.silent) {  // a freeze, a hold or a cut: silence, and the stretch starts over after it
+    out_.insert(out_.end(), 2 * size_t(std::max<int64_t>(0, sp.out)), 0.0f);
     reset_stretch();
     return;
   }
-  source_span(from, to, span_);
-  if (preserve_pitch_) stretch(span_, m);
-  else varispeed(span_, m);
+  const int64_t k = std::llabs(sp.to - sp.from);
+  if (!preserve_pitch_) {
+    source_span(sp.from, sp.to, span_);
+    varispeed(span_, sp.out);
+  } else if (!tempo_ && std::llabs(k - sp.out) <= 1) {
+    source_span(sp.from, sp.to, span_);
+    copy_span(span_, sp.out);
+  } else {
+    stretch(j, sp.out);
+  }
+}
+
+void RemapAudio::copy_span(const std::vector<float>& in, int64_t m) {
+  // Real-time speed: copied, a sample repeated or dropped where the frame's boundaries round apart.
+  const int64_t k = int64_t(in.size() / 2);
+  out_.insert(out_.end(), in.begin(), in.begin() + 2 * size_t(std::min(k, m)));
+  if (k < m) {  // k == m - 1 >= 1 here: the last sample twice
+    const float l = in[2 * size_t(k) - 2], r = in[2 * size_t(k) - 1];
+    out_.push_back(l);
+    out_.push_back(r);
+  }
+}
+
+void RemapAudio::stretch(int64_t j, int64_t m) {
+  // atempo needs input ahead of what it outputs (a WSOLA window): later frames' spans are fed
+  // until frame j's samples are out, each at its own tempo; a silent frame or the end flushes it.
+  if (!tempo_) {
+    tempo_ = std::make_unique<TempoStretcher>(min_rate_);
+    feed_ = j;
+    flushed_ = false;
+  }
+  const size_t want = 2 * size_t(m);
+  while (stretched_.size() < want && !flushed_ && feed_ - j < kMaxFeedAhead) {
+    const Span f = feed_ < frames_ ? span(feed_) : Span{};
+    if (feed_ >= frames_ || f.silent) {
+      tempo_->flush(stretched_);
+      flushed_ = true;
+      break;
+    }
+    source_span(f.from, f.to, span_);
+    tempo_->set_tempo(double(std::llabs(f.to - f.from)) / double(f.out));
+    tempo_->process(span_.data(), int(span_.size() / 2), stretched_);
+    ++feed_;
+  }
+  const size_t have = std::min(want, stretched_.size());
+  out_.insert(out_.end(), stretched_.begin(), stretched_.begin() + have);
+  out_.insert(out_.end(), want - have, 0.0f);  // only where atempo ran dry (its very end)
+  stretched_.erase(stretched_.begin(), stretched_.begin() + have);
 }
 
 void RemapAudio::reset_stretch() {
@@ -107,27 +158,6 @@ void RemapAudio::read_backward(int64_t lo, int64_t hi, std::vector<float>& into)
     into[2 * size_t(o)] = chunk_[2 * size_t(s - chunk_first_)];
     into[2 * size_t(o) + 1] = chunk_[2 * size_t(s - chunk_first_) + 1];
   }
-}
-
-void RemapAudio::stretch(const std::vector<float>& span, int64_t m) {
-  const int64_t k = int64_t(span.size() / 2);
-  if (!tempo_ && std::llabs(k - m) <= 1) {  // real-time speed: copied (a sample repeated or dropped)
-    out_.insert(out_.end(), span.begin(), span.begin() + 2 * size_t(std::min(k, m)));
-    if (k < m) {  // k == m - 1 >= 1 here: the last sample twice
-      const float l = span[2 * size_t(k) - 2], r = span[2 * size_t(k) - 1];
-      out_.push_back(l);
-      out_.push_back(r);
-    }
-    return;
-  }
-  if (!tempo_) tempo_ = std::make_unique<TempoStretcher>(min_rate_);
-  tempo_->set_tempo(double(k) / double(m));
-  tempo_->process(span.data(), int(k), stretched_);
-  const size_t want = 2 * size_t(m), have = std::min(want, stretched_.size());
-  out_.insert(out_.end(), stretched_.begin(), stretched_.begin() + have);
-  out_.insert(out_.end(), want - have, 0.0f);  // atempo's start-up latency: silence
-  stretched_.erase(stretched_.begin(), stretched_.begin() + have);
-  if (stretched_.size() > size_t(2 * kRate)) stretched_.clear();  // never drift by more than a second
 }
 
 void RemapAudio::varispeed(const std::vector<float>& span, int64_t m) {

@@ -15,8 +15,9 @@ namespace reelforge {
 // S(first + j + 1)) (S = frame_first_sample at 48 kHz) and plays the source between the map's
 // boundary values b[j] and b[j + 1] (seconds; backwards when b[j + 1] < b[j]), stretched to the
 // frame's sample count:
-//  - preserve_pitch: atempo (TempoStretcher) at the frame's rate |b[j+1] - b[j]| * fps; a rate
-//    of 1 (+-1 sample per frame) is copied while no stretch is under way;
+//  - preserve_pitch: atempo (TempoStretcher) at the frame's rate |b[j+1] - b[j]| * fps, fed
+//    with later frames' spans as far as its window needs to output frame j (so its latency does
+//    not delay the sound); a rate of 1 (+-1 sample per frame) is copied while no stretch is under way;
 //  - otherwise varispeed: 4-point cubic Hermite (Catmull-Rom) interpolation at positions
 //    q * k / m (k source, m output samples), delayed by 2 source samples for the lookahead; no
 //    anti-alias filter, so speed-ups above 1 fold content above 24 kHz / rate.
@@ -28,6 +29,7 @@ class RemapAudio {
  public:
   static constexpr double kStillRate = 1e-3, kMaxRate = 16.0;
   static constexpr int64_t kChunkSamples = 48000;
+  static constexpr int64_t kMaxFeedAhead = 64;  // frames fed to atempo ahead of the one output
 
   RemapAudio(const std::string& path, std::vector<double> boundaries, int64_t first_frame, Rational fps,
              bool preserve_pitch);
@@ -38,11 +40,17 @@ class RemapAudio {
   int read(float* out, int n);
 
  private:
+  struct Span {
+    int64_t out = 0, from = 0, to = 0;  // output samples; source samples from -> to (play order)
+    bool silent = true;
+  };
+  Span span(int64_t j) const;
   void render_frame();                                          // frame next_frame_ -> out_
   void source_span(int64_t from, int64_t to, std::vector<float>& into);  // play order
   void read_forward(int64_t from, int64_t to, std::vector<float>& into);
   void read_backward(int64_t from, int64_t to, std::vector<float>& into);
-  void stretch(const std::vector<float>& span, int64_t m);
+  void copy_span(const std::vector<float>& in, int64_t m);
+  void stretch(int64_t j, int64_t m);
   void varispeed(const std::vector<float>& span, int64_t m);
   void reset_stretch();
 
@@ -57,6 +65,8 @@ class RemapAudio {
   std::vector<float> chunk_;  // backward reads: source samples [chunk_first_, chunk_first_ + size/2)
   int64_t chunk_first_ = -1;
   std::unique_ptr<TempoStretcher> tempo_;
+  int64_t feed_ = 0;      // next frame whose span goes into tempo_ (runs ahead of next_frame_)
+  bool flushed_ = false;  // tempo_ has had its end of stream
   std::vector<float> stretched_;  // atempo output not yet emitted
   float hist_[6] = {0, 0, 0, 0, 0, 0};  // varispeed: the previous span's last 3 stereo samples
   std::vector<float> out_;  // rendered, not yet read

@@ -76,6 +76,15 @@ void TempoStretcher::process(const float* in, int n, std::vector<float>& out) {
     pts_ += n;
     check(av_buffersrc_add_frame_flags(src_, f.get(), 0), "push");
   }
+  drain(out);
+}
+
+void TempoStretcher::flush(std::vector<float>& out) {
+  check(av_buffersrc_add_frame_flags(src_, nullptr, 0), "flush");
+  drain(out);
+}
+
+void TempoStretcher::drain(std::vector<float>& out) {
   FramePtr got = make_frame();
   for (;;) {
     const int err = av_buffersink_get_frame(sink_, got.get());

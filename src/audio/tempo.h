@@ -25,8 +25,12 @@ class TempoStretcher {
   void set_tempo(double tempo);
   // Feeds n stereo samples (2n floats) and appends every stretched sample ready to `out`.
   void process(const float* in, int n, std::vector<float>& out);
+  // Ends the stream: appends atempo's last samples. No process() after it.
+  void flush(std::vector<float>& out);
 
  private:
+  void drain(std::vector<float>& out);  // appends what the sink holds
+
   FilterGraphPtr graph_;
   AVFilterContext* src_ = nullptr;
   AVFilterContext* sink_ = nullptr;
