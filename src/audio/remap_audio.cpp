@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "media/media_warnings.h"
+
 namespace reelforge {
 
 namespace {
@@ -23,9 +25,18 @@ RemapAudio::RemapAudio(const std::string& path, std::vector<double> boundaries, 
     : path_(path), b_(std::move(boundaries)), first_(first_frame), fps_(fps), preserve_pitch_(preserve_pitch) {
   frames_ = std::max<int64_t>(0, int64_t(b_.size()) - 1);
   const double per_frame = fps_.to_double();
+  double max_rate = 0.0;
   for (int64_t j = 0; j < frames_; ++j) {  // the slowest audible rate sizes the atempo chain
     const double r = std::fabs(b_[j + 1] - b_[j]) * per_frame;
-    if (r >= kStillRate) min_rate_ = std::min(min_rate_, r);
+    if (r < kStillRate || r > kMaxRate) continue;
+    min_rate_ = std::min(min_rate_, r);
+    max_rate = std::max(max_rate, r);
+  }
+  if (preserve_pitch_ && max_rate > min_rate_ * 1.01 && !TempoStretcher::follows_ramps()) {
+    // atempo cannot follow a ramp (see tempo.h): varispeed keeps the sound continuous instead.
+    preserve_pitch_ = false;
+    warn_media("'" + path_ + "': this FFmpeg has no rubberband filter, so the audio of a speed ramp is "
+               "resampled (its pitch follows the speed) instead of time-stretched");
   }
 }
 
@@ -52,8 +63,12 @@ int RemapAudio::read(float* out, int n) {
 RemapAudio::Span RemapAudio::span(int64_t j) const {
   Span sp;
   sp.out = frame_first_sample(first_ + j + 1, kRate, fps_) - frame_first_sample(first_ + j, kRate, fps_);
-  sp.from = sample_at(b_[j]);
-  sp.to = sample_at(b_[j + 1]);
+  // Past the last frame the map goes on at its last rate: atempo's window is fed beyond the end.
+  const auto at = [&](int64_t i) {
+    return i <= frames_ ? b_[size_t(i)] : b_[size_t(frames_)] + double(i - frames_) * (b_[size_t(frames_)] - b_[size_t(frames_ - 1)]);
+  };
+  sp.from = sample_at(at(j));
+  sp.to = sample_at(at(j + 1));
   const double rate = sp.out > 0 ? double(std::llabs(sp.to - sp.from)) / double(sp.out) : 0.0;
   sp.silent = sp.out <= 0 || sp.to == sp.from || rate < kStillRate || rate > kMaxRate;
   return sp;
@@ -100,15 +115,14 @@ void RemapAudio::stretch(int64_t j, int64_t m) {
   }
   const size_t want = 2 * size_t(m);
   while (stretched_.size() < want && !flushed_ && feed_ - j < kMaxFeedAhead) {
-    const Span f = feed_ < frames_ ? span(feed_) : Span{};
-    if (feed_ >= frames_ || f.silent) {
+    const Span f = span(feed_);
+    if (f.silent || feed_ >= frames_ + kTailFrames) {
       tempo_->flush(stretched_);
       flushed_ = true;
       break;
     }
     source_span(f.from, f.to, span_);
-    tempo_->set_tempo(double(std::llabs(f.to - f.from)) / double(f.out));
-    tempo_->process(span_.data(), int(span_.size() / 2), stretched_);
+    tempo_->process(span_.data(), int(span_.size() / 2), double(std::llabs(f.to - f.from)) / double(f.out), stretched_);
     ++feed_;
   }
   const size_t have = std::min(want, stretched_.size());

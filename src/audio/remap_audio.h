@@ -30,6 +30,7 @@ class RemapAudio {
   static constexpr double kStillRate = 1e-3, kMaxRate = 16.0;
   static constexpr int64_t kChunkSamples = 48000;
   static constexpr int64_t kMaxFeedAhead = 64;  // frames fed to atempo ahead of the one output
+  static constexpr int64_t kTailFrames = 32;    // frames fed past the last one (the map extrapolated)
 
   RemapAudio(const std::string& path, std::vector<double> boundaries, int64_t first_frame, Rational fps,
              bool preserve_pitch);
