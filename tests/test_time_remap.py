@@ -391,3 +391,20 @@ def test_compiled_tables(numbered):
     assert st.dtype == np.float64 and len(st) == 50
     np.testing.assert_allclose(st, 1.5 * np.arange(50) / FPS, rtol=0, atol=1e-12)
     assert len(tl.layers[1].source_time) == 0  # normal playback: no table
+
+
+def test_audio_without_rubber_band_uses_atempo(tone_video, monkeypatch):
+    monkeypatch.setenv("REELFORGE_NO_RUBBERBAND", "1")  # read by each stretcher (src/audio/tempo.cpp)
+    _core.take_media_warnings()
+    s = rf.Scene(64, 48, fps=25, duration=1.8)
+    s.add_video(tone_video, audio=True, speed=2.0)
+    a = _core.mix_audio(s.compile())
+    assert _dominant_hz(a[4800:-4800]) == pytest.approx(440.0, rel=0.01)
+    rms = _rms_windows(a)
+    assert rms.min() > 0.5 * np.median(rms)
+    # A ramp cannot be followed by atempo: resampled instead, and a warning says so.
+    s = rf.Scene(64, 48, fps=25, duration=2)
+    s.add_video(tone_video, audio=True, end=2.0).set_time_remap([(0.0, 0.0), (2.0, 3.0)], easing="ease_in")
+    a = _core.mix_audio(s.compile())
+    assert _rms_windows(a[24000:-1920]).min() > 0.04
+    assert any("rubberband" in w for w in _core.take_media_warnings())

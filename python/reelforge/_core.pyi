@@ -296,6 +296,14 @@ class Layer:
     def end_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
+    def source_time(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Time remap: float64 source seconds per frame of the layer (or 1 value); empty: none.
+        """
+    @source_time.setter
+    def source_time(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> None:
+        ...
+    @property
     def start_frame(self) -> int:
         ...
     @start_frame.setter
@@ -310,6 +318,7 @@ class Layer:
 class AudioClip:
     loop: bool
     path: str
+    preserve_pitch: bool
     def __init__(self) -> None:
         ...
     @property
@@ -341,6 +350,21 @@ class AudioClip:
         ...
     @gain_db_per_frame.setter
     def gain_db_per_frame(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def remap_first_frame(self) -> int:
+        ...
+    @remap_first_frame.setter
+    def remap_first_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def source_time(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Time remap: float64 source seconds at the frame boundaries from remap_first_frame
+        (frames + 1 values); empty: none.
+        """
+    @source_time.setter
+    def source_time(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> None:
         ...
     @property
     def start(self) -> float:

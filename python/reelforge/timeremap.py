@@ -102,12 +102,14 @@ def from_options(name: str, *, speed: object, reverse: object, loop: object, fre
     r = TimeRemap(speed=v, reverse=_bool(reverse, f"{what} reverse"), loop=_bool(loop, f"{what} loop"),
                   preserve_pitch=_bool(preserve_pitch, f"{what} preserve_pitch"), source_duration=source_duration)
     if freeze_at is not None:
-        r.freeze_at = _checks.seconds(freeze_at, f"{what} freeze_at")
+        at = _checks.seconds(freeze_at, f"{what} freeze_at")
+        assert at is not None
+        r.freeze_at = at
         if v != 1.0 or r.reverse or r.loop:
             raise SceneError(f"{what}: freeze_at shows one frame for the layer's span; it cannot be combined with "
                              f"speed, reverse or loop")
-        if source_duration > 0 and r.freeze_at >= source_duration:
-            raise SceneError(f"{what} freeze_at={r.freeze_at}s is past the end of the source "
+        if source_duration > 0 and at >= source_duration:
+            raise SceneError(f"{what} freeze_at={at}s is past the end of the source "
                              f"({source_duration:.3f}s long); use freeze_at < {source_duration:.3f}")
     if (r.reverse or r.loop) and source_duration <= trim_start:
         opt = "reverse" if r.reverse else "loop"
@@ -166,7 +168,7 @@ def _check_times(values: np.ndarray, what: str, first: int | None, where: str = 
 
 def layer_frames(scene: "Scene", layer: "Layer") -> tuple[int, int]:
     """The frames ``[first, end)`` a layer is shown, as ``Scene._compile_layer`` computes them."""
-    start, end = scene._span(layer.name, layer.start, layer.end)
+    start, end = scene._span(layer.name, layer.start, layer.end)  # type: ignore[no-untyped-call]
     first = scene._first_frame(start)
     n = scene.frame_count
     return first, n if end is None else min(n, max(first + 1, scene._first_frame(end)))

@@ -25,14 +25,15 @@ RemapAudio::RemapAudio(const std::string& path, std::vector<double> boundaries, 
     : path_(path), b_(std::move(boundaries)), first_(first_frame), fps_(fps), preserve_pitch_(preserve_pitch) {
   frames_ = std::max<int64_t>(0, int64_t(b_.size()) - 1);
   const double per_frame = fps_.to_double();
-  double max_rate = 0.0;
-  for (int64_t j = 0; j < frames_; ++j) {  // the slowest audible rate sizes the atempo chain
+  double lo = kMaxRate, hi = 0.0;  // the audible rates; the slowest sizes the atempo chain
+  for (int64_t j = 0; j < frames_; ++j) {
     const double r = std::fabs(b_[j + 1] - b_[j]) * per_frame;
     if (r < kStillRate || r > kMaxRate) continue;
-    min_rate_ = std::min(min_rate_, r);
-    max_rate = std::max(max_rate, r);
+    lo = std::min(lo, r);
+    hi = std::max(hi, r);
   }
-  if (preserve_pitch_ && max_rate > min_rate_ * 1.01 && !TempoStretcher::follows_ramps()) {
+  min_rate_ = std::min(1.0, lo);
+  if (preserve_pitch_ && hi > lo * 1.01 && !TempoStretcher::follows_ramps()) {
     // atempo cannot follow a ramp (see tempo.h): varispeed keeps the sound continuous instead.
     preserve_pitch_ = false;
     warn_media("'" + path_ + "': this FFmpeg has no rubberband filter, so the audio of a speed ramp is "
