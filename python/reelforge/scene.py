@@ -217,6 +217,11 @@ class Layer:
     def set_time_remap(self, remap: "_timeremap.RemapValue", easing="linear") -> "Layer":
         """Map scene time to source time for a video layer (speed ramps, holds, freeze frames).
 
+        Each frame shows the source frame normal playback would show at that source time (the
+        latest with pts <= it); the layer's audio (``add_video(audio=True)``) follows the map
+        (see :mod:`reelforge.timeremap`). The layer keeps its span: give ``add_video`` an
+        ``end`` for a ramp that outlasts the source.
+
         Parameters
         ----------
         remap : keyframes, array or callable
@@ -230,10 +235,10 @@ class Layer:
         easing : str or easing object
             Default easing of keyframe segments (see :meth:`animate`).
 
-        Each frame shows the source frame normal playback would show at that source time (the
-        latest with pts <= it); the layer's audio (``add_video(audio=True)``) follows the map
-        (see :mod:`reelforge.timeremap`). The layer keeps its span: give ``add_video`` an
-        ``end`` for a ramp that outlasts the source. Returns the layer.
+        Returns
+        -------
+        Layer
+            This layer (chainable).
 
         Raises
         ------
