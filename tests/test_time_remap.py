@@ -192,11 +192,32 @@ _MEM_SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_reverse_of_a_long_gop_uses_bounded_memory(tmp_path, lavfi):
-    big = _numbered_frames(250, 64, 48).repeat(10, axis=1).repeat(10, axis=2)  # 640x480
-    path = _encode(tmp_path / "gop250.mp4", big,
+@pytest.fixture(scope="module")
+def gop250(tmp_path_factory, lavfi) -> Path:
+    """10 s, 25 fps, 640x480 numbered frames in ONE 250-frame GOP (H.264 in MP4)."""
+    big = _numbered_frames(250, 64, 48).repeat(10, axis=1).repeat(10, axis=2)
+    return _encode(tmp_path_factory.mktemp("gop") / "gop250.mp4", big,
                    ["-c:v", "libx264", "-preset", "ultrafast", "-g", "250", "-keyint_min", "250", "-sc_threshold", "0",
                     "-crf", "10"])
+
+
+def test_decoding_work_of_remaps(gop250):
+    """No seek per frame: forward maps decode forward, reverse decodes a window at a time."""
+    fwd = _core.remap_decode_stats(str(gop250), np.arange(125) * 2 / FPS)  # 2x over 10 s of source
+    assert fwd["reopens"] == 1 and fwd["decoded"] <= 250
+    jump = _core.remap_decode_stats(str(gop250), np.r_[np.arange(10) / FPS, 1.5, 6.0, 6.04])
+    assert jump["reopens"] == 2, "a jump under 2 s decodes through, a longer one seeks once"
+    rev = _core.remap_decode_stats(str(gop250), 10 - (np.arange(250) + 1) / FPS)
+    windows = math.ceil(250 / rev["window_frames"])
+    assert 2 <= windows <= 4, rev["window_frames"]  # 48 MiB of 640x480 pictures: ~109 frames
+    assert rev["reopens"] == windows, "one decode from the keyframe per window, not a seek per frame"
+    # Each window decodes the GOP from its keyframe up to the window's last frame.
+    assert rev["decoded"] <= windows * 250
+    assert rev["pts"] == sorted(rev["pts"], reverse=True) and len(set(rev["pts"])) == 250
+
+
+def test_reverse_of_a_long_gop_uses_bounded_memory(tmp_path, gop250):
+    path = gop250
     keyframes = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-skip_frame", "nokey",
                                 "-show_entries", "frame=pts", "-of", "csv=p=0", str(path)],
                                capture_output=True, text=True, check=True).stdout.split()

@@ -9,7 +9,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
+__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'remap_decode_stats', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
 class LayerKind:
     """
     Members:
@@ -794,6 +794,12 @@ def presets() -> list[str]:
     ...
 def probe(path: str) -> MediaInfo:
     ...
+def remap_decode_stats(path: str, times: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> dict:
+    """
+    Decode the frames a time-remapped layer would show at source `times` (seconds) as the render
+    does (media/remap_source.h) and report the work: reopens (each a seek), frames decoded,
+    window_frames (capacity of the backward window) and pts (stream pts of each frame shown).
+    """
 def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typing.SupportsIndex = 48.0, color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [255, 255, 255, 255], line_spacing: typing.SupportsFloat | typing.SupportsIndex = 1.2, align: str = 'left') -> tuple[numpy.typing.NDArray[numpy.uint8], float]:
     """
     Shape (HarfBuzz) and rasterise (FreeType) UTF-8 ``text`` with the TTF/OTF font at ``font_path``.

@@ -47,4 +47,5 @@ PYBIND11_MODULE(_core, m) {
   reelforge::bind_text(m);
   reelforge::bind_audio(m);
   reelforge::bind_join(m);
+  reelforge::bind_remap(m);
 }
