@@ -21,6 +21,7 @@ from . import colors as _colors
 from . import composition as _composition
 from . import easing as _easing
 from . import text as _text
+from . import timeremap as _timeremap
 from . import _types
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
 
@@ -811,6 +812,8 @@ class Scene:
             setattr(t, prop, arr)
         layer._compile_generated(c, t)
         c.track = t
+        if c.kind == _core.LayerKind.VIDEO:
+            _timeremap.compile_layer(self, layer, c)
         _composition.compile_graph(self, layer, c, n)  # nested content, mask, corners, border
         return c
 

@@ -40,6 +40,14 @@ AudioMixer::AudioMixer(const Timeline& tl) : fps_(tl.fps), frame_count_(tl.frame
       c.end = std::numeric_limits<int64_t>::max();
       if (source_seconds > 0) c.known_end = c.first + samples(source_seconds - c.trim);
     }
+    if (!a.source_time.empty()) {  // time remap: exactly the layer's frames (audio/remap_audio.h)
+      c.remap = a.source_time;
+      c.remap_first = a.remap_first_frame;
+      c.preserve_pitch = a.preserve_pitch;
+      c.loop = false;
+      c.first = frame_first_sample(a.remap_first_frame, kSampleRate, fps_);
+      c.end = c.known_end = frame_first_sample(a.remap_first_frame + int64_t(c.remap.size()) - 1, kSampleRate, fps_);
+    }
     c.end = std::min(c.end, total_);
     c.fade_in = std::max(0.0, a.fade_in) * kSampleRate;
     c.fade_out = std::max(0.0, a.fade_out) * kSampleRate;
@@ -73,13 +81,17 @@ void AudioMixer::mix(int64_t pos, int n, float* out) {
 void AudioMixer::mix_clip(Clip& c, int64_t pos, int n, float* out) {
   const int64_t a = std::max(pos, c.first), b = std::min(pos + n, c.end);
   if (a < b) {
-    if (!c.src) c.src = std::make_unique<AudioSource>(c.path, c.trim);  // opened when first needed
+    if (!c.remap.empty() && !c.remapped)
+      c.remapped = std::make_unique<RemapAudio>(c.path, c.remap, c.remap_first, fps_, c.preserve_pitch);
+    else if (c.remap.empty() && !c.src)
+      c.src = std::make_unique<AudioSource>(c.path, c.trim);  // opened when first needed
     const int want = int(b - a);
     tmp_.resize(2 * size_t(want));
     int got = 0;
     bool restarted = false;
     while (got < want) {
-      const int r = c.src->read(tmp_.data() + 2 * size_t(got), want - got);
+      float* dst = tmp_.data() + 2 * size_t(got);
+      const int r = c.remapped ? c.remapped->read(dst, want - got) : c.src->read(dst, want - got);
       got += r;
       if (got == want) break;
       if (!c.loop || (restarted && r == 0)) {  // the source ended (a loop that yields nothing ends too)
@@ -118,6 +130,7 @@ void AudioMixer::mix_clip(Clip& c, int64_t pos, int n, float* out) {
   if (c.done || pos + n >= c.end) {  // past its last sample: release the decoder
     c.done = true;
     c.src.reset();
+    c.remapped.reset();
   }
 }
 

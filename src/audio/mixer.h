@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "audio/audio_source.h"
+#include "audio/remap_audio.h"
 #include "timeline/timeline.h"
 
 namespace reelforge {
@@ -54,6 +55,11 @@ class AudioMixer {
     float gain = 1.0f;
     std::vector<float> amp;  // per-frame keyframed gain as linear amplitude; empty if none
     std::unique_ptr<AudioSource> src;
+    // A remapped video layer's audio (AudioClip::source_time): played through RemapAudio instead.
+    std::vector<double> remap;
+    int64_t remap_first = 0;
+    bool preserve_pitch = true;
+    std::unique_ptr<RemapAudio> remapped;
     bool done = false;
   };
   void mix_clip(Clip& c, int64_t pos, int n, float* out);

@@ -12,6 +12,18 @@ namespace py = pybind11;
 
 namespace reelforge {
 
+namespace {
+py::array_t<double> seconds_array(const std::vector<double>& v) {
+  return py::array_t<double>(py::ssize_t(v.size()), v.data());
+}
+
+std::vector<double> seconds_vector(const py::array_t<double, py::array::c_style | py::array::forcecast>& a,
+                                   const char* what) {
+  if (a.ndim() != 1) throw InputError(std::string(what) + " must be 1-D");
+  return {a.data(), a.data() + a.size()};
+}
+}  // namespace
+
 void bind_timeline(py::module_& m) {
   py::enum_<LayerKind>(m, "LayerKind")
       .value("SOLID", LayerKind::Solid).value("IMAGE", LayerKind::Image).value("VIDEO", LayerKind::Video)
@@ -79,13 +91,25 @@ void bind_timeline(py::module_& m) {
       .def_readwrite("autorotate", &Layer::autorotate)
       .def_readwrite("on_decode_error", &Layer::on_decode_error)
       .def_readwrite("blend", &Layer::blend)
-      .def_readwrite("track", &Layer::track);
+      .def_readwrite("track", &Layer::track)
+      .def_property("source_time", [](const Layer& l) { return seconds_array(l.source_time); },
+                    [](Layer& l, const py::array_t<double, py::array::c_style | py::array::forcecast>& a) {
+                      l.source_time = seconds_vector(a, "source_time");
+                    },
+                    "Time remap: float64 source seconds per frame of the layer (or 1 value); empty: none.");
 
   py::class_<AudioClip>(m, "AudioClip")
       .def(py::init<>())
 #define F(name) .def_readwrite(#name, &AudioClip::name)
-      F(path) F(start) F(trim_start) F(duration) F(gain_db) F(fade_in) F(fade_out) F(loop) F(gain_db_per_frame);
+      F(path) F(start) F(trim_start) F(duration) F(gain_db) F(fade_in) F(fade_out) F(loop) F(gain_db_per_frame)
+      F(remap_first_frame) F(preserve_pitch)
 #undef F
+      .def_property("source_time", [](const AudioClip& c) { return seconds_array(c.source_time); },
+                    [](AudioClip& c, const py::array_t<double, py::array::c_style | py::array::forcecast>& a) {
+                      c.source_time = seconds_vector(a, "source_time");
+                    },
+                    "Time remap: float64 source seconds at the frame boundaries from remap_first_frame\n"
+                    "(frames + 1 values); empty: none.");
 
   py::class_<Timeline, std::shared_ptr<Timeline>>(m, "Timeline")
       .def(py::init<>())

@@ -51,4 +51,5 @@ PYBIND11_MODULE(_core, m) {
   reelforge::bind_audio(m);
   reelforge::bind_join(m);
   reelforge::bind_subtitles(m);
+  reelforge::bind_remap(m);
 }

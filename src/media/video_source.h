@@ -1,6 +1,7 @@
 // A video layer's source: decoded sequentially (one seek at open to trim_start, none per frame),
 // frames handed out in 8-bit planar 4:2:0 (yuv420p / yuva420p) for upload in native planes.
 #pragma once
+#include <optional>
 #include <string>
 
 #include "media/demux.h"
@@ -26,6 +27,12 @@ class VideoSource {
   // How the decoded picture is displayed (the stream's display matrix).
   const Orientation& orientation() const { return orientation_; }
   const std::string& path() const { return path_; }
+  // For stepping frame by frame (RemapSource): the source time of the next decoded frame, the one
+  // frame_at(that time) shows; nullopt at the end of the stream. The pts tolerance of frame_at.
+  std::optional<double> next_frame_time() const {
+    return next_ ? std::optional<double>(seconds(next_.get())) : std::nullopt;
+  }
+  double tolerance() const { return tolerance_; }
 
  private:
   bool decode_one(FramePtr& into);  // decodes + normalises the next frame; false at EOF

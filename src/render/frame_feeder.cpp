@@ -12,6 +12,7 @@ FrameFeeder::FrameFeeder(const Timeline& tl) : tl_(tl) {
   videos_.resize(tl.layers.size());
   formats_.resize(tl.layers.size());
   last_t_.assign(tl.layers.size(), -1.0);
+  remaps_.resize(tl.layers.size());
   for (size_t i = 0; i < tl.layers.size(); ++i) {
     const Layer& l = tl.layers[i];
     if (l.generator) {
@@ -22,7 +23,7 @@ FrameFeeder::FrameFeeder(const Timeline& tl) : tl_(tl) {
       // Opened once now to validate the file and learn its decoded format; kept only if needed first.
       auto v = std::make_unique<VideoSource>(l.path, l.trim_start, l.on_decode_error == DecodeErrors::Raise);
       formats_[i] = {v->width(), v->height(), v->has_alpha(), l.autorotate ? v->orientation() : Orientation{}};
-      if (l.start_frame == 0) videos_[i] = std::move(v);
+      if (l.start_frame == 0 && l.source_time.empty()) videos_[i] = std::move(v);
     }
   }
   open_nodes();
@@ -50,6 +51,7 @@ FrameInputs FrameFeeder::frame(int64_t i) {
     if (!layer_active(l, i)) {
       if (i >= l.end_frame && videos_[k]) {  // finished: free the decoder
         videos_[k].reset();
+        remaps_[k].reset();
         last_t_[k] = -1.0;
       }
       continue;
@@ -62,6 +64,14 @@ FrameInputs FrameFeeder::frame(int64_t i) {
     d.color = l.color;
     if (l.generator) {
       if (!(d.picture = generate_picture(l, i, d.place))) continue;
+    } else if (l.kind == LayerKind::Video && !l.source_time.empty()) {  // time remap: media/remap_source.h
+      if (!remaps_[k])
+        remaps_[k] = std::make_unique<RemapSource>(l.path, l.on_decode_error == DecodeErrors::Raise,
+                                                   remap_goes_backward(l));
+      FramePtr ref = make_frame();
+      av_frame_ref(ref.get(), remaps_[k]->frame_at(layer_source_time(l, i, tl_.fps)));
+      d.video = ref.get();
+      in.refs.push_back(std::move(ref));
     } else if (l.kind == LayerKind::Video) {
       const double t = frame_time(i - l.start_frame, tl_.fps) + l.trim_start;
       if (!videos_[k] || t < last_t_[k])  // one seek

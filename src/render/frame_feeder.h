@@ -6,6 +6,7 @@
 
 #include "gpu/compositor.h"
 #include "media/ffmpeg_ptr.h"
+#include "media/remap_source.h"
 #include "media/video_source.h"
 #include "timeline/timeline.h"
 
@@ -40,6 +41,7 @@ class FrameFeeder {
   void open_nodes();
   void node_sources(size_t layer, LayerSource& out) const;
   void feed_node(size_t layer, int64_t frame, LayerDraw& d, FrameInputs& in);
+  std::vector<std::unique_ptr<RemapSource>> remaps_;  // time-remapped video layers, while active
 };
 
 }  // namespace reelforge

@@ -61,6 +61,10 @@ struct Layer {
   BlendMode blend = BlendMode::Normal;
   LayerTrack track;
   LayerGraph graph;  // nested content, mask, corners and border (timeline/layer_graph.h)
+  // Video time remap (speed, reverse, freeze, loop, ramps; see media/remap_source.h): source
+  // seconds shown at each frame of [start_frame, end_frame), or one value for all of them; empty:
+  // trim_start + frame time. float64: float32 loses frame precision an hour into a source.
+  std::vector<double> source_time;
 };
 
 struct AudioClip {
@@ -72,6 +76,12 @@ struct AudioClip {
   double fade_in = 0.0, fade_out = 0.0;  // seconds, linear gain ramps
   bool loop = false;
   std::vector<float> gain_db_per_frame;  // optional keyframed gain (dB), size frame_count
+  // Time remap (a remapped video layer's audio, see audio/remap_audio.h): source seconds at the
+  // n + 1 boundaries of frames [remap_first_frame, remap_first_frame + n); the clip then sounds
+  // over exactly those frames (start, trim_start, duration and loop are not used). Empty: none.
+  std::vector<double> source_time;
+  int64_t remap_first_frame = 0;
+  bool preserve_pitch = true;  // speed changes keep pitch (atempo); false: varispeed (resampled)
 };
 
 struct Timeline {
