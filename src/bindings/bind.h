@@ -12,6 +12,7 @@ void bind_render(pybind11::module_& m);
 void bind_export(pybind11::module_& m);
 void bind_text(pybind11::module_& m);
 void bind_audio(pybind11::module_& m);
+void bind_audio_dynamics(pybind11::module_& m);  // called by bind_timeline
 void bind_join(pybind11::module_& m);
 
 // Moves `v` into a numpy array of `shape` without copying: numpy owns the vector through a

@@ -71,10 +71,11 @@ void bind_timeline(py::module_& m) {
       .def_readwrite("blend", &Layer::blend)
       .def_readwrite("track", &Layer::track);
 
+  bind_audio_dynamics(m);
   py::class_<AudioClip>(m, "AudioClip")
       .def(py::init<>())
 #define F(name) .def_readwrite(#name, &AudioClip::name)
-      F(path) F(start) F(trim_start) F(duration) F(gain_db) F(fade_in) F(fade_out) F(loop) F(gain_db_per_frame);
+      F(path) F(start) F(trim_start) F(duration) F(gain_db) F(fade_in) F(fade_out) F(loop) F(gain_db_per_frame) F(duck);
 #undef F
 
   py::class_<Timeline, std::shared_ptr<Timeline>>(m, "Timeline")
@@ -87,6 +88,7 @@ void bind_timeline(py::module_& m) {
       .def_readwrite("background", &Timeline::background)
       .def_readwrite("layers", &Timeline::layers)
       .def_readwrite("audio", &Timeline::audio)
+      .def_readwrite("audio_master", &Timeline::audio_master)
       .def("validate", &Timeline::validate);
 
   py::class_<MediaInfo>(m, "MediaInfo")

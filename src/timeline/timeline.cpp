@@ -43,6 +43,7 @@ void Timeline::validate() const {
   for (const auto& c : audio)
     if (!c.gain_db_per_frame.empty() && int64_t(c.gain_db_per_frame.size()) != frame_count)
       throw InputError("audio clip '" + c.path + "': gain_db needs one value per frame");
+  validate_audio_dynamics(*this);
 }
 
 }  // namespace reelforge

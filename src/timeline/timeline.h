@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "timeline/audio_dynamics.h"
 #include "util/rational.h"
 
 namespace reelforge {
@@ -63,6 +64,7 @@ struct AudioClip {
   double fade_in = 0.0, fade_out = 0.0;  // seconds, linear gain ramps
   bool loop = false;
   std::vector<float> gain_db_per_frame;  // optional keyframed gain (dB), size frame_count
+  ClipDucking duck;                      // sidechain ducking under other clips (audio_dynamics.h)
 };
 
 struct Timeline {
@@ -72,6 +74,7 @@ struct Timeline {
   std::array<float, 4> background{0, 0, 0, 1};  // straight RGBA 0..1
   std::vector<Layer> layers;  // bottom to top
   std::vector<AudioClip> audio;
+  AudioMaster audio_master;  // master gain and true-peak limiter (audio_dynamics.h)
 
   // Throws InputError naming the first inconsistent field.
   void validate() const;
