@@ -587,6 +587,18 @@ class Scene:
         self.layers.append(layer)
         return layer
 
+    def add_waveform(self, audio=None, **options):
+        """Add a waveform visualiser (bars, mirror or line) of ``audio`` (a path, a clip, a scene;
+        None: this scene's mix): see :func:`reelforge.audio_reactive.add_waveform`."""
+        from .audio_reactive import add_waveform
+        return add_waveform(self, audio, **options)
+
+    def add_spectrum(self, audio=None, **options):
+        """Add a spectrum visualiser (band energies as bars, mirror or line): see
+        :func:`reelforge.audio_reactive.add_spectrum`."""
+        from .audio_reactive import add_spectrum
+        return add_spectrum(self, audio, **options)
+
     def preview(self, t: float = 0.0, *, max_width: int | None = 960, format: str = "png"):
         """Render the frame on screen at ``t`` seconds for inline display in Jupyter.
 
