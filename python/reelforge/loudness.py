@@ -31,7 +31,7 @@ LOUDNESS_RANGE = (-70.0, -5.0)
 #: Accepted true-peak ceilings (dBTP).
 TRUE_PEAK_RANGE = (-60.0, 0.0)
 #: Passes of measure-and-correct (the limiter lowers the loudness of peaky material).
-_CORRECTIONS = 6
+_CORRECTIONS = 8
 #: Accepted remaining error of the normalisation (LU) before another correction pass.
 _TOLERANCE_LU = 0.1
 
@@ -125,8 +125,8 @@ def master_settings(tl: Any, loudness_lufs: float | None, true_peak_db: float | 
 
     The mix is measured without master stage, the gain ``target - measured`` applied with the
     limiter, and measured again; while the result is more than 0.1 LU off (the limiter lowers
-    the loudness of peaky material), the gain is corrected by secant steps (at most six passes,
-    then a warning). Silence (``-inf`` LUFS) gets 0 dB and a
+    the loudness of peaky material), the gain is searched by secant / regula falsi steps (at most
+    eight passes, then the best one with a warning). Silence (``-inf`` LUFS) gets 0 dB and a
     warning on the ``reelforge`` logger. Each pass decodes the whole audio once.
     """
     if loudness_lufs is None:
@@ -138,22 +138,35 @@ def master_settings(tl: Any, loudness_lufs: float | None, true_peak_db: float | 
         log.warning("loudness_lufs=%g: the mix is silent (below the -70 LUFS gate); no gain applied", loudness_lufs)
         apply_master(tl, 0.0, true_peak_db)
         return 0.0
-    # Loudness after the limiter as a function of the gain is monotonic and close to linear:
-    # secant steps from (0 dB, measured) and the plain estimate converge in a few passes.
-    g0, l0 = 0.0, measured
+    # L(g), the loudness after gain g and the limiter, rises with g at a slope <= 1 (the limiter
+    # only takes level away), so g = target - measured is at or below the answer. Search from
+    # there: secant steps while below the target (slope clamped to 0.05..1), regula falsi once
+    # a gain above it is known; keep the best measured gain.
+    lo = (0.0, measured)
+    hi: tuple[float, float] | None = None
     gain = loudness_lufs - measured
+    best = (math.inf, gain)
     for _ in range(_CORRECTIONS):
+        if abs(gain) > 200:
+            raise SceneError(f"loudness_lufs={loudness_lufs:g} needs {gain:+.1f} dB of gain, outside -200..200 dB")
         apply_master(tl, gain, true_peak_db)
         now = _core.measure_loudness(tl).integrated_lufs
+        best = min(best, (abs(loudness_lufs - now), gain))
         if abs(loudness_lufs - now) <= _TOLERANCE_LU:
             break
-        slope = (now - l0) / (gain - g0) if gain != g0 and now != l0 else 1.0
-        g0, l0 = gain, now
-        gain += (loudness_lufs - now) / max(slope, 0.05)
+        if now < loudness_lufs:
+            slope = (now - lo[1]) / (gain - lo[0]) if gain != lo[0] else 1.0
+            lo = (gain, now)
+        else:
+            hi = (gain, now)
+        if hi is None:
+            gain = lo[0] + (loudness_lufs - lo[1]) / min(1.0, max(slope, 0.05))
+        else:
+            gain = lo[0] + (loudness_lufs - lo[1]) * (hi[0] - lo[0]) / (hi[1] - lo[1])
     else:
-        log.warning("loudness_lufs=%g: with the true-peak limit the mix reaches %.2f LUFS", loudness_lufs, now)
-    if abs(gain) > 200:
-        raise SceneError(f"loudness_lufs={loudness_lufs:g} needs {gain:+.1f} dB of gain, outside -200..200 dB")
+        log.warning("loudness_lufs=%g: with the true-peak limit of %g dBTP the mix gets within %.2f LU",
+                    loudness_lufs, true_peak_db, best[0])
+    gain = best[1]
     apply_master(tl, gain, true_peak_db)
     return gain
 

@@ -10,6 +10,7 @@
 
 #include "audio/audio_source.h"
 #include "audio/mixer.h"
+#include "media/probe.h"
 #include "util/errors.h"
 
 namespace reelforge {
@@ -25,8 +26,8 @@ struct StateDeleter {
 // One libebur128 meter (48 kHz stereo) fed chunk by chunk.
 class Meter {
  public:
-  Meter() {
-    st_.reset(ebur128_init(2, AudioMixer::kSampleRate,
+  explicit Meter(unsigned channels) : channels_(channels) {
+    st_.reset(ebur128_init(channels, AudioMixer::kSampleRate,
                            EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_SAMPLE_PEAK));
     if (!st_) throw MediaError("loudness: libebur128 could not allocate a meter");
   }
@@ -42,7 +43,7 @@ class Meter {
         ebur128_loudness_range(st_.get(), &r.range_lu) != EBUR128_SUCCESS)
       throw MediaError("loudness: libebur128 could not compute the loudness");
     double tp = 0, sp = 0;
-    for (unsigned ch = 0; ch < 2; ++ch) {
+    for (unsigned ch = 0; ch < channels_; ++ch) {
       double v = 0;
       if (ebur128_true_peak(st_.get(), ch, &v) == EBUR128_SUCCESS) tp = std::max(tp, v);
       if (ebur128_sample_peak(st_.get(), ch, &v) == EBUR128_SUCCESS) sp = std::max(sp, v);
@@ -55,6 +56,7 @@ class Meter {
   }
 
  private:
+  unsigned channels_;
   std::unique_ptr<ebur128_state, StateDeleter> st_;
   int64_t samples_ = 0;
 };
@@ -63,7 +65,7 @@ class Meter {
 
 LoudnessReport measure_loudness(const Timeline& tl) {
   AudioMixer mixer(tl);
-  Meter meter;
+  Meter meter(2);
   std::vector<float> buf(2 * kChunk);
   for (int64_t pos = 0, end = mixer.total_samples(); pos < end; pos += kChunk) {
     const int n = int(std::min<int64_t>(kChunk, end - pos));
@@ -74,10 +76,16 @@ LoudnessReport measure_loudness(const Timeline& tl) {
 }
 
 LoudnessReport measure_file_loudness(const std::string& path) {
+  // A mono file is one channel for BS.1770 (AudioSource copies it to both: +3 dB as stereo).
+  const bool mono = probe(path).channels == 1;
   AudioSource src(path, 0.0);
-  Meter meter;
+  Meter meter(mono ? 1 : 2);
   std::vector<float> buf(2 * kChunk);
-  for (int got; (got = src.read(buf.data(), kChunk)) > 0;) meter.add(buf.data(), size_t(got));
+  for (int got; (got = src.read(buf.data(), kChunk)) > 0;) {
+    if (mono)
+      for (int i = 0; i < got; ++i) buf[size_t(i)] = buf[2 * size_t(i)];
+    meter.add(buf.data(), size_t(got));
+  }
   return meter.report();
 }
 

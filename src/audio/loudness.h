@@ -20,8 +20,9 @@ struct LoudnessReport {
 // soft limiter included). Throws MediaError for unreadable clips.
 LoudnessReport measure_loudness(const Timeline& tl);
 
-// A file's best audio stream, decoded and resampled to 48 kHz stereo (AudioSource), with no gain
-// or limiting. Throws MediaError naming the file.
+// A file's best audio stream, decoded and resampled to 48 kHz (AudioSource), with no gain or
+// limiting: a mono file as one channel (as BS.1770 weighs it), more than two channels as their
+// stereo downmix. Throws MediaError naming the file.
 LoudnessReport measure_file_loudness(const std::string& path);
 
 }  // namespace reelforge
