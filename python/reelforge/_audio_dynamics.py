@@ -39,9 +39,18 @@ def set_gain(clip: Any, name: str, value: Any) -> Any:
         gain (``clip.gain_db`` becomes 0 dB); the mixer interpolates it linearly between frame
         centres, so it does not step at frame boundaries (see src/audio/mixer.h).
 
-    Returns the clip. Raises SceneError for another name, values out of range or a table of the
-    wrong length; SceneTypeError for a value of the wrong type. Callables and sources are
-    evaluated (and checked) in ``Scene.compile()``.
+    Returns
+    -------
+    AudioClip
+        The clip (chainable).
+
+    Raises
+    ------
+    SceneError
+        Another name, values out of range, a table of the wrong length (callables and sources
+        are evaluated and checked in ``Scene.compile()``).
+    SceneTypeError
+        A value of the wrong type.
     """
     from .scene import GAIN_DB_RANGE
     if name != "gain_db":
@@ -136,9 +145,17 @@ def duck_under(clip: Any, keys: Any, amount_db: float = -12.0, threshold_db: flo
         Seconds the gate stays on after the key falls below the threshold (bridges gaps between
         words); >= 0.
 
-    Returns the clip. Raises SceneError (bad values, a key from another scene or the clip itself),
-    SceneTypeError (keys that are not AudioClips, numbers of the wrong type). Calling it again
-    replaces the previous settings.
+    Returns
+    -------
+    AudioClip
+        The clip (chainable). Calling it again replaces the previous settings.
+
+    Raises
+    ------
+    SceneError
+        Bad values, a key from another scene or the clip itself.
+    SceneTypeError
+        Keys that are not AudioClips, numbers of the wrong type.
     """
     from .scene import AudioClip
     what = f"audio clip {clip.path!r} duck_under"

@@ -9,7 +9,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
+__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'AudioMaster', 'BlendMode', 'ClipDucking', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'LoudnessReport', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_file_loudness', 'measure_loudness', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options', 'waveform_points']
 class LayerKind:
     """
     Members:
@@ -307,7 +307,88 @@ class Layer:
     @trim_start.setter
     def trim_start(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
+class ClipDucking:
+    """
+    A clip ducked under other clips (see src/audio/ducker.h).
+    """
+    def __init__(self) -> None:
+        ...
+    @property
+    def amount_db(self) -> float:
+        ...
+    @amount_db.setter
+    def amount_db(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def attack(self) -> float:
+        ...
+    @attack.setter
+    def attack(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hold(self) -> float:
+        ...
+    @hold.setter
+    def hold(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def keys(self) -> list[int]:
+        ...
+    @keys.setter
+    def keys(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def release(self) -> float:
+        ...
+    @release.setter
+    def release(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def threshold_db(self) -> float:
+        ...
+    @threshold_db.setter
+    def threshold_db(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class AudioMaster:
+    """
+    Master gain (dB) and true-peak limiter (dBTP) of the mix.
+    """
+    limit: bool
+    def __init__(self) -> None:
+        ...
+    @property
+    def gain_db(self) -> float:
+        ...
+    @gain_db.setter
+    def gain_db(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def true_peak_db(self) -> float:
+        ...
+    @true_peak_db.setter
+    def true_peak_db(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class LoudnessReport:
+    """
+    BS.1770 / EBU R128 measurement (libebur128).
+    """
+    @property
+    def integrated_lufs(self) -> float:
+        ...
+    @property
+    def range_lu(self) -> float:
+        ...
+    @property
+    def sample_peak_db(self) -> float:
+        ...
+    @property
+    def samples(self) -> int:
+        ...
+    @property
+    def true_peak_db(self) -> float:
+        ...
 class AudioClip:
+    duck: ClipDucking
     loop: bool
     path: str
     def __init__(self) -> None:
@@ -355,6 +436,7 @@ class AudioClip:
     def trim_start(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class Timeline:
+    audio_master: AudioMaster
     def __init__(self) -> None:
         ...
     def validate(self) -> None:
@@ -750,6 +832,17 @@ def is_image_sequence_path(path: str) -> bool:
     ...
 def join_segments(segments: collections.abc.Sequence[str], output: str, fps: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex], total_frames: typing.SupportsInt | typing.SupportsIndex, segment_frames: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [], audio: str = '') -> JoinResult:
     ...
+def measure_file_loudness(path: str) -> LoudnessReport:
+    """
+    As measure_loudness, for a file's audio stream decoded and resampled to 48 kHz stereo.
+    Raises MediaError naming the file.
+    """
+def measure_loudness(timeline: Timeline) -> LoudnessReport:
+    """
+    Integrated loudness (LUFS), loudness range (LU), true peak (dBTP) and sample peak (dBFS) of the
+    timeline's mix as exported (master stage included), measured with libebur128 (BS.1770-4).
+    Raises MediaError for unreadable clips.
+    """
 def measure_throughput(timeline: Timeline, frames: typing.SupportsInt | typing.SupportsIndex = 300, distinct: typing.SupportsInt | typing.SupportsIndex = 30, warmup: typing.SupportsInt | typing.SupportsIndex = 10, slots: typing.SupportsInt | typing.SupportsIndex = 3, nv12: bool = True) -> dict:
     """
     GPU throughput of the scene without decoding or encoding: the inputs of its first
@@ -794,6 +887,12 @@ def take_media_warnings() -> list[str]:
 def validate_export_options(options: ExportOptions, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, frame_count: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     Every check an export makes before it starts; resolves options.video_codec and last_frame = -1 in place. Returns the codec ('' for audio only). Raises SceneError naming the parameter and the fix.
+    """
+def waveform_points(timeline: Timeline, points: typing.SupportsInt | typing.SupportsIndex, window: typing.SupportsInt | typing.SupportsIndex = 0) -> numpy.typing.NDArray[numpy.float32]:
+    """
+    Per-frame waveform of the mix, float32 (frame_count, points): for frame i, `window` samples of the
+    mono mix from floor(i*48000/fps) (0: the frame's own samples) split into `points` segments, each
+    giving its sample of largest magnitude (sign kept). Raises ValueError (InputError) for points < 1.
     """
 AUDIO_SAMPLE_RATE: int = 48000
 __version__: str

@@ -111,8 +111,12 @@ def _smooth(v: np.ndarray, s: float) -> np.ndarray:
     (W3C Web Audio API 1.0, 1.8.5): ``out[i] = s * out[i-1] + (1 - s) * v[i]``, ``out[-1] = 0``."""
     if s == 0 or len(v) == 0:
         return v
-    from scipy.signal import lfilter
-    return np.asarray(lfilter([1.0 - s], [1.0, -s], v, axis=0), dtype=np.float64)
+    out = np.empty(v.shape, dtype=np.float64)
+    prev = np.zeros(v.shape[1:], dtype=np.float64)
+    for i in range(len(v)):  # one step per frame, vectorised over bands
+        prev = s * prev + (1.0 - s) * v[i]
+        out[i] = prev
+    return out
 
 
 def _normalise(db: np.ndarray, range_db: float) -> np.ndarray:
@@ -171,17 +175,28 @@ def feature(audio: Any = None, name: FeatureName = "rms", *, band: int = 0, band
         ``"band_db"`` its energy in dB.
     band : int
         Band index for the band features (negative counts from the top).
-    bands, fmin, fmax : int, float, float
-        Log-spaced analysis bands from ``fmin`` to ``fmax`` Hz (``0 < fmin < fmax <= 24000``).
+    bands : int
+        Number of log-spaced analysis bands, 1..1024.
+    fmin, fmax : float
+        Their range in Hz, ``0 < fmin < fmax <= 24000``.
     range_db : float
         dB range mapped to 0..1 by the normalised features, > 0.
     smoothing : float
-        0 <= s < 1: exponential smoothing over frames (Web Audio ``smoothingTimeConstant``:
-        ``out[i] = s * out[i-1] + (1 - s) * v[i]``).
+        ``0 <= s < 1``, exponential smoothing over frames (Web Audio ``smoothingTimeConstant``):
+        ``out[i] = s * out[i-1] + (1 - s) * v[i]``.
 
-    Returns an :class:`AudioFeature` (evaluated in ``Scene.compile()`` at the scene's frame rate;
-    combine it with numbers: ``1 + 0.5 * f``). Raises SceneError / SceneTypeError for bad
-    arguments now, MediaError for unreadable audio at compile.
+    Returns
+    -------
+    AudioFeature
+        Evaluated in ``Scene.compile()`` at the scene's frame rate; combines with numbers
+        (``1 + 0.5 * f``).
+
+    Raises
+    ------
+    SceneError, SceneTypeError
+        Bad arguments (now).
+    MediaError
+        Unreadable audio (at compile).
     """
     if name not in _FEATURES:
         raise SceneError(f"unknown audio feature {name!r}; use one of {', '.join(_FEATURES)}")
@@ -273,6 +288,27 @@ def _rect(scene: Any, x: Any, y: Any, width: Any, height: Any) -> tuple[float, f
     return vals[0], vals[1], vals[2], vals[3]
 
 
+def _bar_height(i: int, h: float) -> Callable[[np.ndarray], np.ndarray]:
+    def fn(t: np.ndarray) -> np.ndarray:
+        return h * t[:, i]
+    return fn
+
+
+def _segment(prop: str, i: int, mid: float, half: float, dx: float,
+             line_width: float) -> Callable[[np.ndarray], np.ndarray]:
+    """Line segment ``i`` from point i to point i + 1 (y up positive): its start ``y``, its
+    ``width`` (length, overlapping the next one by half the line width so joins have no gaps)
+    and its ``rotation`` (degrees, clockwise on screen)."""
+    def fn(t: np.ndarray) -> np.ndarray:
+        y1, y2 = mid - half * t[:, i], mid - half * t[:, i + 1]
+        if prop == "y":
+            return y1
+        if prop == "width":
+            return np.asarray(np.hypot(dx, y2 - y1) + line_width / 2)
+        return np.asarray(np.degrees(np.arctan2(y2 - y1, dx)))
+    return fn
+
+
 def _build(scene: Any, table: _Table, style: str, points: int, color: Any, rect: tuple[float, float, float, float],
            gap: float, line_width: float, start: float, end: float | None, name: str) -> AudioVisualizer:
     x0, y0, w, h = rect
@@ -285,21 +321,16 @@ def _build(scene: Any, table: _Table, style: str, points: int, color: Any, rect:
                                     y=y0 + (h if style == "bars" else h / 2), width=bw, height=0.0,
                                     name=f"{name}.bar{i}")
             layer.set("anchor_y", 1.0 if style == "bars" else 0.5)
-            layer.set("height", _Column(table, lambda t, i=i: h * t[:, i]))
+            layer.set("height", _Column(table, _bar_height(i, h)))
             layers.append(layer)
     else:
         dx = w / (points - 1)
         for i in range(points - 1):
-            def ys(t: np.ndarray, i: int = i) -> tuple[np.ndarray, np.ndarray]:
-                return y0 + h / 2 - h / 2 * t[:, i], y0 + h / 2 - h / 2 * t[:, i + 1]
             layer = scene.add_solid(color, start=start, end=end, x=x0 + i * dx, y=0.0, width=dx, height=line_width,
                                     name=f"{name}.seg{i}")
             layer.set("anchor_y", 0.5)
-            layer.set("y", _Column(table, lambda t, ys=ys: ys(t)[0]))
-            # Each segment: from point i to point i + 1, overlapping its neighbour by half the line
-            # width so joins have no gaps.
-            layer.set("width", _Column(table, lambda t, ys=ys: np.hypot(dx, ys(t)[1] - ys(t)[0]) + line_width / 2))
-            layer.set("rotation", _Column(table, lambda t, ys=ys: np.degrees(np.arctan2(ys(t)[1] - ys(t)[0], dx))))
+            for prop in ("y", "width", "rotation"):
+                layer.set(prop, _Column(table, _segment(prop, i, y0 + h / 2, h / 2, dx, line_width)))
             layers.append(layer)
     return AudioVisualizer(layers, style, table)
 
@@ -367,8 +398,16 @@ def add_waveform(scene: Any, audio: Any = None, *, style: VisualizerStyle = "bar
     name : str, optional
         Base name of the layers (``name.bar0``... / ``name.seg0``...).
 
-    Returns an :class:`AudioVisualizer`. Raises SceneError / SceneTypeError for bad arguments;
-    MediaError (at compile) for unreadable audio.
+    Returns
+    -------
+    AudioVisualizer
+
+    Raises
+    ------
+    SceneError, SceneTypeError
+        Bad arguments.
+    MediaError
+        Unreadable audio (at compile).
     """
     n, rect, g, lw, nm = _common(scene, audio, style, bands, x, y, width, height, gap, line_width, start, end, name,
                                  "waveform")
@@ -406,9 +445,18 @@ def add_spectrum(scene: Any, audio: Any = None, *, style: VisualizerStyle = "bar
     smoothed over frames. Bars are ``v_j * height`` tall (``"bars"`` on the bottom edge,
     ``"mirror"`` centred); ``"line"`` draws ``y + height / 2 - v_j * height / 2``.
 
-    Other parameters as :func:`add_waveform`; ``smoothing`` defaults to 0.5. Returns an
-    :class:`AudioVisualizer`. Raises SceneError / SceneTypeError for bad arguments (``db_range``
-    must be two finite dB values, low < high), MediaError at compile for unreadable audio.
+    Other parameters as :func:`add_waveform`; ``smoothing`` defaults to 0.5.
+
+    Returns
+    -------
+    AudioVisualizer
+
+    Raises
+    ------
+    SceneError, SceneTypeError
+        Bad arguments (``db_range`` must be two finite dB values, low < high).
+    MediaError
+        Unreadable audio (at compile).
     """
     n, rect, g, lw, nm = _common(scene, audio, style, bands, x, y, width, height, gap, line_width, start, end, name,
                                  "spectrum")

@@ -75,8 +75,16 @@ def loudness(source: Any) -> LoudnessReport:
     ducking, the master stage and the mixer's soft limiter (``_core.measure_loudness``). Scene
     wrappers (``ScaledScene``, :class:`MasteredScene`: anything with ``compile()``) work too.
 
-    Returns a :class:`LoudnessReport`. Raises MediaNotFoundError / MediaError for missing or
-    unreadable files (or files without audio), SceneTypeError for other types.
+    Returns
+    -------
+    LoudnessReport
+
+    Raises
+    ------
+    MediaNotFoundError, MediaError
+        Missing or unreadable files, files without audio.
+    SceneTypeError
+        Other types.
     """
     if isinstance(source, (str, os.PathLike)):
         from .scene import _check_path
@@ -133,7 +141,7 @@ def master_settings(tl: Any, loudness_lufs: float | None, true_peak_db: float | 
         apply_master(tl, 0.0, true_peak_db)
         return 0.0
     apply_master(tl, 0.0, None)
-    measured = _core.measure_loudness(tl).integrated_lufs
+    measured = float(_core.measure_loudness(tl).integrated_lufs)
     if not math.isfinite(measured):
         log.warning("loudness_lufs=%g: the mix is silent (below the -70 LUFS gate); no gain applied", loudness_lufs)
         apply_master(tl, 0.0, true_peak_db)
@@ -150,7 +158,7 @@ def master_settings(tl: Any, loudness_lufs: float | None, true_peak_db: float | 
         if abs(gain) > 200:
             raise SceneError(f"loudness_lufs={loudness_lufs:g} needs {gain:+.1f} dB of gain, outside -200..200 dB")
         apply_master(tl, gain, true_peak_db)
-        now = _core.measure_loudness(tl).integrated_lufs
+        now = float(_core.measure_loudness(tl).integrated_lufs)
         best = min(best, (abs(loudness_lufs - now), gain))
         if abs(loudness_lufs - now) <= _TOLERANCE_LU:
             break

@@ -13,6 +13,7 @@ void bind_export(pybind11::module_& m);
 void bind_text(pybind11::module_& m);
 void bind_audio(pybind11::module_& m);
 void bind_audio_dynamics(pybind11::module_& m);  // called by bind_timeline
+void bind_loudness(pybind11::module_& m);        // called by bind_audio (after Timeline)
 void bind_join(pybind11::module_& m);
 
 // Moves `v` into a numpy array of `shape` without copying: numpy owns the vector through a

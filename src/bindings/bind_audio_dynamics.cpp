@@ -26,6 +26,9 @@ void bind_audio_dynamics(py::module_& m) {
 #define F(name) .def_readonly(#name, &LoudnessReport::name)
       F(integrated_lufs) F(range_lu) F(true_peak_db) F(sample_peak_db) F(samples);
 #undef F
+}
+
+void bind_loudness(py::module_& m) {
   m.def("measure_loudness", &measure_loudness, py::arg("timeline"), py::call_guard<py::gil_scoped_release>(),
         "Integrated loudness (LUFS), loudness range (LU), true peak (dBTP) and sample peak (dBFS) of the\n"
         "timeline's mix as exported (master stage included), measured with libebur128 (BS.1770-4).\n"
