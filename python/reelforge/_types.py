@@ -28,6 +28,10 @@ TextAlign = Literal["left", "center", "right"]
 #: Text anchor points (:data:`reelforge.text.ANCHORS`).
 TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "center", "center_right",
                      "bottom_left", "bottom_center", "bottom_right", "baseline_left", "baseline_center"]
+#: Audio features of :func:`reelforge.audio.feature` (:data:`reelforge.audio_reactive.FEATURES`).
+AudioFeatureName = Literal["rms", "rms_db", "peak", "band", "band_db"]
+#: Audio visualiser styles (:data:`reelforge.audio_reactive.STYLES`).
+VisualizerStyle = Literal["bars", "mirror", "line"]
 
-__all__ = ["EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
+__all__ = ["AudioFeatureName", "VisualizerStyle", "EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
            "ToleranceProfile", "TextAlign", "TextAnchor"]

@@ -18,24 +18,23 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import OrderedDict
-from typing import Any, Callable, Literal
+from typing import Any, Callable
 
 import numpy as np
 
 from . import _checks
 from . import _core
 from .errors import SceneError, SceneTypeError
+from ._types import AudioFeatureName as FeatureName, VisualizerStyle
 from .frame_source import FrameSource
 
-__all__ = ["feature", "AudioFeature", "add_waveform", "add_spectrum", "AudioVisualizer", "FeatureName",
-           "VisualizerStyle"]
+__all__ = ["feature", "AudioFeature", "add_waveform", "add_spectrum", "AudioVisualizer", "FEATURES", "STYLES"]
 
-#: Feature names of :func:`feature`.
-FeatureName = Literal["rms", "rms_db", "peak", "band", "band_db"]
-#: Visualiser styles of :func:`add_waveform` / :func:`add_spectrum`.
-VisualizerStyle = Literal["bars", "mirror", "line"]
-_FEATURES = ("rms", "rms_db", "peak", "band", "band_db")
-_STYLES = ("bars", "mirror", "line")
+#: Feature names of :func:`feature` (``_types.AudioFeatureName``).
+FEATURES = ("rms", "rms_db", "peak", "band", "band_db")
+#: Visualiser styles of :func:`add_waveform` / :func:`add_spectrum` (``_types.VisualizerStyle``).
+STYLES = ("bars", "mirror", "line")
+_FEATURES, _STYLES = FEATURES, STYLES
 _CACHE: "OrderedDict[tuple[Any, ...], np.ndarray]" = OrderedDict()
 _CACHE_SIZE = 16
 
