@@ -26,7 +26,12 @@ TruePeakLimiter::TruePeakLimiter(double ceiling_db, int sample_rate)
       phase_[p - 1][j] = float(s * w);
       sum += s * w;
     }
-    for (float& c : phase_[p - 1]) c = float(c / sum);
+    double abs_sum = 0;
+    for (float& c : phase_[p - 1]) {
+      c = float(c / sum);
+      abs_sum += std::fabs(c);
+    }
+    gain_bound_ = std::max(gain_bound_, abs_sum);
   }
   int64_t size = 1;
   while (size < latency() + 2 * kHalfTaps + 2) size *= 2;
@@ -39,6 +44,12 @@ float TruePeakLimiter::in_at(int64_t i, int ch) const {
 }
 
 double TruePeakLimiter::required_gain(int64_t m) const {
+  // No interpolated point exceeds gain_bound_ times the largest sample it is made of: most
+  // samples are far enough under the ceiling to skip the interpolation.
+  double window_max = 0;
+  for (int j = 0; j < 2 * kHalfTaps; ++j)
+    for (int ch = 0; ch < 2; ++ch) window_max = std::max(window_max, double(std::fabs(in_at(m + j - (kHalfTaps - 1), ch))));
+  if (window_max * gain_bound_ <= ceiling_) return 1.0;
   double peak = 0;
   for (int ch = 0; ch < 2; ++ch) {
     peak = std::max(peak, double(std::fabs(in_at(m, ch))));

@@ -36,6 +36,7 @@ class TruePeakLimiter {
   double required_gain(int64_t m) const;
 
   double ceiling_, release_;
+  double gain_bound_ = 1.0;              // max over phases of sum |taps|
   float phase_[3][2 * kHalfTaps];        // interpolation taps for phases 1/4, 2/4, 3/4
   std::vector<float> ring_;              // the last ring_size input samples, stereo
   int64_t mask_ = 0, count_ = 0;         // ring_ frames - 1; input samples seen
