@@ -118,3 +118,15 @@ def test_loudness_errors_and_silence(tmp_path, caplog):
                     "1", str(png)], check=True)
     with pytest.raises(rf.MediaError, match="no audio"):
         rf.audio.loudness(png)
+
+
+def test_segmented_export_is_normalised_too(tmp_path):
+    pytest.importorskip("distributed")
+    s = rf.Scene(64, 64, fps=30, duration=4)
+    s.add_solid("red")
+    s.add_audio(make(tmp_path, "p.wav", PEAKY))
+    out = tmp_path / "w.mp4"
+    e = rf.Exporter(s, out, loudness_lufs=-16.0, workers=2)
+    e.run()
+    i, _, tp = ffmpeg_ebur128(out)
+    assert abs(i + 16.0) <= 0.5 and tp <= -1.0
