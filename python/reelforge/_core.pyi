@@ -837,10 +837,11 @@ def measure_file_loudness(path: str) -> LoudnessReport:
     As measure_loudness, for a file's audio stream decoded and resampled to 48 kHz stereo.
     Raises MediaError naming the file.
     """
-def measure_loudness(timeline: Timeline) -> LoudnessReport:
+def measure_loudness(timeline: Timeline, full: bool = True) -> LoudnessReport:
     """
     Integrated loudness (LUFS), loudness range (LU), true peak (dBTP) and sample peak (dBFS) of the
     timeline's mix as exported (master stage included), measured with libebur128 (BS.1770-4).
+    full=False: the integrated loudness only (range and peaks left 0), about twice as fast.
     Raises MediaError for unreadable clips.
     """
 def measure_throughput(timeline: Timeline, frames: typing.SupportsInt | typing.SupportsIndex = 300, distinct: typing.SupportsInt | typing.SupportsIndex = 30, warmup: typing.SupportsInt | typing.SupportsIndex = 10, slots: typing.SupportsInt | typing.SupportsIndex = 3, nv12: bool = True) -> dict:

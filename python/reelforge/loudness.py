@@ -141,7 +141,7 @@ def master_settings(tl: Any, loudness_lufs: float | None, true_peak_db: float | 
         apply_master(tl, 0.0, true_peak_db)
         return 0.0
     apply_master(tl, 0.0, None)
-    measured = float(_core.measure_loudness(tl).integrated_lufs)
+    measured = float(_core.measure_loudness(tl, False).integrated_lufs)
     if not math.isfinite(measured):
         log.warning("loudness_lufs=%g: the mix is silent (below the -70 LUFS gate); no gain applied", loudness_lufs)
         apply_master(tl, 0.0, true_peak_db)
@@ -158,7 +158,7 @@ def master_settings(tl: Any, loudness_lufs: float | None, true_peak_db: float | 
         if abs(gain) > 200:
             raise SceneError(f"loudness_lufs={loudness_lufs:g} needs {gain:+.1f} dB of gain, outside -200..200 dB")
         apply_master(tl, gain, true_peak_db)
-        now = float(_core.measure_loudness(tl).integrated_lufs)
+        now = float(_core.measure_loudness(tl, False).integrated_lufs)
         best = min(best, (abs(loudness_lufs - now), gain))
         if abs(loudness_lufs - now) <= _TOLERANCE_LU:
             break

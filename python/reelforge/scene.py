@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from fractions import Fraction
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from . import colors as _colors
 from . import easing as _easing
 from . import text as _text
 from .frame_source import FrameSource
+
+if TYPE_CHECKING:
+    from .audio_reactive import AudioVisualizer
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
 
 #: Animatable layer properties, their units and defaults (None = from the source).
@@ -326,13 +329,14 @@ class AudioClip:
         self._gain = kf
         return self
 
-    def set(self, name: str, value) -> "AudioClip":
+    def set(self, name: str, value: object) -> "AudioClip":
         """Set ``gain_db``: see :func:`reelforge._audio_dynamics.set_gain`. Returns the clip."""
         from . import _audio_dynamics
         return _audio_dynamics.set_gain(self, name, value)
 
-    def duck_under(self, keys, amount_db=-12.0, threshold_db=-30.0, attack=0.05, release=0.4,
-                   hold=0.0) -> "AudioClip":
+    def duck_under(self, keys: "AudioClip | Sequence[AudioClip]", amount_db: float = -12.0,
+                   threshold_db: float = -30.0, attack: float = 0.05, release: float = 0.4,
+                   hold: float = 0.0) -> "AudioClip":
         """Duck this clip under ``keys``: see :func:`reelforge._audio_dynamics.duck_under`."""
         from . import _audio_dynamics
         return _audio_dynamics.duck_under(self, keys, amount_db, threshold_db, attack, release, hold)
@@ -587,13 +591,13 @@ class Scene:
         self.layers.append(layer)
         return layer
 
-    def add_waveform(self, audio=None, **options):
+    def add_waveform(self, audio: Any = None, **options: Any) -> "AudioVisualizer":
         """Add a waveform visualiser (bars, mirror or line) of ``audio`` (a path, a clip, a scene;
         None: this scene's mix): see :func:`reelforge.audio_reactive.add_waveform`."""
         from .audio_reactive import add_waveform
         return add_waveform(self, audio, **options)
 
-    def add_spectrum(self, audio=None, **options):
+    def add_spectrum(self, audio: Any = None, **options: Any) -> "AudioVisualizer":
         """Add a spectrum visualiser (band energies as bars, mirror or line): see
         :func:`reelforge.audio_reactive.add_spectrum`."""
         from .audio_reactive import add_spectrum

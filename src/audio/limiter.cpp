@@ -33,43 +33,36 @@ TruePeakLimiter::TruePeakLimiter(double ceiling_db, int sample_rate)
     }
     gain_bound_ = std::max(gain_bound_, abs_sum);
   }
-  int64_t size = 1;
-  while (size < latency() + 2 * kHalfTaps + 2) size *= 2;
-  ring_.assign(size_t(2 * size), 0.0f);
-  mask_ = size - 1;
+  hist_.assign(2 * size_t(kHistory), 0.0f);
 }
 
-float TruePeakLimiter::in_at(int64_t i, int ch) const {
-  return i < 0 ? 0.0f : ring_[size_t(2 * (i & mask_) + ch)];
-}
-
-double TruePeakLimiter::required_gain(int64_t m) const {
+double TruePeakLimiter::required_gain(const float* w) const {
   // No interpolated point exceeds gain_bound_ times the largest sample it is made of: most
   // samples are far enough under the ceiling to skip the interpolation.
-  double window_max = 0;
-  for (int j = 0; j < 2 * kHalfTaps; ++j)
-    for (int ch = 0; ch < 2; ++ch) window_max = std::max(window_max, double(std::fabs(in_at(m + j - (kHalfTaps - 1), ch))));
+  float window_max = 0;
+  for (int j = 0; j < 4 * kHalfTaps; ++j) window_max = std::max(window_max, std::fabs(w[j]));
   if (window_max * gain_bound_ <= ceiling_) return 1.0;
-  double peak = 0;
-  for (int ch = 0; ch < 2; ++ch) {
-    peak = std::max(peak, double(std::fabs(in_at(m, ch))));
-    for (const auto& taps : phase_) {
-      double v = 0;
-      for (int j = 0; j < 2 * kHalfTaps; ++j) v += taps[j] * in_at(m + j - (kHalfTaps - 1), ch);
-      peak = std::max(peak, std::fabs(v));
+  // The sample m itself, then the points m + 1/4, 2/4, 3/4.
+  double peak = std::max(std::fabs(w[2 * (kHalfTaps - 1)]), std::fabs(w[2 * (kHalfTaps - 1) + 1]));
+  for (const auto& taps : phase_) {
+    float l = 0, r = 0;
+    for (int j = 0; j < 2 * kHalfTaps; ++j) {
+      l += taps[j] * w[2 * j];
+      r += taps[j] * w[2 * j + 1];
     }
+    peak = std::max({peak, double(std::fabs(l)), double(std::fabs(r))});
   }
   return peak > ceiling_ ? ceiling_ / peak : 1.0;
 }
 
 void TruePeakLimiter::process(float* io, int n) {
+  const size_t kept = hist_.size();
+  hist_.insert(hist_.end(), io, io + 2 * size_t(n));
   for (int i = 0; i < n; ++i) {
     const int64_t idx = count_++;
-    ring_[size_t(2 * (idx & mask_))] = io[2 * i];
-    ring_[size_t(2 * (idx & mask_) + 1)] = io[2 * i + 1];
     // r[m] needs samples up to m + kHalfTaps.
     const int64_t m = idx - kHalfTaps;
-    const double r = m >= 0 ? required_gain(m) : 1.0;
+    const double r = required_gain(&hist_[2 * size_t(m - (kHalfTaps - 1) - base_)]);
     while (!mins_.empty() && mins_.back().second >= r) mins_.pop_back();
     mins_.emplace_back(m, r);
     while (mins_.front().first < m - (kLookahead + 1)) mins_.pop_front();
@@ -80,9 +73,13 @@ void TruePeakLimiter::process(float* io, int n) {
     slot = released_;
     const double g = std::min(1.0, box_sum_ / kLookahead);
     const int64_t j = m - kLookahead;  // the output sample: gains of j + 1 .. j + kLookahead averaged
-    io[2 * i] = float(in_at(j, 0) * g);
-    io[2 * i + 1] = float(in_at(j, 1) * g);
+    const float* x = &hist_[2 * size_t(j - base_)];
+    io[2 * i] = float(x[0] * g);
+    io[2 * i + 1] = float(x[1] * g);
   }
+  // Keep the last kHistory frames for the next call.
+  hist_.erase(hist_.begin(), hist_.end() - std::ptrdiff_t(kept));
+  base_ = count_ - kHistory;
 }
 
 }  // namespace reelforge

@@ -32,14 +32,15 @@ class TruePeakLimiter {
   void process(float* io, int n);
 
  private:
-  float in_at(int64_t i, int ch) const;  // input sample i (0 before the start)
-  double required_gain(int64_t m) const;
+  // r[m] from the 2 * kHalfTaps frames w = input samples m - kHalfTaps + 1 .. m + kHalfTaps.
+  double required_gain(const float* w) const;
 
   double ceiling_, release_;
   double gain_bound_ = 1.0;              // max over phases of sum |taps|
   float phase_[3][2 * kHalfTaps];        // interpolation taps for phases 1/4, 2/4, 3/4
-  std::vector<float> ring_;              // the last ring_size input samples, stereo
-  int64_t mask_ = 0, count_ = 0;         // ring_ frames - 1; input samples seen
+  static constexpr int kHistory = kLookahead + 2 * kHalfTaps;  // frames kept between calls
+  std::vector<float> hist_;              // input frames [base_, count_), stereo; zeros before 0
+  int64_t base_ = -kHistory, count_ = 0;  // absolute index of hist_[0]; input samples seen
   std::deque<std::pair<int64_t, double>> mins_;  // monotonic queue: running minimum of r
   std::vector<double> box_;              // the last kLookahead released gains
   double box_sum_ = kLookahead, released_ = 1.0;

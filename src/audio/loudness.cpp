@@ -26,9 +26,10 @@ struct StateDeleter {
 // One libebur128 meter (48 kHz stereo) fed chunk by chunk.
 class Meter {
  public:
-  explicit Meter(unsigned channels) : channels_(channels) {
-    st_.reset(ebur128_init(channels, AudioMixer::kSampleRate,
-                           EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_SAMPLE_PEAK));
+  explicit Meter(unsigned channels, bool full = true) : channels_(channels), full_(full) {
+    const int modes = full ? EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_SAMPLE_PEAK
+                           : EBUR128_MODE_I;
+    st_.reset(ebur128_init(channels, AudioMixer::kSampleRate, modes));
     if (!st_) throw MediaError("loudness: libebur128 could not allocate a meter");
   }
   void add(const float* frames, size_t n) {
@@ -40,8 +41,9 @@ class Meter {
     LoudnessReport r;
     r.samples = samples_;
     if (ebur128_loudness_global(st_.get(), &r.integrated_lufs) != EBUR128_SUCCESS ||
-        ebur128_loudness_range(st_.get(), &r.range_lu) != EBUR128_SUCCESS)
+        (full_ && ebur128_loudness_range(st_.get(), &r.range_lu) != EBUR128_SUCCESS))
       throw MediaError("loudness: libebur128 could not compute the loudness");
+    if (!full_) return r;
     double tp = 0, sp = 0;
     for (unsigned ch = 0; ch < channels_; ++ch) {
       double v = 0;
@@ -57,15 +59,16 @@ class Meter {
 
  private:
   unsigned channels_;
+  bool full_;
   std::unique_ptr<ebur128_state, StateDeleter> st_;
   int64_t samples_ = 0;
 };
 
 }  // namespace
 
-LoudnessReport measure_loudness(const Timeline& tl) {
+LoudnessReport measure_loudness(const Timeline& tl, bool full) {
   AudioMixer mixer(tl);
-  Meter meter(2);
+  Meter meter(2, full);
   std::vector<float> buf(2 * kChunk);
   for (int64_t pos = 0, end = mixer.total_samples(); pos < end; pos += kChunk) {
     const int n = int(std::min<int64_t>(kChunk, end - pos));

@@ -17,8 +17,9 @@ struct LoudnessReport {
 };
 
 // The mix exactly as an export of the whole timeline contains it (AudioMixer, master stage and
-// soft limiter included). Throws MediaError for unreadable clips.
-LoudnessReport measure_loudness(const Timeline& tl);
+// soft limiter included). `full` = false measures only the integrated loudness (no LRA, peaks 0:
+// about twice as fast, for the normalisation's gain search). Throws MediaError for unreadable clips.
+LoudnessReport measure_loudness(const Timeline& tl, bool full = true);
 
 // A file's best audio stream, decoded and resampled to 48 kHz (AudioSource), with no gain or
 // limiting: a mono file as one channel (as BS.1770 weighs it), more than two channels as their

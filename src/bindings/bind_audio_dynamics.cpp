@@ -29,9 +29,11 @@ void bind_audio_dynamics(py::module_& m) {
 }
 
 void bind_loudness(py::module_& m) {
-  m.def("measure_loudness", &measure_loudness, py::arg("timeline"), py::call_guard<py::gil_scoped_release>(),
+  m.def("measure_loudness", &measure_loudness, py::arg("timeline"), py::arg("full") = true,
+        py::call_guard<py::gil_scoped_release>(),
         "Integrated loudness (LUFS), loudness range (LU), true peak (dBTP) and sample peak (dBFS) of the\n"
         "timeline's mix as exported (master stage included), measured with libebur128 (BS.1770-4).\n"
+        "full=False: the integrated loudness only (range and peaks left 0), about twice as fast.\n"
         "Raises MediaError for unreadable clips.");
   m.def("measure_file_loudness", &measure_file_loudness, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
         "As measure_loudness, for a file's audio stream decoded and resampled to 48 kHz stereo.\n"
