@@ -20,11 +20,11 @@ from . import animation as _anim
 from . import colors as _colors
 from . import easing as _easing
 from . import text as _text
+from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
 from .frame_source import FrameSource
 
 if TYPE_CHECKING:
     from .audio_reactive import AudioVisualizer
-from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
 
 #: Animatable layer properties, their units and defaults (None = from the source).
 PROPERTIES = {
