@@ -161,6 +161,18 @@ def test_feature_as_a_property_source(burst, tmp_path):
     assert np.asarray(s.compile().layers[0].track.scale_x)[40] > 1.9
 
 
+def test_visualiser_in_a_scaled_export(burst, tmp_path):
+    s = rf.Scene(W, H, fps=30, duration=1.5)
+    s.add_audio(burst)
+    s.add_waveform(bands=4, gap=0.5)
+    out = tmp_path / "f_%03d.png"
+    rf.Exporter(s, out, frames=(24, 25), scale=2).run()
+    from PIL import Image
+    f = np.asarray(Image.open(tmp_path / "f_000.png").convert("RGB"))
+    assert f.shape == (2 * H, 2 * W, 3)
+    assert abs(bar_heights(f, [2 * 16])[0] - 2 * H * 0.5) <= 2  # half the (scaled) height
+
+
 def test_audio_reactive_errors(burst):
     s = rf.Scene(W, H, fps=30, duration=1.5)
     s.add_audio(burst)
@@ -180,6 +192,10 @@ def test_audio_reactive_errors(burst):
         rf.audio.feature(burst, "loudness")
     with pytest.raises(rf.MediaNotFoundError):
         rf.audio.feature("/nonexistent.wav")
+    with pytest.raises(rf.SceneError, match="combines with numbers"):
+        rf.audio.feature(burst) + "1"
+    with pytest.raises(rf.SceneError, match="bind"):
+        rf.audio.feature(burst)(np.zeros(3))
     with pytest.raises(rf.SceneError, match="band 9"):
         s.add_solid("red").set("x", rf.audio.feature(burst, "band", band=9, bands=4))
         s.compile()
