@@ -16,3 +16,6 @@ def test_literals_match_runtime_tables():
     assert set(get_args(_types.ToleranceProfile)) == set(testing.TOLERANCE_PROFILES)
     assert set(get_args(_types.TextAlign)) == set(text.ALIGNS)
     assert set(get_args(_types.TextAnchor)) == set(text.ANCHORS)
+    from reelforge import audio_reactive
+    assert set(get_args(_types.AudioFeatureName)) == set(audio_reactive.FEATURES)
+    assert set(get_args(_types.VisualizerStyle)) == set(audio_reactive.STYLES)

@@ -6,6 +6,7 @@ Build a :class:`Scene`, preview frames with :class:`Renderer`, write files with 
 from .errors import (EncoderError, ExportCancelled, ExportStalled, GpuError, MediaError, MediaNotFoundError,
                      ReelforgeError, SceneError, SceneTypeError)
 from . import audio, easing, notebook, testing
+from . import loudness  # rf.loudness.loudness, also rf.audio.loudness
 from .easing import cubic_bezier, spring
 from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
 from . import shapes, svg

@@ -45,4 +45,9 @@ WordProperty = Literal["x", "y", "opacity", "scale", "scale_x", "scale_y", "rota
 #: Subtitle file formats (:data:`reelforge.subtitles.SUBTITLE_FORMATS`).
 SubtitleFormat = Literal["srt", "vtt", "ass"]
 
-__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat"]
+#: Audio features of :func:`reelforge.audio.feature` (:data:`reelforge.audio_reactive.FEATURES`).
+AudioFeatureName = Literal["rms", "rms_db", "peak", "band", "band_db"]
+#: Audio visualiser styles (:data:`reelforge.audio_reactive.STYLES`).
+VisualizerStyle = Literal["bars", "mirror", "line"]
+
+__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "AudioFeatureName", "VisualizerStyle"]

@@ -196,4 +196,8 @@ def analyze(source, fps=None, *, bands: int = 8, fmin: float = 40.0, fmax: float
                          sample_rate=int(d["sample_rate"]))
 
 
+from .audio_reactive import AudioFeature, feature  # noqa: E402  (features as property sources)
+from .loudness import LoudnessReport, loudness  # noqa: E402  (BS.1770 / EBU R128 measurement)
+
+# feature / loudness are documented in their own modules (reelforge.audio_reactive, reelforge.loudness).
 __all__ = ["analyze", "AudioFeatures", "FLOOR_DB", "SAMPLE_RATE"]

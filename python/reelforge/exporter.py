@@ -340,6 +340,15 @@ class Exporter:
         SRT in .mkv; read and re-encoded by libavformat/libavcodec. With ``frames``/``time_range``
         the cues are shifted to the range's start. Not with ``workers > 1``. To burn subtitles into
         the picture use :meth:`reelforge.Scene.add_subtitles`.
+    loudness_lufs : float, optional
+        Normalise the mix to this integrated loudness (LUFS, ITU-R BS.1770-4 / EBU R128), in
+        -70..-5 (e.g. -14 for streaming, -23 for EBU R128 broadcast): the whole mix is measured
+        with libebur128 before the export, one gain applied and a true-peak limiter added
+        (:func:`reelforge.loudness.master_settings`). The gain is in ``loudness_gain_db``.
+    true_peak_db : float, optional
+        True-peak ceiling in dBTP (4x oversampled, BS.1770-4 Annex 2), -60..0; default -1 with
+        ``loudness_lufs``; alone it adds the limiter without normalising. Lossy codecs (AAC,
+        Opus, MP3) can add a few tenths of a dB of peak when decoded.
 
     Notes
     -----
@@ -363,8 +372,12 @@ class Exporter:
                  gop: int | None = None, audio_bitrate: int = 192000, stall_timeout: float = 30.0,
                  gpu_slots: int = 3, frames: tuple[int, int] | None = None,
                  time_range: tuple[float, float] | None = None, quality: str | None = None,
-                 scale: float | None = None, workers: int = 1, subtitles=None, _hooks=None):
+                 scale: float | None = None, workers: int = 1, subtitles=None,
+                 loudness_lufs: float | None = None, true_peak_db: float | None = None, _hooks=None):
         scene = _scaled(scene, scale)
+        from . import loudness as _loudness
+        self._loudness = _loudness.check_targets(loudness_lufs, true_peak_db)
+        self.loudness_gain_db: float | None = None
         self.scene = scene
         self.path = os.fspath(path)
         o = _core.ExportOptions()
@@ -411,11 +424,20 @@ class Exporter:
         self._hooks = _hooks
         self._handle: ExportHandle | None = None
 
+    def _compiled(self):
+        """The scene's timeline, with the loudness gain and limiter when asked for."""
+        tl = self.scene.compile()
+        lufs, tp = self._loudness
+        if (lufs is not None or tp is not None) and tl.audio:
+            from .loudness import master_settings
+            self.loudness_gain_db = master_settings(tl, lufs, tp)
+        return tl
+
     def start(self) -> ExportHandle:
         """Start exporting in background threads and return an :class:`ExportHandle` at once."""
         if self._workers > 1:
             raise SceneError("Exporter(workers > 1) runs through run(); start() exports in one process")
-        core = _core.Export(self.scene.compile(), self._options, self._hooks)
+        core = _core.Export(self._compiled(), self._options, self._hooks)
         core.start()
         self._handle = ExportHandle(core)
         return self._handle
@@ -436,7 +458,12 @@ class Exporter:
         """
         if self._workers > 1:
             from .distributed import export_local
-            return export_local(self.scene, self.path, workers=self._workers, progress=progress or False,
+            scene = self.scene
+            if self._loudness != (None, None) and scene.audio:
+                from .loudness import MasteredScene, master_settings
+                self.loudness_gain_db = master_settings(scene.compile(), *self._loudness)
+                scene = MasteredScene(scene, self.loudness_gain_db, self._loudness[1])
+            return export_local(scene, self.path, workers=self._workers, progress=progress or False,
                                 **{k: v for k, v in self._segmented.items() if v is not None})
         handle = self.start()
         if progress is True:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from fractions import Fraction
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -24,6 +24,10 @@ from . import text as _text
 from . import timeremap as _timeremap
 from . import _types
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
+from .frame_source import FrameSource
+
+if TYPE_CHECKING:
+    from .audio_reactive import AudioVisualizer
 
 #: Animatable layer properties, their units and defaults (None = from the source).
 PROPERTIES = {
@@ -189,7 +193,7 @@ class Layer:
         """``value`` as stored: callables and keyframes as given (evaluated at compile), constants
         and per-frame arrays checked now (arrays are kept, so in-place edits show at compile)."""
         what = self._what(name)
-        if isinstance(value, _Keyframes) or callable(value):
+        if isinstance(value, (_Keyframes, FrameSource)) or callable(value):
             return value
         if _is_per_frame(value):
             try:
@@ -274,6 +278,8 @@ class Layer:
         try:
             if isinstance(v, _Keyframes):
                 out = _anim.sample_keyframes(v.keyframes, self._scene._times(start, end), v.easing, what=what)
+            elif isinstance(v, FrameSource):  # computed from the whole scene (audio features)
+                out = _anim.per_frame_array(v.frame_values(self._scene), self._scene.frame_count, what=what)[start:end]
             elif callable(v):
                 out = _anim.as_frame_array(v, self._scene._times(start, end), what=what)
             elif _is_per_frame(v):
@@ -340,7 +346,10 @@ class AudioClip:
 
     ``start`` (timeline seconds), ``trim_start`` (seconds into the source), ``duration`` (seconds,
     None = until the source ends), ``gain_db`` (dB), ``fade_in``/``fade_out`` (seconds, linear gain
-    ramps), ``loop``. ``animate("gain_db", keyframes, easing)`` keyframes the gain per frame.
+    ramps), ``loop``. ``animate("gain_db", keyframes, easing)`` keyframes the gain per frame;
+    ``set("gain_db", value)`` takes a constant, a per-frame array, a callable of time or a
+    :class:`~reelforge.frame_source.FrameSource`; ``duck_under(...)`` ducks it under other clips
+    (see :mod:`reelforge._audio_dynamics`).
     """
 
     def __init__(self, scene, path, start, trim_start, duration, gain_db, fade_in, fade_out, loop):
@@ -354,6 +363,7 @@ class AudioClip:
         self.fade_out = fade_out
         self.loop = loop
         self._gain = None
+        self._duck = None
 
     def __repr__(self):
         return f"<AudioClip {os.path.basename(self.path)!r} at {self.start}s>"
@@ -373,8 +383,23 @@ class AudioClip:
         self._gain = kf
         return self
 
+    def set(self, name: str, value: object) -> "AudioClip":
+        """Set ``gain_db``: see :func:`reelforge._audio_dynamics.set_gain`. Returns the clip."""
+        from . import _audio_dynamics
+        return _audio_dynamics.set_gain(self, name, value)
+
+    def duck_under(self, keys: "AudioClip | Sequence[AudioClip]", amount_db: float = -12.0,
+                   threshold_db: float = -30.0, attack: float = 0.05, release: float = 0.4,
+                   hold: float = 0.0) -> "AudioClip":
+        """Duck this clip under ``keys``: see :func:`reelforge._audio_dynamics.duck_under`."""
+        from . import _audio_dynamics
+        return _audio_dynamics.duck_under(self, keys, amount_db, threshold_db, attack, release, hold)
+
     def _gain_table(self, times: np.ndarray) -> np.ndarray:
         """The keyframed gain (dB) at every frame time, float32."""
+        if not isinstance(self._gain, _Keyframes):
+            from . import _audio_dynamics
+            return _audio_dynamics.gain_table(self, times)
         try:
             g = _anim.sample_keyframes(self._gain.keyframes, times, self._gain.easing, what=self._what())
         except ValueError as e:
@@ -735,6 +760,18 @@ class Scene:
         from . import subtitles as _subtitles
         return _subtitles.add_subtitles(self, path_or_cues, style=style, start=start, name=name)
 
+    def add_waveform(self, audio: Any = None, **options: Any) -> "AudioVisualizer":
+        """Add a waveform visualiser (bars, mirror or line) of ``audio`` (a path, a clip, a scene;
+        None: this scene's mix): see :func:`reelforge.audio_reactive.add_waveform`."""
+        from .audio_reactive import add_waveform
+        return add_waveform(self, audio, **options)
+
+    def add_spectrum(self, audio: Any = None, **options: Any) -> "AudioVisualizer":
+        """Add a spectrum visualiser (band energies as bars, mirror or line): see
+        :func:`reelforge.audio_reactive.add_spectrum`."""
+        from .audio_reactive import add_spectrum
+        return add_spectrum(self, audio, **options)
+
     def preview(self, t: float = 0.0, *, max_width: int | None = 960, format: str = "png"):
         """Render the frame on screen at ``t`` seconds for inline display in Jupyter.
 
@@ -826,6 +863,9 @@ class Scene:
         a.duration = -1.0 if duration is None else duration
         if clip._gain is not None:
             a.gain_db_per_frame = clip._gain_table(self.frame_times())
+        if clip._duck is not None:
+            from . import _audio_dynamics
+            a.duck = _audio_dynamics.compile_ducking(self, clip)
         return a
 
 

@@ -60,7 +60,12 @@ AudioMixer::AudioMixer(const Timeline& tl) : fps_(tl.fps), frame_count_(tl.frame
     }
     c.done = c.first >= c.end;
     clips_.push_back(std::move(c));
+    duckers_.push_back(a.duck.keys.empty() ? nullptr : std::make_unique<Ducker>(a.duck, kSampleRate));
+    keys_.push_back(a.duck.keys);
   }
+  const AudioMaster& m = tl.audio_master;
+  master_gain_ = float(std::pow(10.0, m.gain_db / 20.0));
+  if (m.limit) limiter_ = std::make_unique<TruePeakLimiter>(m.true_peak_db, kSampleRate);
 }
 
 AudioMixer::~AudioMixer() = default;
@@ -70,12 +75,57 @@ void AudioMixer::mix(int64_t pos, int n, float* out) {
     throw InputError("AudioMixer::mix: calls must be sequential from 0 (expected pos " + std::to_string(next_pos_) +
                      ", got " + std::to_string(pos) + ")");
   next_pos_ = pos + n;
-  std::fill_n(out, 2 * size_t(n), 0.0f);
-  for (Clip& c : clips_)
-    if (!c.done) mix_clip(c, pos, n, out);
+  if (!limiter_) {
+    mix_raw(pos, n, out);
+    if (master_gain_ != 1.0f)
+      for (size_t i = 0; i < 2 * size_t(n); ++i) out[i] *= master_gain_;
+  } else {
+    // The limiter delays by its latency: mix that far ahead (the clips' raw mix is zero past the end).
+    const int d = limiter_->latency();
+    if (!primed_) {
+      std::vector<float> head(2 * size_t(d));
+      mix_raw(0, d, head.data());
+      for (float& v : head) v *= master_gain_;
+      limiter_->process(head.data(), d);
+      primed_ = true;
+    }
+    mix_raw(pos + d, n, out);
+    for (size_t i = 0; i < 2 * size_t(n); ++i) out[i] *= master_gain_;
+    limiter_->process(out, n);
+  }
   // soft_limit is the identity up to its knee: call it only for the (rare) samples above.
   for (size_t i = 0; i < 2 * size_t(n); ++i)
     if (std::fabs(out[i]) > 0.9f) out[i] = soft_limit(out[i]);
+}
+
+void AudioMixer::mix_raw(int64_t pos, int n, float* out) {
+  std::fill_n(out, 2 * size_t(n), 0.0f);
+  const bool ducking = std::any_of(duckers_.begin(), duckers_.end(), [](const auto& d) { return d != nullptr; });
+  if (ducking) return mix_ducked(pos, n, out);
+  for (Clip& c : clips_)
+    if (!c.done) mix_clip(c, pos, n, out);
+}
+
+void AudioMixer::mix_ducked(int64_t pos, int n, float* out) {
+  // Every clip into its own buffer (0 + g*x: the same floats as adding into `out` directly), keys
+  // summed before any ducking, then the sum in clip order as without ducking.
+  clip_buf_.resize(clips_.size());
+  for (size_t i = 0; i < clips_.size(); ++i) {
+    clip_buf_[i].assign(2 * size_t(n), 0.0f);
+    if (!clips_[i].done) mix_clip(clips_[i], pos, n, clip_buf_[i].data());
+  }
+  key_buf_.resize(clips_.size());
+  for (size_t i = 0; i < clips_.size(); ++i) {
+    if (!duckers_[i]) continue;
+    std::vector<float>& key = key_buf_[i];
+    key.assign(2 * size_t(n), 0.0f);
+    for (int k : keys_[i])
+      for (size_t s = 0; s < key.size(); ++s) key[s] += clip_buf_[size_t(k)][s];
+  }
+  for (size_t i = 0; i < clips_.size(); ++i)
+    if (duckers_[i]) duckers_[i]->process(key_buf_[i].data(), clip_buf_[i].data(), n);
+  for (const auto& b : clip_buf_)
+    for (size_t s = 0; s < b.size(); ++s) out[s] += b[s];
 }
 
 void AudioMixer::mix_clip(Clip& c, int64_t pos, int n, float* out) {

@@ -7,6 +7,8 @@
 
 #include "audio/audio_source.h"
 #include "audio/remap_audio.h"
+#include "audio/ducker.h"
+#include "audio/limiter.h"
 #include "timeline/timeline.h"
 
 namespace reelforge {
@@ -24,7 +26,11 @@ namespace reelforge {
 //    sample of each frame ((first_sample(f) + first_sample(f + 1) - 1) / 2), linearly interpolated
 //    between neighbouring centres (held before the first / after the last) so gain changes do not
 //    step at frame boundaries (zipper noise);
-//  - the sum goes through soft_limit() per sample and channel.
+//  - ducking (ClipDucking, ducker.h): a ducked clip's signal is multiplied by its Ducker's gain,
+//    keyed by the sum of its key clips' signals (after their gains, before their own ducking);
+//  - the sum is multiplied by the master gain (AudioMaster::gain_db), goes through the true-peak
+//    limiter when AudioMaster::limit (limiter.h; the mix is computed latency() samples ahead, so
+//    the output stays aligned) and then through soft_limit() per sample and channel.
 // Sources are opened when a clip's first sample is needed and closed after its last, so memory
 // stays bounded whatever the timeline length.
 class AudioMixer {
@@ -63,6 +69,8 @@ class AudioMixer {
     bool done = false;
   };
   void mix_clip(Clip& c, int64_t pos, int n, float* out);
+  void mix_raw(int64_t pos, int n, float* out);   // the clips' sum, before the master stage
+  void mix_ducked(int64_t pos, int n, float* out);  // mix_raw with ducking: one buffer per clip
   // Multiplies gain_[0, count) by the keyframed amplitude of samples a, a + 1, ...
   void apply_keyframes(const std::vector<float>& amp, int64_t a, int count);
 
@@ -71,6 +79,12 @@ class AudioMixer {
   std::vector<Clip> clips_;
   std::vector<float> tmp_;    // one clip's decoded samples for the current call
   std::vector<double> gain_;  // their gains
+  std::vector<std::unique_ptr<Ducker>> duckers_;  // per clip; null if not ducked
+  std::vector<std::vector<int>> keys_;            // per clip: its key clips
+  std::vector<std::vector<float>> clip_buf_, key_buf_;  // per-clip signals of one call (ducking only)
+  float master_gain_ = 1.0f;
+  std::unique_ptr<TruePeakLimiter> limiter_;
+  bool primed_ = false;  // limiter fed its first latency() samples
 };
 
 // Memoryless soft clipper, per sample: identity for |x| <= 0.9 (normal mixes stay bit-exact

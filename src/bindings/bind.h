@@ -12,6 +12,8 @@ void bind_render(pybind11::module_& m);
 void bind_export(pybind11::module_& m);
 void bind_text(pybind11::module_& m);
 void bind_audio(pybind11::module_& m);
+void bind_audio_dynamics(pybind11::module_& m);  // called by bind_timeline
+void bind_loudness(pybind11::module_& m);        // called by bind_audio (after Timeline)
 void bind_join(pybind11::module_& m);
 void bind_graph(pybind11::module_& m);
 void bind_subtitles(pybind11::module_& m);

@@ -65,6 +65,7 @@ void bind_audio(py::module_& m) {
         "Seconds of audio in the file, found by decoding its best audio stream to the end (48 kHz samples /\n"
         "48000): for files whose container declares no duration. Raises MediaError naming the file.");
   m.attr("AUDIO_SAMPLE_RATE") = AudioMixer::kSampleRate;
+  bind_loudness(m);
 }
 
 }  // namespace reelforge

@@ -98,11 +98,12 @@ void bind_timeline(py::module_& m) {
                     },
                     "Time remap: float64 source seconds per frame of the layer (or 1 value); empty: none.");
 
+  bind_audio_dynamics(m);
   py::class_<AudioClip>(m, "AudioClip")
       .def(py::init<>())
 #define F(name) .def_readwrite(#name, &AudioClip::name)
       F(path) F(start) F(trim_start) F(duration) F(gain_db) F(fade_in) F(fade_out) F(loop) F(gain_db_per_frame)
-      F(remap_first_frame) F(preserve_pitch)
+      F(remap_first_frame) F(preserve_pitch) F(duck)
 #undef F
       .def_property("source_time", [](const AudioClip& c) { return seconds_array(c.source_time); },
                     [](AudioClip& c, const py::array_t<double, py::array::c_style | py::array::forcecast>& a) {
@@ -121,6 +122,7 @@ void bind_timeline(py::module_& m) {
       .def_readwrite("background", &Timeline::background)
       .def_readwrite("layers", &Timeline::layers)
       .def_readwrite("audio", &Timeline::audio)
+      .def_readwrite("audio_master", &Timeline::audio_master)
       .def("validate", &Timeline::validate);
 
   py::class_<MediaInfo>(m, "MediaInfo")

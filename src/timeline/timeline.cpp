@@ -75,6 +75,7 @@ void Timeline::validate_nested(int depth) const {
       throw InputError("audio clip '" + c.path + "': gain_db needs one value per frame");
     check_clip_source_time(c, frame_count);
   }
+  validate_audio_dynamics(*this);
 }
 
 }  // namespace reelforge

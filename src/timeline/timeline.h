@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "timeline/layer_graph.h"
+#include "timeline/audio_dynamics.h"
 #include "util/rational.h"
 
 namespace reelforge {
@@ -82,6 +83,7 @@ struct AudioClip {
   std::vector<double> source_time;
   int64_t remap_first_frame = 0;
   bool preserve_pitch = true;  // speed changes keep pitch (atempo); false: varispeed (resampled)
+  ClipDucking duck;                      // sidechain ducking under other clips (audio_dynamics.h)
 };
 
 struct Timeline {
@@ -91,6 +93,7 @@ struct Timeline {
   std::array<float, 4> background{0, 0, 0, 1};  // straight RGBA 0..1
   std::vector<Layer> layers;  // bottom to top
   std::vector<AudioClip> audio;
+  AudioMaster audio_master;  // master gain and true-peak limiter (audio_dynamics.h)
 
   // Throws InputError naming the first inconsistent field.
   void validate() const { validate_nested(0); }
