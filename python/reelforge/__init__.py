@@ -18,5 +18,5 @@ from ._core import __version__  # pyproject.toml's version, compiled into the ex
 __all__ = [
     "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "export_still", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",
     "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "SceneTypeError", "MediaError", "MediaNotFoundError",
-    "EncoderError", "GpuError", "ExportStalled", "ExportCancelled",
+    "EncoderError", "GpuError", "ExportStalled", "ExportCancelled", "SegmentFailed", "__version__",
 ]

@@ -9,8 +9,14 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
-class LayerKind:
+from reelforge._types import ExportStage, Preset, ProgressPhase, TextAlign, VideoCodec, VideoCodecOrAuto
+
+@typing.type_check_only
+class _pybind11_type(type):
+    """The metaclass of pybind11 classes (pybind11_builtins.pybind11_type)."""
+
+
+class LayerKind(metaclass=_pybind11_type):
     """
     Members:
 
@@ -58,7 +64,7 @@ class LayerKind:
     @property
     def value(self) -> int:
         ...
-class BlendMode:
+class BlendMode(metaclass=_pybind11_type):
     """
     Members:
 
@@ -121,7 +127,7 @@ class BlendMode:
     @property
     def value(self) -> int:
         ...
-class DecodeErrors:
+class DecodeErrors(metaclass=_pybind11_type):
     """
     Members:
 
@@ -166,7 +172,7 @@ class DecodeErrors:
     @property
     def value(self) -> int:
         ...
-class RgbaImage:
+class RgbaImage(metaclass=_pybind11_type):
     """
     Premultiplied RGBA8 pixels, from a uint8 array of shape (height, width, 4).
     """
@@ -181,7 +187,7 @@ class RgbaImage:
     @property
     def width(self) -> int:
         ...
-class LayerTrack:
+class LayerTrack(metaclass=_pybind11_type):
     """
     float32 tables over the layer's frames [start_frame, end_frame): each of length
     end_frame - start_frame (one value per frame) or 1 (a constant). Set from 1-D arrays.
@@ -272,7 +278,7 @@ class LayerTrack:
     @y.setter
     def y(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
         ...
-class Layer:
+class Layer(metaclass=_pybind11_type):
     autorotate: bool
     blend: BlendMode
     image: RgbaImage
@@ -307,7 +313,7 @@ class Layer:
     @trim_start.setter
     def trim_start(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
-class AudioClip:
+class AudioClip(metaclass=_pybind11_type):
     loop: bool
     path: str
     def __init__(self) -> None:
@@ -354,7 +360,7 @@ class AudioClip:
     @trim_start.setter
     def trim_start(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
-class Timeline:
+class Timeline(metaclass=_pybind11_type):
     def __init__(self) -> None:
         ...
     def validate(self) -> None:
@@ -401,7 +407,7 @@ class Timeline:
     @width.setter
     def width(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
-class MediaInfo:
+class MediaInfo(metaclass=_pybind11_type):
     @property
     def audio_codec(self) -> str:
         ...
@@ -444,7 +450,7 @@ class MediaInfo:
     @property
     def width(self) -> int:
         ...
-class Renderer:
+class Renderer(metaclass=_pybind11_type):
     def __init__(self, timeline: Timeline) -> None:
         ...
     def render_nv12(self, frame: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.uint8], numpy.typing.NDArray[numpy.uint8]]:
@@ -454,14 +460,14 @@ class Renderer:
     @property
     def device(self) -> str:
         ...
-class ExportOptions:
+class ExportOptions(metaclass=_pybind11_type):
     """
     Options of one export (see reelforge.Exporter).
     """
     encoder: str
     path: str
-    preset: str
-    video_codec: str
+    preset: Preset
+    video_codec: VideoCodecOrAuto
     def __init__(self) -> None:
         ...
     @property
@@ -524,11 +530,11 @@ class ExportOptions:
     @threads.setter
     def threads(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
-class ExportProgress:
+class ExportProgress(metaclass=_pybind11_type):
     """
     A progress report: frames_done of total_frames; elapsed and eta in seconds; fps in frames per second; phase one of starting, rendering, finishing, done, failed, cancelled.
     """
-    phase: str
+    phase: ProgressPhase
     def __init__(self) -> None:
         ...
     def __repr__(self) -> str:
@@ -568,7 +574,7 @@ class ExportProgress:
     @total_frames.setter
     def total_frames(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
-class ExportResult:
+class ExportResult(metaclass=_pybind11_type):
     """
     What an export produced (see reelforge.ExportResult).
     """
@@ -617,16 +623,16 @@ class ExportResult:
     @stage_fps.setter
     def stage_fps(self, arg0: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex]) -> None:
         ...
-class ExportHooks:
+class ExportHooks(metaclass=_pybind11_type):
     """
     Test hooks of the export pipeline (tests only).
     """
     @staticmethod
-    def stall(stage: str, frame: typing.SupportsInt | typing.SupportsIndex = 1) -> ExportHooks:
+    def stall(stage: ExportStage, frame: typing.SupportsInt | typing.SupportsIndex = 1) -> ExportHooks:
         """
         Hooks that make `stage` (decode, render, encode) hang at `frame` until cancelled.
         """
-class CodecSpec:
+class CodecSpec(metaclass=_pybind11_type):
     """
     One output video codec: the containers that hold it (extensions; empty: an image sequence), whether it carries audio, its crf range.
     """
@@ -651,12 +657,12 @@ class CodecSpec:
     @property
     def rgba_input(self) -> bool:
         ...
-class Export:
+class Export(metaclass=_pybind11_type):
     """
     The threaded export of a Timeline with the given ExportOptions. Raises SceneError for a
     codec/container mismatch or an option out of range, before any output is written.
     """
-    def __init__(self, timeline: Timeline, options: ExportOptions, hooks: ExportHooks = None) -> None:
+    def __init__(self, timeline: Timeline, options: ExportOptions, hooks: ExportHooks | None = None) -> None:
         ...
     def cancel(self) -> None:
         ...
@@ -672,7 +678,7 @@ class Export:
         ...
     def wait_for(self, seconds: typing.SupportsFloat | typing.SupportsIndex) -> bool:
         ...
-class SegmentInfo:
+class SegmentInfo(metaclass=_pybind11_type):
     @property
     def codec(self) -> str:
         ...
@@ -700,7 +706,7 @@ class SegmentInfo:
     @property
     def width(self) -> int:
         ...
-class JoinResult:
+class JoinResult(metaclass=_pybind11_type):
     @property
     def audio_packets(self) -> int:
         ...
@@ -713,7 +719,7 @@ class JoinResult:
     @property
     def segments(self) -> list[SegmentInfo]:
         ...
-def analyze_audio(timeline: Timeline, bands: typing.SupportsInt | typing.SupportsIndex = 8, fmin: typing.SupportsFloat | typing.SupportsIndex = 40.0, fmax: typing.SupportsFloat | typing.SupportsIndex = 16000.0) -> dict:
+def analyze_audio(timeline: Timeline, bands: typing.SupportsInt | typing.SupportsIndex = 8, fmin: typing.SupportsFloat | typing.SupportsIndex = 40.0, fmax: typing.SupportsFloat | typing.SupportsIndex = 16000.0) -> dict[str, typing.Any]:
     """
     Per-frame features of the timeline's mixed audio (see src/audio/analysis.h), as a dict:
     rms_db (n,) dBFS over both channels, floor -120; peak (n,) max |x|; bands (n, bands) band energies in
@@ -738,9 +744,9 @@ def default_gop(num: typing.SupportsInt | typing.SupportsIndex, den: typing.Supp
     """
     Keyframe interval in frames when none is given: 2 s of frames, rounded half up.
     """
-def encoder_candidates(codec: str) -> list[str]:
+def encoder_candidates(codec: VideoCodec) -> list[str]:
     ...
-def ffmpeg_versions() -> dict:
+def ffmpeg_versions() -> dict[str, typing.Any]:
     ...
 def inspect_segment(path: str, fps: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]) -> SegmentInfo:
     ...
@@ -750,7 +756,7 @@ def is_image_sequence_path(path: str) -> bool:
     ...
 def join_segments(segments: collections.abc.Sequence[str], output: str, fps: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex], total_frames: typing.SupportsInt | typing.SupportsIndex, segment_frames: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [], audio: str = '') -> JoinResult:
     ...
-def measure_throughput(timeline: Timeline, frames: typing.SupportsInt | typing.SupportsIndex = 300, distinct: typing.SupportsInt | typing.SupportsIndex = 30, warmup: typing.SupportsInt | typing.SupportsIndex = 10, slots: typing.SupportsInt | typing.SupportsIndex = 3, nv12: bool = True) -> dict:
+def measure_throughput(timeline: Timeline, frames: typing.SupportsInt | typing.SupportsIndex = 300, distinct: typing.SupportsInt | typing.SupportsIndex = 30, warmup: typing.SupportsInt | typing.SupportsIndex = 10, slots: typing.SupportsInt | typing.SupportsIndex = 3, nv12: bool = True) -> dict[str, typing.Any]:
     """
     GPU throughput of the scene without decoding or encoding: the inputs of its first
     ``distinct`` frames are decoded once, then ``frames`` frames are uploaded, composited,
@@ -770,7 +776,7 @@ def presets() -> list[str]:
     ...
 def probe(path: str) -> MediaInfo:
     ...
-def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typing.SupportsIndex = 48.0, color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [255, 255, 255, 255], line_spacing: typing.SupportsFloat | typing.SupportsIndex = 1.2, align: str = 'left') -> tuple[numpy.typing.NDArray[numpy.uint8], float]:
+def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typing.SupportsIndex = 48.0, color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [255, 255, 255, 255], line_spacing: typing.SupportsFloat | typing.SupportsIndex = 1.2, align: TextAlign = 'left') -> tuple[numpy.typing.NDArray[numpy.uint8], float]:
     """
     Shape (HarfBuzz) and rasterise (FreeType) UTF-8 ``text`` with the TTF/OTF font at ``font_path``.
 
@@ -785,7 +791,7 @@ def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typin
     reelforge.errors.MediaError when the font cannot be opened or parsed. The GIL is released while
     rendering.
     """
-def resolve_output_codec(path: str, video_codec: str = 'auto', crf: typing.SupportsInt | typing.SupportsIndex = -1, bitrate: typing.SupportsInt | typing.SupportsIndex = 0) -> str:
+def resolve_output_codec(path: str, video_codec: VideoCodecOrAuto = 'auto', crf: typing.SupportsInt | typing.SupportsIndex = -1, bitrate: typing.SupportsInt | typing.SupportsIndex = 0) -> str:
     ...
 def take_media_warnings() -> list[str]:
     """

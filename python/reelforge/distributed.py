@@ -37,11 +37,19 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
 
 from . import _core
 from .errors import ReelforgeError, SceneError
 from .exporter import Exporter, ExportResult, Progress
+from ._types import PathLike, SceneLike
 from .segments import Segment, default_gop, plan_segments
+
+if TYPE_CHECKING:
+    from distributed import Client, Future, Worker, WorkerPlugin
+
+#: ``progress=`` of a segmented export: True for a tqdm bar, False for none, or a callable.
+ProgressArg = Union[bool, Callable[[Progress], None]]
 
 log = logging.getLogger("reelforge")
 
@@ -61,7 +69,7 @@ class SegmentFailed(ReelforgeError):
         self.index = index
         self.reason = reason
 
-    def __reduce__(self):  # picklable across processes with its two arguments
+    def __reduce__(self) -> tuple[type[SegmentFailed], tuple[int, str]]:  # picklable across processes with its two arguments
         return SegmentFailed, (self.index, self.reason)
 
 
@@ -97,7 +105,8 @@ class SegmentedResult(ExportResult):
     ``x264_threads``: encoder threads every segment ran with.
     """
 
-    def __init__(self, timings: dict, segments: list, x264_threads: int, **fields):
+    def __init__(self, timings: dict[str, Any], segments: list[SegmentResult], x264_threads: int,
+                 **fields: Any) -> None:
         super().__init__()
         for k, v in fields.items():
             setattr(self, k, v)
@@ -109,9 +118,9 @@ class _Job:
     """Everything a segment task needs besides the scene (small, shipped with each task)."""
 
     staging: str
-    fps: tuple
-    options: dict
-    build: dict
+    fps: tuple[int, int]
+    options: dict[str, Any]
+    build: dict[str, Any]
     x264_threads: int = 1
     progress_topic: str = ""  # Dask event topic for frames done inside a segment ("" for none)
     debug_fail: int = -1   # tests: this segment always raises
@@ -119,7 +128,7 @@ class _Job:
 
 
 @functools.lru_cache(maxsize=1)
-def build_fingerprint() -> dict:
+def build_fingerprint() -> dict[str, Any]:
     """This process's reelforge build: package version, sha256 of the native module, the libav*
     versions and configuration it runs with and the encoder libraries loaded (libx264.so.164:
     the soname carries x264's build number). Workers must match the client (checked by
@@ -131,7 +140,7 @@ def build_fingerprint() -> dict:
             "encoders": _loaded_libraries(("libx264", "libx265"))}
 
 
-def _loaded_libraries(prefixes) -> list:
+def _loaded_libraries(prefixes: tuple[str, ...]) -> list[str]:
     """File names of the shared libraries of this process starting with one of ``prefixes``
     (from /proc/self/maps; empty where that does not exist)."""
     try:
@@ -150,14 +159,17 @@ def _sha256(path: str) -> str:
     return h.hexdigest()
 
 
-def _video_only(scene):
+def _video_only(scene: SceneLike) -> SceneLike:
     """A shallow copy of ``scene`` without audio clips: segments carry video only."""
+    from .rescale import ScaledScene
+    if isinstance(scene, ScaledScene):  # the wrapped scene holds the clips
+        return ScaledScene(_video_only(scene._scene), scene.width, scene.height)
     v = copy.copy(scene)
     v.audio = []
     return v
 
 
-def _check_build(expected: dict) -> None:
+def _check_build(expected: dict[str, Any]) -> None:
     local = build_fingerprint()
     if local != expected:
         diff = {k: (expected.get(k), local.get(k)) for k in expected.keys() | local.keys() if expected.get(k) != local.get(k)}
@@ -165,7 +177,7 @@ def _check_build(expected: dict) -> None:
                              "install the same reelforge wheel and FFmpeg on every worker")
 
 
-def render_segment(scene, segment: Segment, job: _Job) -> SegmentResult:
+def render_segment(scene: SceneLike, segment: Segment, job: _Job) -> SegmentResult:
     """Render and encode ``segment`` of ``scene`` into a new file in ``job.staging``.
 
     Runs on a worker (or locally). The file name is unique per attempt, so a retried or
@@ -189,9 +201,10 @@ def render_segment(scene, segment: Segment, job: _Job) -> SegmentResult:
                 time.sleep(0.01)
             os.kill(os.getpid(), signal.SIGKILL)
     dask_worker = _current_worker()
-    report = None
+    report: Callable[[Progress], None] | None = None
     if job.progress_topic and dask_worker is not None:
-        def report(p):
+        def report(p: Progress) -> None:
+            assert dask_worker is not None
             dask_worker.log_event(job.progress_topic, {"index": segment.index, "done": p.frames_done})
     encoder = exporter.run(progress=report).encoder
     info = _core.inspect_segment(path, job.fps)
@@ -200,7 +213,7 @@ def render_segment(scene, segment: Segment, job: _Job) -> SegmentResult:
                          hashlib.sha256(info.extradata).hexdigest(), worker, time.monotonic() - t0, encoder)
 
 
-def _current_worker():
+def _current_worker() -> "Worker | None":
     """The Dask worker running this task, or None outside one."""
     try:
         from distributed import get_worker
@@ -209,13 +222,13 @@ def _current_worker():
         return None
 
 
-def render_audio(scene, path: str, audio_bitrate: int) -> int:
+def render_audio(scene: SceneLike, path: str, audio_bitrate: int) -> int:
     """Mix and encode the whole timeline's audio once into ``path`` (.m4a, AAC); returns the
     samples written (48 kHz)."""
     return Exporter(scene, path, audio_bitrate=audio_bitrate).run().audio_samples
 
 
-def _encode_options(scene, options: dict) -> dict:
+def _encode_options(scene: SceneLike, options: dict[str, Any]) -> dict[str, Any]:
     """Exporter options for every segment, with the GOP fixed (segments start on its multiples)."""
     opts = dict(options)
     for banned in ("frames", "time_range", "workers"):
@@ -226,7 +239,7 @@ def _encode_options(scene, options: dict) -> dict:
     return opts
 
 
-def _check_output(path: str, options: dict) -> None:
+def _check_output(path: str, options: dict[str, Any]) -> None:
     ext = os.path.splitext(path)[1].lower()
     if ext not in JOIN_CONTAINERS:
         raise SceneError(f"segmented export writes {', '.join(JOIN_CONTAINERS)} files, not {path!r}; "
@@ -240,7 +253,7 @@ def _check_output(path: str, options: dict) -> None:
 
 
 @contextlib.contextmanager
-def _staging_folder(path: str, staging):
+def _staging_folder(path: str, staging: PathLike | None) -> Iterator[str]:
     """A fresh folder for segment files, removed afterwards whatever happens. ``staging``: a
     folder every worker and the client can read and write (shared storage); None: beside the
     output (right for a LocalCluster)."""
@@ -254,7 +267,7 @@ def _staging_folder(path: str, staging):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def join(scene, path: str, results: list[SegmentResult], audio: str = "") -> "_core.JoinResult":
+def join(scene: SceneLike, path: PathLike, results: list[SegmentResult], audio: str = "") -> "_core.JoinResult":
     """Check the segment files against their metadata and join them into ``path``.
 
     Raises ReelforgeError if a file changed since its task finished (sha256), SceneError
@@ -268,7 +281,8 @@ def join(scene, path: str, results: list[SegmentResult], audio: str = "") -> "_c
                                [r.last - r.first for r in results], audio)
 
 
-def _result(path: str, scene, t0: float, results, timings: dict, samples: int, job: _Job,
+def _result(path: str, scene: SceneLike, t0: float, results: list[SegmentResult], timings: dict[str, Any],
+            samples: int, job: _Job,
             device: str = "") -> SegmentedResult:
     seconds = time.monotonic() - t0
     n = scene.frame_count
@@ -282,15 +296,15 @@ def _result(path: str, scene, t0: float, results, timings: dict, samples: int, j
                            video_codec=job.options.get("video_codec") or "h264")
 
 
-def _threads_arg(x264_threads) -> int | None:
+def _threads_arg(x264_threads: object) -> int | None:
     if x264_threads is not None and (isinstance(x264_threads, bool) or not isinstance(x264_threads, int)
                                      or not 1 <= x264_threads <= 64):
         raise SceneError(f"x264_threads must be an int in 1..64 or None, got {x264_threads!r}")
     return x264_threads
 
 
-def export_local(scene, path, *, workers: int = 1, segment_frames: int | None = None, progress=False,
-                 x264_threads: int | None = None, **options) -> SegmentedResult:
+def export_local(scene: SceneLike, path: PathLike, *, workers: int = 1, segment_frames: int | None = None,
+                 progress: ProgressArg = False, x264_threads: int | None = None, **options: Any) -> SegmentedResult:
     """Segmented export on this machine: ``workers`` processes render the segments (a Dask
     LocalCluster); ``workers=1`` renders them one after another in this process, with the same
     plan, segment files and join, so the bytes equal a distributed export with the same plan and
@@ -344,18 +358,19 @@ class BuildCheck:
 
     name = "reelforge-build-check"
 
-    def __init__(self, build: dict):
+    def __init__(self, build: dict[str, Any]) -> None:
         self.build = build
 
-    def setup(self, worker):
+    def setup(self, worker: "Worker") -> None:
         _check_build(self.build)
         from .renderer import Renderer
         from .scene import Scene
-        worker.reelforge_device = Renderer(Scene(16, 16, fps=1, duration=1)).device
+        # Kept for the worker's life: later segments reuse the open device.
+        worker.reelforge_device = Renderer(Scene(16, 16, fps=1, duration=1)).device  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager
-def _workers_do_not_rerun_main():
+def _workers_do_not_rerun_main() -> Iterator[None]:
     """While it is active, processes started with multiprocessing's spawn (Dask's nanny starts
     workers that way) do not re-run the user's script: spawn re-imports ``__main__`` from its
     ``__file__`` (or ``__spec__`` name), so module-level code, including an unguarded call of
@@ -365,7 +380,7 @@ def _workers_do_not_rerun_main():
     if main is None:
         yield
         return
-    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    saved: dict[str, Any] = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
     main.__dict__.pop("__file__", None)
     main.__spec__ = None
     try:
@@ -376,7 +391,7 @@ def _workers_do_not_rerun_main():
             del main.__spec__
 
 
-def _make_plugin(build: dict):
+def _make_plugin(build: dict[str, Any]) -> "WorkerPlugin":
     from distributed import WorkerPlugin
 
     class _Plugin(BuildCheck, WorkerPlugin):
@@ -385,9 +400,10 @@ def _make_plugin(build: dict):
     return _Plugin(build)
 
 
-def export(scene, path, *, client=None, segment_frames: int | None = None, resources: dict | None = None,
-           retries: int = 2, progress=True, staging=None, n_workers: int = 2, x264_threads: int | None = None,
-           _debug_fail: int = -1, _debug_kill: int = -1, **options) -> SegmentedResult:
+def export(scene: SceneLike, path: PathLike, *, client: "Client | None" = None, segment_frames: int | None = None,
+           resources: dict[str, float] | None = None, retries: int = 2, progress: ProgressArg = True,
+           staging: PathLike | None = None, n_workers: int = 2, x264_threads: int | None = None,
+           _debug_fail: int = -1, _debug_kill: int = -1, **options: Any) -> SegmentedResult:
     """Export ``scene`` to ``path`` with segments rendered as tasks on a Dask cluster.
 
     Parameters
@@ -453,9 +469,10 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
         nthreads = client.nthreads()
         _check_resources(client, resources)
         plan = plan_segments(scene.frame_count, opts["gop"], segment_frames, target_segments=2 * (sum(nthreads.values()) or 1))
-        if _threads_arg(x264_threads) is None:  # the smallest worker's cores per task slot, the same for every segment
+        threads = _threads_arg(x264_threads)
+        if threads is None:  # the smallest worker's cores per task slot, the same for every segment
             cores = client.run(os.cpu_count)
-            x264_threads = max(1, min(cores[w] // max(1, nthreads.get(w, 1)) for w in cores) if cores else 1)
+            threads = max(1, min(cores[w] // max(1, nthreads.get(w, 1)) for w in cores) if cores else 1)
         t = time.monotonic()
         build = build_fingerprint()
         client.register_plugin(_make_plugin(build))  # raises ReelforgeError on a worker with another build
@@ -463,7 +480,7 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
         timings["setup"] = time.monotonic() - t
         staging_dir = stack.enter_context(_staging_folder(path, staging))
         token = uuid.uuid4().hex[:8]
-        job = _Job(staging_dir, (scene.fps.numerator, scene.fps.denominator), opts, build, x264_threads,
+        job = _Job(staging_dir, (scene.fps.numerator, scene.fps.denominator), opts, build, threads,
                    f"reelforge-progress-{token}" if progress else "", _debug_fail, _debug_kill)
         t = time.monotonic()
         # On every worker: scattered data has no recipe to recompute it, so a copy held by one
@@ -486,7 +503,7 @@ def export(scene, path, *, client=None, segment_frames: int | None = None, resou
     return _result(path, scene, t0, results, timings, samples, job, ", ".join(sorted(set(devices.values()))))
 
 
-def _check_resources(client, resources) -> None:
+def _check_resources(client: "Client", resources: object) -> None:
     """SceneError unless some worker offers ``resources`` (a task asking for resources no worker
     has would wait forever)."""
     if not resources:
@@ -499,7 +516,8 @@ def _check_resources(client, resources) -> None:
                          "e.g. `dask worker ... --resources GPU=1` or drop resources=")
 
 
-def _collect(client, futures: dict, audio_f, total: int, progress, topic: str, desc: str) -> list[SegmentResult]:
+def _collect(client: "Client", futures: "dict[Future[Any], Segment]", audio_f: "Future[Any] | None", total: int,
+             progress: ProgressArg, topic: str, desc: str) -> list[SegmentResult]:
     """Wait for every task, reporting progress (a tqdm bar for True, or a callable receiving
     :class:`~reelforge.exporter.Progress`, about 4 times a second): frames of finished segments
     plus those that running segments report through Dask worker events on ``topic``. The first
@@ -510,14 +528,17 @@ def _collect(client, futures: dict, audio_f, total: int, progress, topic: str, d
     if progress is True:
         from tqdm.auto import tqdm
         bar = tqdm(total=total, unit="frame", desc=desc)
-    t0, results, partial, finished = time.monotonic(), [], {}, set()
+    t0 = time.monotonic()
+    results: list[SegmentResult] = []
+    partial: dict[int, int] = {}
+    finished: set[int] = set()
     pending = set(futures) | ({audio_f} if audio_f is not None else set())
 
-    def on_event(event):  # runs on the client's event loop thread
+    def on_event(event: tuple[float, dict[str, Any]]) -> None:  # runs on the client's event loop thread
         msg = event[1]
         partial[msg["index"]] = max(partial.get(msg["index"], 0), int(msg["done"]))
 
-    def report():
+    def report() -> None:
         done = sum(r.frames for r in results) + sum(v for k, v in list(partial.items()) if k not in finished)
         done = min(done, total)
         if bar is not None:
