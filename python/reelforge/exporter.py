@@ -359,8 +359,9 @@ class Exporter:
     workers : int, default 1
         Above 1: a segmented export in that many local processes
         (:func:`reelforge.distributed.export_local`: GOP-aligned segments rendered in parallel and
-        joined, audio encoded once); h264/hevc in .mp4/.mov/.mkv only, not with ``frames`` or
-        ``time_range``, and only through :meth:`run`.
+        joined, audio encoded once); h264/hevc in .mp4/.mov/.m4v/.mkv or vp9 in .webm/.mkv, not
+        with ``frames`` or ``time_range``; :meth:`run` or :meth:`start` (a handle with progress
+        and cancel).
 
     Notes
     -----
@@ -430,9 +431,17 @@ class Exporter:
         self._handle: ExportHandle | None = None
 
     def start(self) -> ExportHandle:
-        """Start exporting in background threads and return an :class:`ExportHandle` at once."""
+        """Start exporting in background threads and return an :class:`ExportHandle` at once.
+
+        With ``workers`` > 1 the segmented export runs on a background thread behind the same
+        handle (progress, cancel, wait, result, ``await``); cancel stops the segments and leaves
+        no output."""
         if self._workers > 1:
-            raise SceneError("Exporter(workers > 1) runs through run(); start() exports in one process")
+            from ._segmented_run import start_segmented
+            self._handle = ExportHandle(start_segmented(
+                self.scene, self.path, workers=self._workers,
+                **{k: v for k, v in self._segmented.items() if v is not None}))
+            return self._handle
         core = _core.Export(self.scene.compile(), self._options, self._hooks)
         core.start()
         self._handle = ExportHandle(core)
