@@ -500,10 +500,12 @@ def export(scene: SceneLike, path: PathLike, *, client: "Client | None" = None, 
     Parameters
     ----------
     scene : reelforge.Scene
-        Shipped to the workers once (``client.scatter``); media paths are opened on the workers,
-        so they must exist there (shared storage).
+        Shipped to the workers once (``client.scatter``). Without ``staging`` its media paths are
+        opened on the workers as they are, so they must exist there (shared storage); with it
+        the media files are staged and the workers read the staged copies.
     path : str or os.PathLike
-        Output, .mp4/.mov/.m4v/.mkv, H.264 or HEVC video, AAC audio. Written by the client process
+        Output: .mp4/.mov/.m4v/.mkv with H.264 or HEVC video and AAC audio, or .webm (.mkv with
+        ``video_codec="vp9"``) with VP9 video and Opus (WebM) audio. Written by the client process
         under a temporary name and renamed; nothing is left on failure.
     client : distributed.Client, optional
         None: a ``LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True)`` for the
@@ -519,8 +521,13 @@ def export(scene: SceneLike, path: PathLike, *, client: "Client | None" = None, 
         True: a tqdm bar of frames done, advanced as segments finish; a callable receives a
         :class:`~reelforge.exporter.Progress` at the start and after each segment.
     staging : str or os.PathLike, optional
-        Folder shared by the client and every worker for segment files (removed afterwards).
-        None: beside the output, right for a LocalCluster.
+        Where segment files, the audio and the scene's media meet (:mod:`reelforge.staging`): a
+        folder the client and every worker see under the same path (used in place), or an
+        fsspec URL (``s3://bucket/prefix``, ``file:///mnt/share``: files are uploaded and
+        downloaded through fsspec; ``memory://`` is refused). The media are content-hashed into
+        ``<staging>/media/`` once and reused by later exports; the export's own files are
+        removed afterwards. None: segment files beside the output and media read in place,
+        right for a LocalCluster.
     n_workers : int
         Workers of the LocalCluster started when ``client`` is None.
     x264_threads : int, optional
@@ -533,14 +540,16 @@ def export(scene: SceneLike, path: PathLike, *, client: "Client | None" = None, 
     Returns
     -------
     SegmentedResult
-        An :class:`~reelforge.ExportResult` with ``timings`` and ``segments``.
+        An :class:`~reelforge.ExportResult` with ``timings``, ``segments`` and ``staged_media``.
 
     Raises
     ------
     SegmentFailed
         A segment kept failing after ``retries``; no output and no segment files are left.
     SceneError
-        Bad arguments (unsupported container or codec, missing folder).
+        Bad arguments (unsupported container or codec, missing folder, unusable ``staging``).
+    ExportCancelled
+        ``_cancel`` was set (:meth:`reelforge.Exporter.start` with ``workers``); nothing written.
     """
     from distributed import Client, LocalCluster
 
