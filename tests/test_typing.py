@@ -51,6 +51,7 @@ def test_literal_types_reject_typos(tmp_path):
         o.preset = "slow"
         _core.render_text("x", "f.ttf", align="center")
         _core.encoder_candidates("hevc")
+        s.add_solid("#00ff00").set("opacity", 0.5).blend = "screen"
     """)
     bad = textwrap.dedent("""
         import reelforge as rf
@@ -64,6 +65,7 @@ def test_literal_types_reject_typos(tmp_path):
         o.preset = "quick"  # E8
         _core.render_text("x", "f.ttf", align="middle")  # E9
         _core.encoder_candidates("av1")  # E10
+        s.add_solid("#00ff00").set("opactiy", 0.5).blend = "multipy"  # E11 E12
     """)
     (tmp_path / "good.py").write_text(good)
     (tmp_path / "bad.py").write_text(bad)
@@ -72,5 +74,5 @@ def test_literal_types_reject_typos(tmp_path):
     r = _mypy("--no-incremental", "--cache-dir", str(tmp_path / "cache"), str(tmp_path / "bad.py"))
     errors = [line for line in r.stdout.splitlines() if ": error:" in line]
     lines = {int(line.split(":")[1]) for line in errors}
-    assert lines == {5, 6, 7, 8, 10, 11, 12}, r.stdout  # the source lines marked E1..E10
-    assert len(errors) == 10, r.stdout
+    assert lines == {5, 6, 7, 8, 10, 11, 12, 13}, r.stdout  # the source lines marked E1..E12
+    assert len(errors) == 12, r.stdout

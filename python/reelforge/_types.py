@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 EasingName = Literal["linear", "step", "ease_in", "ease_out", "ease_in_out"]
 #: Layer blend modes (W3C Compositing and Blending), ``Layer.blend``.
 BlendMode = Literal["normal", "multiply", "screen", "overlay", "darken", "lighten", "add", "difference"]
+#: Layer property names (:data:`reelforge.PROPERTIES`), for ``Layer.set`` / ``Layer.animate``.
+PropertyName = Literal["x", "y", "width", "height", "anchor_x", "anchor_y", "scale", "scale_x", "scale_y",
+                       "rotation", "opacity", "crop", "crop_left", "crop_top", "crop_right", "crop_bottom"]
 #: Video codecs of :class:`reelforge.Exporter` (``video_codec=``).
 VideoCodec = Literal["h264", "hevc", "vp9", "prores", "gif", "png"]
 #: x264-style speed presets (``preset=``).
@@ -67,6 +70,6 @@ Keyframes = Sequence[Union[tuple[float, float], tuple[float, float, EasingLike]]
 #: callable of time in seconds (float64 array in, array of the same shape out).
 PropertyValue = Union[float, Sequence[float], npt.NDArray[Any], Callable[[npt.NDArray[np.float64]], Any]]
 
-__all__ = ["EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
+__all__ = ["EasingName", "BlendMode", "PropertyName", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
            "ToleranceProfile", "TextAlign", "TextAnchor", "VideoCodecOrAuto", "PreviewFormat", "DecodeErrorPolicy", "ExportStage", "ProgressPhase",
            "SceneLike", "PathLike", "FpsLike", "ColorLike", "EasingLike", "Keyframes", "PropertyValue"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ._types import Resolution
 from .errors import SceneError
 
 #: ``--resolution`` names and their frame height in pixels (width follows the scene's aspect ratio).
@@ -35,7 +36,7 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def resolution_size(name: str, width: int, height: int) -> tuple[int, int]:
+def resolution_size(name: Resolution, width: int, height: int) -> tuple[int, int]:
     """Output size for a resolution name (:data:`RESOLUTIONS`) and a ``width x height`` scene:
     that height, the width keeping the scene's aspect ratio, both rounded to even pixels."""
     key = str(name).lower()
@@ -90,7 +91,7 @@ class ScaledScene:
         return tl
 
 
-def scaled(scene: Any, size: tuple[int, int] | str | None = None, *, resolution: str | None = None) -> ScaledScene:
+def scaled(scene: Any, size: tuple[int, int] | str | None = None, *, resolution: Resolution | None = None) -> ScaledScene:
     """``scene`` rendered at ``size`` (``(w, h)`` or ``"WxH"``) or at a named ``resolution``.
 
     Raises SceneError for a bad size or resolution name, or when neither/both are given.

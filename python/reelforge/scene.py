@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from . import animation as _anim
 from . import colors as _colors
 from . import easing as _easing
 from . import text as _text
-from ._types import (ColorLike, DecodeErrorPolicy, EasingLike, FpsLike, Keyframes, PathLike, PreviewFormat, PropertyValue,
+from ._types import (BlendMode, ColorLike, DecodeErrorPolicy, PropertyName, EasingLike, FpsLike, Keyframes, PathLike, PreviewFormat, PropertyValue,
                      TextAlign, TextAnchor)
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
 
@@ -133,7 +133,7 @@ class Layer:
         self.name = name
         self.start = start
         self.end = end
-        self.blend = "normal"
+        self.blend: BlendMode = "normal"
         self.path: str | None = None
         self.image: np.ndarray | None = None
         self.premultiplied = False
@@ -148,7 +148,7 @@ class Layer:
         self.baseline_y: float | None = None
         for k, v in props.items():
             if v is not None:
-                self.set(k, v)
+                self._set(k, v)
 
     def __repr__(self) -> str:
         return f"<Layer {self.name!r} {self.kind.name.lower()} {self.start}s..{self.end}s>"
@@ -161,7 +161,7 @@ class Layer:
             raise SceneError(f"layer {self.name!r}: unknown property {name!r}; animatable properties are "
                              f"{', '.join(PROPERTIES)}")
 
-    def set(self, name: str, value: PropertyValue) -> "Layer":
+    def set(self, name: PropertyName, value: PropertyValue) -> "Layer":
         """Set property ``name`` to a constant, a per-frame ``float`` array of shape
         ``(scene.frame_count,)``, or a callable ``f(t)`` of time in seconds (given a float64 array of
         the times of the frames where the layer is shown, it must return an array of the same
@@ -209,7 +209,7 @@ class Layer:
                              f"(one value per frame), a callable of time or keyframes (Layer.animate), got "
                              f"{type(value).__name__} {value!r}")
 
-    def animate(self, name: str, keyframes: Keyframes, easing: EasingLike = "linear") -> "Layer":
+    def animate(self, name: PropertyName, keyframes: Keyframes, easing: EasingLike = "linear") -> "Layer":
         """Animate property ``name`` through ``keyframes``: ``[(t_seconds, value), ...]`` or
         ``(t, value, easing)`` to give the segment starting at that keyframe its own easing.
         ``easing`` (default for all segments): a name from :data:`reelforge.easing.NAMES` or an
@@ -322,7 +322,7 @@ class AudioClip:
     def _what(self) -> str:
         return f"audio clip {os.path.basename(self.path)!r} property 'gain_db'"
 
-    def animate(self, name: str, keyframes: Keyframes, easing: EasingLike = "linear") -> "AudioClip":
+    def animate(self, name: Literal["gain_db"], keyframes: Keyframes, easing: EasingLike = "linear") -> "AudioClip":
         """Keyframe ``gain_db`` (dB, within :data:`GAIN_DB_RANGE`) over scene time; see
         :meth:`Layer.animate`. Raises SceneError naming the clip for bad keyframes."""
         if name != "gain_db":
@@ -748,7 +748,7 @@ def _set_size(layer: Layer, width: PropertyValue | None, height: PropertyValue |
     """Size a picture layer: the source size, or the given size; one constant keeps the aspect."""
     for prop, v in (("width", width), ("height", height)):
         if v is not None:
-            layer.set(prop, v)
+            layer._set(prop, v)
     given: dict[str, Any] = {k: layer._props[k] for k, v in (("width", width), ("height", height)) if v is not None}
     if len(given) == 1:
         (prop, v), = given.items()
