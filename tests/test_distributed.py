@@ -188,7 +188,7 @@ def test_resources_no_worker_offers_are_refused(client, scene, tmp_path):
 
 def test_bad_output_is_refused_before_any_work(scene, tmp_path):
     with pytest.raises(rf.SceneError, match="segmented export writes"):
-        rfd.export_local(scene, tmp_path / "x.webm")
+        rfd.export_local(scene, tmp_path / "x.gif")
     with pytest.raises(rf.SceneError, match="workers must be a positive int"):
         rfd.export_local(scene, tmp_path / "x.mp4", workers=0)
 

@@ -402,8 +402,7 @@ def test_workers_argument_is_checked(tmp_path):
             rf.Exporter(_small_scene(), tmp_path / "x.mp4", workers=bad)
     with pytest.raises(rf.SceneError, match="frames/time_range"):
         rf.Exporter(_small_scene(), tmp_path / "x.mp4", workers=2, frames=(0, 10))
-    with pytest.raises(rf.SceneError, match="run()"):
-        rf.Exporter(_small_scene(), tmp_path / "x.mp4", workers=2).start()
+    # start() with workers > 1 runs in the background: tests/test_distributed_extras.py
 
 
 def test_frame_number_field_in_a_folder_is_named(tmp_path):

@@ -40,24 +40,41 @@ def test_metadata_declares_license_dependencies_and_extras():
                        ("distributed", "dask[distributed]")):
         assert any(r.startswith(pkg) and f'extra == "{extra}"' in r for r in reqs), (extra, pkg)
     assert (ROOT / "LICENSE").read_text().count("GNU GENERAL PUBLIC LICENSE") >= 1
+    urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL") or [])  # [project.urls]
+    assert {"Homepage", "Documentation", "Repository", "Issues"} <= set(urls), urls
+    assert all(u.startswith("https://") for u in urls.values()), urls
 
 
-def test_import_works_without_a_vulkan_driver_and_render_names_the_fix(tmp_path):
-    env = dict(os.environ, VK_ICD_FILENAMES=str(tmp_path / "none.json"), VK_DRIVER_FILES=str(tmp_path / "none.json"))
+@pytest.mark.parametrize("variable", ["VK_ICD_FILENAMES", "VK_DRIVER_FILES"])
+def test_import_works_without_a_vulkan_driver_and_render_names_the_fix(tmp_path, variable):
+    """No driver at all (the loader finds none): import works,
+    and the first render, whether a Renderer or a video export, raises GpuError naming what to
+    install. Either variable alone hides the system's drivers from the loader."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VK_ICD_FILENAMES", "VK_DRIVER_FILES")}
+    env[variable] = "/nonexistent"
     code = textwrap.dedent("""
-        import reelforge as rf
+        import os, reelforge as rf
         print("imported", rf.__version__)
         s = rf.Scene(16, 16, fps=1, duration=1)
-        try:
-            rf.Renderer(s)
-        except rf.GpuError as e:
-            print("GpuError:", e)
+        for what, render in (("renderer", lambda: rf.Renderer(s)),
+                             ("export", lambda: rf.Exporter(s, "out.mp4").run())):
+            try:
+                render()
+                print(what, "rendered")
+            except rf.GpuError as e:
+                print(what, "GpuError:", e)
+        print("left", sorted(os.listdir(".")))
     """)
-    r = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    r = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    assert "imported" in r.stdout
-    msg = r.stdout.split("GpuError:", 1)[1]
-    assert "Vulkan" in msg and "mesa-vulkan-drivers" in msg and "lavapipe" in msg
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("imported")
+    for what, line in zip(("renderer", "export"), lines[1:3]):
+        assert line.startswith(f"{what} GpuError:"), r.stdout
+        msg = line.split("GpuError:", 1)[1]
+        assert "Vulkan" in msg and "mesa-vulkan-drivers" in msg and "lavapipe" in msg, msg
+        assert "NVIDIA" in msg and "GPU vendor" in msg, msg
+    assert lines[3] == "left []", r.stdout  # no partial output file
 
 
 def test_build_wheel_script_parses():

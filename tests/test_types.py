@@ -7,6 +7,7 @@ from reelforge import _types, easing, exporter, quality, rescale, stills, testin
 
 def test_literals_match_runtime_tables():
     assert set(get_args(_types.BlendMode)) == set(rf.BLEND_MODES)
+    assert set(get_args(_types.PropertyName)) == set(rf.PROPERTIES)
     assert set(get_args(_types.EasingName)) == set(easing.NAMES)
     assert set(get_args(_types.VideoCodec)) == set(exporter.VIDEO_CODECS)
     assert set(get_args(_types.Preset)) == set(rf._core.presets())

@@ -3,6 +3,14 @@
 Build a :class:`Scene`, preview frames with :class:`Renderer`, write files with :class:`Exporter`.
 """
 
+try:
+    from . import _core
+except ImportError as _e:  # the extension links the Vulkan loader (not a driver: those are found at run time)
+    if "libvulkan" not in str(_e):
+        raise
+    raise ImportError(f"{_e}: reelforge needs the Vulkan loader, libvulkan.so.1 (Debian/Ubuntu: apt install "
+                      "libvulkan1, plus a driver such as mesa-vulkan-drivers for rendering on the CPU)") from _e
+
 from .errors import (EncoderError, ExportCancelled, ExportStalled, GpuError, MediaError, MediaNotFoundError,
                      ReelforgeError, SceneError, SceneTypeError)
 from . import audio, easing, notebook, testing
@@ -22,7 +30,7 @@ from ._core import __version__  # pyproject.toml's version, compiled into the ex
 __all__ = [
     "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "export_still", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",
     "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "SceneTypeError", "MediaError", "MediaNotFoundError",
-    "EncoderError", "GpuError", "ExportStalled", "ExportCancelled",
+    "EncoderError", "GpuError", "ExportStalled", "ExportCancelled", "SegmentFailed", "__version__",
     "shapes", "svg", "LinearGradient", "RadialGradient",
 ]
 __all__ += ["Span", "TextLayer"]

@@ -12,6 +12,7 @@ import math
 import numbers
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from .errors import SceneError, SceneTypeError
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-def is_real(x) -> bool:
+def is_real(x: object) -> bool:
     """True for real numbers (int, float, Fraction, Decimal, numpy real scalars / 0-d arrays), not bool."""
     if isinstance(x, (bool, np.bool_)):
         return False
@@ -30,7 +31,7 @@ def is_real(x) -> bool:
     return isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iuf"
 
 
-def number(value, what: str, *, unit: str = "", minimum: float | None = None, maximum: float | None = None,
+def number(value: Any, what: str, *, unit: str = "", minimum: float | None = None, maximum: float | None = None,
            example: str = "") -> float:
     """``value`` as a finite float in ``[minimum, maximum]``.
 
@@ -58,7 +59,7 @@ def number(value, what: str, *, unit: str = "", minimum: float | None = None, ma
 MAX_SECONDS = 1e9
 
 
-def seconds(value, what: str, *, allow_none: bool = False, minimum: float = 0.0) -> float | None:
+def seconds(value: Any, what: str, *, allow_none: bool = False, minimum: float = 0.0) -> float | None:
     """A time in seconds: finite, in [``minimum``, :data:`MAX_SECONDS`]; ``None`` passes through
     when ``allow_none``."""
     if value is None and allow_none:
@@ -66,7 +67,7 @@ def seconds(value, what: str, *, allow_none: bool = False, minimum: float = 0.0)
     return number(value, what, unit="seconds", minimum=minimum, maximum=MAX_SECONDS)
 
 
-def integer(value, what: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+def integer(value: Any, what: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """An ``int`` (or numpy integer; not bool, not float) in ``[minimum, maximum]``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise SceneTypeError(f"{what} must be an integer, got {type(value).__name__} {value!r}")
@@ -78,7 +79,7 @@ def integer(value, what: str, *, minimum: int | None = None, maximum: int | None
     return v
 
 
-def fps(value, what: str = "fps") -> Fraction:
+def fps(value: Any, what: str = "fps") -> Fraction:
     """Frame rate (int, float, Fraction or numpy number; 29.97 becomes 2997/100, use
     ``Fraction(30000, 1001)`` for NTSC) -> exact Fraction in (0, 1000].
 

@@ -5,16 +5,31 @@ exactly the values the runtime accepts (tests check them against the runtime tab
 """
 from __future__ import annotations
 
-from typing import Literal
+import os
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence, Union
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from .easing import Easing
+    from .rescale import ScaledScene
+    from .scene import Layer as Layer, Scene as Scene  # re-exported for modules that must not import scene
 
 #: Named easing curves (:mod:`reelforge.easing`).
 EasingName = Literal["linear", "step", "ease_in", "ease_out", "ease_in_out"]
 #: Layer blend modes (W3C Compositing and Blending), ``Layer.blend``.
 BlendMode = Literal["normal", "multiply", "screen", "overlay", "darken", "lighten", "add", "difference"]
+#: Layer property names (:data:`reelforge.PROPERTIES`), for ``Layer.set`` / ``Layer.animate``.
+PropertyName = Literal["x", "y", "width", "height", "anchor_x", "anchor_y", "scale", "scale_x", "scale_y",
+                       "rotation", "opacity", "crop", "crop_left", "crop_top", "crop_right", "crop_bottom"]
 #: Video codecs of :class:`reelforge.Exporter` (``video_codec=``).
 VideoCodec = Literal["h264", "hevc", "vp9", "prores", "gif", "png"]
 #: x264-style speed presets (``preset=``).
 Preset = Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
+#: Formats of notebook previews (``Scene.preview``, ``Scene.player``).
+PreviewFormat = Literal["png", "jpeg"]
 #: Quality presets (:mod:`reelforge.quality`).
 Quality = Literal["high", "medium", "low"]
 #: Named output resolutions (:data:`reelforge.rescale.RESOLUTIONS`).
@@ -50,4 +65,30 @@ AudioFeatureName = Literal["rms", "rms_db", "peak", "band", "band_db"]
 #: Audio visualiser styles (:data:`reelforge.audio_reactive.STYLES`).
 VisualizerStyle = Literal["bars", "mirror", "line"]
 
-__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "AudioFeatureName", "VisualizerStyle"]
+#: ``Exporter(video_codec=)`` and ``_core.ExportOptions.video_codec``: a codec, or "auto" (from the path).
+VideoCodecOrAuto = Literal["auto", "h264", "hevc", "vp9", "prores", "gif", "png"]
+#: ``Layer(on_decode_error=)``: skip damaged data holding the last good frame, or raise MediaError.
+DecodeErrorPolicy = Literal["hold", "raise"]
+#: ``Progress.phase`` of an export (``_core.ExportProgress``).
+ProgressPhase = Literal["starting", "rendering", "finishing", "done", "failed", "cancelled"]
+#: Pipeline stages (``_core.ExportHooks.stall``).
+ExportStage = Literal["decode", "render", "encode"]
+
+# -- value shapes (not string options) used in signatures --------------------------------------
+#: What renders and exports: a :class:`~reelforge.Scene` or a render-scaled one (:mod:`reelforge.rescale`).
+SceneLike = Union["Scene", "ScaledScene"]
+#: A file path.
+PathLike = Union[str, "os.PathLike[str]"]
+#: A frame rate: int, float or exact Fraction (e.g. ``Fraction(30000, 1001)``).
+FpsLike = Union[int, float, Fraction]
+#: A colour: ``(r, g, b[, a])`` with 0-255 components or a CSS colour string.
+ColorLike = Union[str, Sequence[float]]
+#: An easing: a name or an easing object (:func:`reelforge.easing.cubic_bezier`, ``spring``).
+EasingLike = Union[EasingName, "Easing"]
+#: Keyframes: ``[(t_seconds, value), ...]`` or ``(t, value, easing)`` triples.
+Keyframes = Sequence[Union[tuple[float, float], tuple[float, float, EasingLike]]]
+#: An animatable property value: a constant, a per-frame array of shape ``(frame_count,)``, or a
+#: callable of time in seconds (float64 array in, array of the same shape out).
+PropertyValue = Union[float, Sequence[float], npt.NDArray[Any], Callable[[npt.NDArray[np.float64]], Any]]
+
+__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "AudioFeatureName", "VisualizerStyle", "PropertyName", "VideoCodecOrAuto", "PreviewFormat", "DecodeErrorPolicy", "ExportStage", "ProgressPhase", "SceneLike", "PathLike", "FpsLike", "ColorLike", "EasingLike", "Keyframes", "PropertyValue"]

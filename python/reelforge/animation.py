@@ -10,6 +10,7 @@ the offending property.
 from __future__ import annotations
 
 import numbers
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from . import easing as _easing
 __all__ = ["sample_keyframes", "evaluate_callable", "as_frame_array", "per_frame_array"]
 
 
-def _times(times, what: str) -> np.ndarray:
+def _times(times: Any, what: str) -> np.ndarray:
     t = np.asarray(times, dtype=np.float64)
     if t.ndim != 1:
         raise ValueError(f"{what}: frame times must be a 1-D array, got shape {t.shape}")
@@ -38,12 +39,12 @@ def _check_values(arr: np.ndarray, n: int, what: str, source: str) -> np.ndarray
     return arr
 
 
-def _real(x) -> bool:
+def _real(x: object) -> bool:
     return isinstance(x, numbers.Real) or (
         isinstance(x, (np.ndarray, np.generic)) and np.ndim(x) == 0 and x.dtype.kind in "biuf")
 
 
-def _finite_real(x, what: str) -> float:
+def _finite_real(x: Any, what: str) -> float:
     if not _real(x) or isinstance(x, (bool, np.bool_)):
         raise ValueError(f"{what} must be a real number, got {type(x).__name__} {x!r}")
     try:
@@ -55,7 +56,7 @@ def _finite_real(x, what: str) -> float:
     return v
 
 
-def sample_keyframes(keyframes, times, easing="linear", *, what: str = "property") -> np.ndarray:
+def sample_keyframes(keyframes: Any, times: Any, easing: object = "linear", *, what: str = "property") -> np.ndarray:
     """Sample a keyframed scalar property at frame ``times``.
 
     keyframes: non-empty list of ``(t, value)`` or ``(t, value, easing)``; ``t`` in seconds,
@@ -77,7 +78,9 @@ def sample_keyframes(keyframes, times, easing="linear", *, what: str = "property
     if isinstance(keyframes, (str, bytes)) or not hasattr(keyframes, "__len__") or len(keyframes) == 0:
         raise ValueError(f"{what}: keyframes must be a non-empty list of (t, value[, easing]) tuples, "
                          f"got {keyframes!r}")
-    kt, kv, ke = [], [], []
+    kt: list[float] = []
+    kv: list[float] = []
+    ke: list[_easing.Easing] = []
     for i, kf in enumerate(keyframes):
         if not isinstance(kf, (tuple, list)) or len(kf) not in (2, 3):
             raise ValueError(f"{what}: keyframe {i} must be a (t, value) or (t, value, easing) tuple, got {kf!r}")
@@ -86,12 +89,14 @@ def sample_keyframes(keyframes, times, easing="linear", *, what: str = "property
             detail = f"t={ti!r} after t={kt[-1]!r}" if ti < kt[-1] else f"duplicate t={ti!r}"
             raise ValueError(f"{what}: keyframes out of order at index {i} ({detail}); "
                              "keyframe times must be strictly increasing")
-        e = kf[2] if len(kf) == 3 else None
+        given = kf[2] if len(kf) == 3 else None
         try:
-            e = default if e is None else _easing.get(e)
+            eased = default if given is None else _easing.get(given)
         except (TypeError, ValueError) as err:
             raise ValueError(f"{what}: keyframe {i} easing: {err}") from None
-        kt.append(ti), kv.append(vi), ke.append(e)
+        kt.append(ti)
+        kv.append(vi)
+        ke.append(eased)
 
     kt_a, kv_a = np.asarray(kt), np.asarray(kv)
     seg = np.searchsorted(kt_a, t, side="right") - 1  # kt[seg] <= t < kt[seg+1]
@@ -109,7 +114,7 @@ def sample_keyframes(keyframes, times, easing="linear", *, what: str = "property
     return _check_values(out.astype(np.float64, copy=False), len(t), what, "keyframe sampling")
 
 
-def evaluate_callable(fn, times, *, what: str = "property") -> np.ndarray:
+def evaluate_callable(fn: Any, times: Any, *, what: str = "property") -> np.ndarray:
     """Evaluate a callable property ``fn(t_seconds) -> value`` at every frame time.
 
     First ``fn(times)`` is called with the whole 1-D float64 array (seconds); a result of
@@ -147,7 +152,7 @@ def evaluate_callable(fn, times, *, what: str = "property") -> np.ndarray:
     return _check_values(arr, n, what, "callable result")
 
 
-def _vector_result(r, n: int, what: str) -> np.ndarray:
+def _vector_result(r: Any, n: int, what: str) -> np.ndarray:
     try:
         arr = np.asarray(r)
         if arr.dtype.kind not in "biufO":
@@ -159,7 +164,7 @@ def _vector_result(r, n: int, what: str) -> np.ndarray:
     return _check_values(arr, n, what, "callable result")
 
 
-def per_frame_array(value, n: int, *, what: str = "property") -> np.ndarray:
+def per_frame_array(value: Any, n: int, *, what: str = "property") -> np.ndarray:
     """A per-frame array (numpy array, list or tuple of reals) as float64 of shape ``(n,)``.
     Raises ValueError prefixed by ``what`` for another shape, non-real dtype or non-finite values."""
     if isinstance(value, np.ndarray):
@@ -175,11 +180,11 @@ def per_frame_array(value, n: int, *, what: str = "property") -> np.ndarray:
     return _check_values(arr, n, what, "per-frame array")
 
 
-def _not_real(v):
+def _not_real(v: object) -> NoReturn:
     raise TypeError(f"got {type(v).__name__} {v!r}")
 
 
-def as_frame_array(value, times, *, what: str = "property") -> np.ndarray:
+def as_frame_array(value: Any, times: Any, *, what: str = "property") -> np.ndarray:
     """Coerce a property to one float64 value per frame.
 
     value: a real scalar (constant over all frames), a numpy array of shape

@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _checks
 from . import _core
+from ._types import FpsLike, PathLike
 from .errors import MediaError, SceneError
 from .scene import Scene, _check_path, parse_fps
 
@@ -80,7 +81,8 @@ class AudioFeatures:
     @property
     def band_centers(self) -> np.ndarray:
         """Geometric centre of each band in Hz, ``(n_bands,)``."""
-        return np.sqrt(self.band_edges[:-1] * self.band_edges[1:])
+        centers: np.ndarray = np.sqrt(self.band_edges[:-1] * self.band_edges[1:])
+        return centers
 
     def band_index(self, freq_hz: float) -> int:
         """Index of the band holding ``freq_hz``. Raises SceneError outside ``[fmin, fmax)``."""
@@ -132,7 +134,7 @@ def _normalise(db: np.ndarray, range_db: float) -> np.ndarray:
 _as_fps = parse_fps
 
 
-def analyze(source, fps=None, *, bands: int = 8, fmin: float = 40.0, fmax: float = 16000.0) -> AudioFeatures:
+def analyze(source: "Scene | PathLike", fps: FpsLike | None = None, *, bands: int = 8, fmin: float = 40.0, fmax: float = 16000.0) -> AudioFeatures:
     """Per-frame audio features of ``source``; see :class:`AudioFeatures` for what each holds.
 
     Args:

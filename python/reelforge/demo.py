@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._types import FpsLike
 from .scene import Scene
 
 
@@ -28,11 +29,14 @@ def media_dir() -> Path:
     return Path.cwd().parent / "shared" / "media"
 
 
-def build_demo(width: int = 1920, height: int = 1080, fps=30, duration: float = 10.0, media: Path | None = None) -> Scene:
+def build_demo(width: int = 1920, height: int = 1080, fps: FpsLike = 30, duration: float = 10.0, media: Path | None = None) -> Scene:
     """Build the demo scene (see module docstring). Returns a :class:`Scene`."""
     media = media_dir() if media is None else Path(media)
     s = Scene(width, height, fps=fps, duration=duration, background=(12, 14, 20, 255))
-    have = lambda name: (media / name).is_file()  # noqa: E731
+
+    def have(name: str) -> bool:
+        return (media / name).is_file()
+
     if have("big_buck_bunny_0_30.webm"):
         bg = s.add_video(media / "big_buck_bunny_0_30.webm", width=width, height=height, audio=True, gain_db=-3.0,
                          end=duration, name="background")

@@ -15,6 +15,7 @@ closed-form damped harmonic oscillator used by Remotion's ``spring()``.
 from __future__ import annotations
 
 import math
+from typing import Any, Callable
 
 import numpy as np
 
@@ -32,11 +33,11 @@ class Easing:
     Returns a float64 array shaped like ``u``.
     """
 
-    def __init__(self, name: str, fn):
+    def __init__(self, name: str, fn: Callable[[np.ndarray, float], Any]) -> None:
         self.name = name
         self._fn = fn
 
-    def __call__(self, u, duration: float = 1.0) -> np.ndarray:
+    def __call__(self, u: Any, duration: float = 1.0) -> np.ndarray:
         try:
             a = np.asarray(u)
             if a.dtype.kind not in "biuf":
@@ -55,13 +56,14 @@ class Easing:
             raise SceneError(f"easing {self.name}: duration must be finite and >= 0 seconds, got {duration!r}")
         flat = np.clip(u.ravel(), 0.0, 1.0)  # implementations always see a 1-D array
         with np.errstate(all="ignore"):
-            return np.asarray(self._fn(flat, duration), dtype=np.float64).reshape(u.shape)
+            out: np.ndarray = np.asarray(self._fn(flat, duration), dtype=np.float64).reshape(u.shape)
+            return out
 
     def __repr__(self) -> str:
         return f"<easing {self.name}>"
 
 
-def _is_number(v) -> bool:
+def _is_number(v: Any) -> bool:
     try:
         float(v)
     except (TypeError, ValueError, OverflowError):
@@ -69,7 +71,7 @@ def _is_number(v) -> bool:
     return True
 
 
-def _number(fn: str, pname: str, v) -> float:
+def _number(fn: str, pname: str, v: Any) -> float:
     """``v`` as a finite float, else ValueError/TypeError naming ``fn``'s parameter ``pname``."""
     if isinstance(v, (bool, str, bytes)) or not _is_number(v):
         raise SceneTypeError(f"{fn}: {pname} must be a number, got {type(v).__name__} {v!r}")
@@ -110,12 +112,13 @@ class CubicBezier(Easing):
         super().__init__(f"cubic_bezier({self.x1:g}, {self.y1:g}, {self.x2:g}, {self.y2:g})",
                          lambda u, _d: self._ease(u))
 
-    def _x(self, t):
-        return ((self._ax * t + self._bx) * t + self._cx) * t
+    def _x(self, t: np.ndarray) -> np.ndarray:
+        x: np.ndarray = ((self._ax * t + self._bx) * t + self._cx) * t
+        return x
 
     def _solve_t(self, u: np.ndarray) -> np.ndarray:
         """Parameter t in [0, 1] with Bx(t) = u (elementwise)."""
-        t = u.copy()
+        t: np.ndarray = u.copy()
         for _ in range(8):  # Newton
             dx = (3.0 * self._ax * t + 2.0 * self._bx) * t + self._cx
             err = self._x(t) - u
@@ -135,7 +138,7 @@ class CubicBezier(Easing):
 
     def _ease(self, u: np.ndarray) -> np.ndarray:
         t = self._solve_t(u)
-        y = ((self._ay * t + self._by) * t + self._cy) * t
+        y: np.ndarray = ((self._ay * t + self._by) * t + self._cy) * t
         y[u <= 0.0] = 0.0  # exact endpoints
         y[u >= 1.0] = 1.0
         return y
@@ -232,7 +235,7 @@ _NAMED = {"linear": linear, "step": step, "ease_in": ease_in, "ease_out": ease_o
 NAMES = tuple(_NAMED)
 
 
-def get(name_or_easing) -> Easing:
+def get(name_or_easing: object) -> Easing:
     """Resolve an easing name ("linear", "step", "ease_in", "ease_out", "ease_in_out";
     "ease-in" style and any case also accepted) or an :class:`Easing` object.
 

@@ -9,7 +9,9 @@ import os
 import threading
 import time
 from fractions import Fraction
-from typing import Callable
+from typing import Any, Callable, Generator, Protocol
+
+from ._types import PathLike, Preset, Quality, SceneLike, VideoCodec
 
 from . import _core
 from .quality import quality_settings
@@ -34,13 +36,13 @@ Progress = _core.ExportProgress
 ExportResult = _core.ExportResult
 
 
-def is_image_sequence(path: str) -> bool:
+def is_image_sequence(path: PathLike) -> bool:
     """True for an image-sequence output: a file name with a printf frame-number field
     (``frames/%05d.png``) or a folder (a path ending in ``/``)."""
     return _core.is_image_sequence_path(os.fspath(path))
 
 
-def _int_arg(name: str, value, *, optional: bool = True) -> int | None:
+def _int_arg(name: str, value: object, *, optional: bool = True) -> int | None:
     """``value`` as an int for parameter ``name`` (None stays None when optional)."""
     if value is None and optional:
         return None
@@ -49,24 +51,31 @@ def _int_arg(name: str, value, *, optional: bool = True) -> int | None:
     return int(value)
 
 
-def _scaled(scene, scale):
+def _req_int(name: str, value: object) -> int:
+    """``value`` as an int for parameter ``name`` (None refused)."""
+    v = _int_arg(name, value, optional=False)
+    assert v is not None
+    return v
+
+
+def _scaled(scene: SceneLike, scale: float | None) -> SceneLike:
     if scale is None:
         return scene
-    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not (0 < scale < float("inf")):
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not (0 < float(scale) < float("inf")):
         raise SceneError(f"scale must be a positive number (output size / scene size), got {scale!r}")
     from .rescale import ScaledScene, _even
     return ScaledScene(scene, _even(scene.width * scale), _even(scene.height * scale))
 
 
-def _workers_arg(workers, frames, time_range) -> int:
-    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+def _workers_arg(workers: object, frames: object, time_range: object) -> int:
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or int(workers) < 1:
         raise SceneError(f"workers must be a positive int (local processes), got {workers!r}")
-    if workers > 1 and (frames is not None or time_range is not None):
+    if int(workers) > 1 and (frames is not None or time_range is not None):
         raise SceneError("workers > 1 exports the whole scene; leave frames/time_range out")
     return int(workers)
 
 
-def _frame_range(scene, frames, time_range) -> tuple[int, int]:
+def _frame_range(scene: SceneLike, frames: object, time_range: object) -> tuple[int, int]:
     """(first, last) frame indices from ``frames`` or ``time_range`` (seconds snapped to the
     nearest frame); (0, -1) for the whole scene. The core checks the bounds."""
     if frames is not None and time_range is not None:
@@ -74,7 +83,7 @@ def _frame_range(scene, frames, time_range) -> tuple[int, int]:
     if frames is not None:
         if not isinstance(frames, (tuple, list)) or len(frames) != 2:
             raise SceneError(f"frames must be (first, last) frame indices, got {frames!r}")
-        return _int_arg("frames[0]", frames[0], optional=False), _int_arg("frames[1]", frames[1], optional=False)
+        return _req_int("frames[0]", frames[0]), _req_int("frames[1]", frames[1])
     if time_range is not None:
         if not isinstance(time_range, (tuple, list)) or len(time_range) != 2:
             raise SceneError(f"time_range must be (t0, t1) in seconds, got {time_range!r}")
@@ -82,22 +91,40 @@ def _frame_range(scene, frames, time_range) -> tuple[int, int]:
         for name, t in zip(("time_range[0]", "time_range[1]"), time_range):
             if isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(t):
                 raise SceneError(f"{name} must be a finite number of seconds, got {t!r}")
-            bounds.append(round(Fraction(t) * scene.fps))
+            bounds.append(round(Fraction(t if isinstance(t, (int, Fraction)) else float(t)) * scene.fps))
         return bounds[0], bounds[1]
     return 0, -1
+
+
+class _CoreExport(Protocol):
+    """What :class:`ExportHandle` uses of ``_core.Export`` (also implemented by the segmented
+    export's background runner, reelforge.distributed)."""
+
+    def progress(self) -> Progress: ...
+    def wait_for(self, seconds: float) -> bool: ...
+    def cancel(self) -> None: ...
+    def take_logs(self) -> list[str]: ...
+    def result(self) -> ExportResult: ...
+    def close(self) -> None: ...
 
 
 class ExportHandle:
     """A running export (from :meth:`Exporter.start`): poll :attr:`progress`, :meth:`wait`,
     :meth:`cancel`. Suited to notebooks, where the kernel stays responsive."""
 
-    def __init__(self, core):
-        self._core = core
+    def __init__(self, core: "_CoreExport") -> None:
+        self._core: _CoreExport = core
         self._result: ExportResult | None = None
         self._error: BaseException | None = None
         self._lock = threading.Lock()
+        self._outcome_error: BaseException | None = None
+        self._outcome_lock = threading.Lock()  # one waiter at a time (result())
+        self._cb_lock = threading.Lock()
+        self._callbacks: list[Callable[[ExportHandle], None]] = []
+        self._progress_listeners: list[Callable[[Progress], None]] = []
+        self._watcher: threading.Thread | None = None
 
-    def _drain_logs(self):
+    def _drain_logs(self) -> None:
         for line in self._core.take_logs():
             log.info(line)
         for line in _core.take_media_warnings():  # damaged source data skipped (see Renderer)
@@ -118,7 +145,8 @@ class ExportHandle:
         then raises ExportCancelled."""
         self._core.cancel()
 
-    def wait(self, timeout: float | None = None, *, poll: float = 0.1, on_progress=None) -> ExportResult:
+    def wait(self, timeout: float | None = None, *, poll: float = 0.1,
+             on_progress: Callable[[Progress], None] | None = None) -> ExportResult:
         """Wait for the export to finish and return its :class:`ExportResult`.
 
         ``timeout`` in seconds (None = no limit; TimeoutError when exceeded, export continues).
@@ -163,13 +191,13 @@ class ExportHandle:
         :meth:`wait` does; like ``concurrent.futures.Future.result``. Raises the export's error
         (the same exception object on every call) or TimeoutError (the export continues)."""
         # One waiter at a time: wait() must not run again once the native export is closed.
-        lock = self.__dict__.setdefault("_outcome_lock", threading.Lock())
+        lock = self._outcome_lock
         if not lock.acquire(timeout=-1 if timeout is None else max(0.0, timeout)):
             raise TimeoutError(f"export still running after {timeout} s")
         try:
             if self._result is not None:
                 return self._result
-            if getattr(self, "_outcome_error", None) is not None:
+            if self._outcome_error is not None:
                 raise self._outcome_error
             try:
                 return self.wait(timeout, on_progress=self._notify_progress)
@@ -193,25 +221,25 @@ class ExportHandle:
 
     def finished(self) -> bool:
         """True once the outcome is known (it never touches the native export after that)."""
-        return self._result is not None or getattr(self, "_outcome_error", None) is not None
+        return self._result is not None or self._outcome_error is not None
 
     def _notify_progress(self, p: Progress) -> None:
-        for fn in list(getattr(self, "_progress_listeners", ())):
+        for fn in list(self._progress_listeners):
             fn(p)
 
     def _add_progress_listener(self, fn: Callable[[Progress], None]) -> None:
-        self.__dict__.setdefault("_progress_listeners", []).append(fn)
+        self._progress_listeners.append(fn)
         self._start_watcher()
 
     def _start_watcher(self) -> None:
-        with self.__dict__.setdefault("_cb_lock", threading.Lock()):
-            if getattr(self, "_watcher", None) is not None or self.finished():
+        with self._cb_lock:
+            if self._watcher is not None or self.finished():
                 return
 
-            def watch():
+            def watch() -> None:
                 self.exception()
                 with self._cb_lock:
-                    callbacks, self._callbacks = list(getattr(self, "_callbacks", ())), []
+                    callbacks, self._callbacks = list(self._callbacks), []
                 for fn in callbacks:
                     fn(self)
 
@@ -221,31 +249,30 @@ class ExportHandle:
     def add_done_callback(self, fn: Callable[["ExportHandle"], None]) -> None:
         """Call ``fn(handle)`` once the export has finished (at once if it already has), from the
         watcher thread; like ``concurrent.futures.Future.add_done_callback``."""
-        lock = self.__dict__.setdefault("_cb_lock", threading.Lock())
-        with lock:
+        with self._cb_lock:
             if not self.finished():
-                self.__dict__.setdefault("_callbacks", []).append(fn)
+                self._callbacks.append(fn)
                 pending = True
             else:
                 pending = False
         if pending:
             self._start_watcher()
-            if self.finished() and getattr(self, "_watcher", None) is None:
+            if self.finished() and self._watcher is None:
                 fn(self)  # finished between the check and the watcher start
         else:
             fn(self)
 
-    def __await__(self):
+    def __await__(self) -> Generator[Any, None, ExportResult]:
         """``result = await handle`` in asyncio code (and Jupyter cells) without blocking the loop."""
         return self._wait_async().__await__()
 
     async def _wait_async(self) -> ExportResult:
         import asyncio
         loop = asyncio.get_running_loop()
-        fut = loop.create_future()
+        fut: asyncio.Future[None] = loop.create_future()
 
-        def settle(_h):
-            loop.call_soon_threadsafe(lambda: fut.done() or fut.set_result(None))
+        def settle(_h: "ExportHandle") -> None:
+            loop.call_soon_threadsafe(lambda: None if fut.done() else fut.set_result(None))
 
         self.add_done_callback(settle)
         await fut
@@ -332,8 +359,9 @@ class Exporter:
     workers : int, default 1
         Above 1: a segmented export in that many local processes
         (:func:`reelforge.distributed.export_local`: GOP-aligned segments rendered in parallel and
-        joined, audio encoded once); h264/hevc in .mp4/.mov/.mkv only, not with ``frames`` or
-        ``time_range``, and only through :meth:`run`.
+        joined, audio encoded once); h264/hevc in .mp4/.mov/.m4v/.mkv or vp9 in .webm/.mkv, not
+        with ``frames`` or ``time_range``; :meth:`run` or :meth:`start` (a handle with progress
+        and cancel).
     subtitles : str or os.PathLike, optional
         An ``.srt``, ``.vtt``, ``.ass`` or ``.ssa`` file muxed as a soft (selectable, not burned
         in) subtitle track: mov_text in .mp4/.mov, WebVTT in .webm, ASS (for ASS/SSA input) or
@@ -367,19 +395,20 @@ class Exporter:
         A parameter of the wrong type.
     """
 
-    def __init__(self, scene, path, *, video_codec: str | None = None, encoder: str = "auto",
-                 crf: int | None = None, preset: str = "veryfast", bitrate: int | None = None,
-                 gop: int | None = None, audio_bitrate: int = 192000, stall_timeout: float = 30.0,
-                 gpu_slots: int = 3, frames: tuple[int, int] | None = None,
-                 time_range: tuple[float, float] | None = None, quality: str | None = None,
-                 scale: float | None = None, workers: int = 1, subtitles=None,
-                 loudness_lufs: float | None = None, true_peak_db: float | None = None, _hooks=None):
+    def __init__(self, scene: SceneLike, path: PathLike, *, video_codec: VideoCodec | None = None,
+                 encoder: str = "auto", crf: int | None = None, preset: Preset = "veryfast",
+                 bitrate: int | None = None, gop: int | None = None, audio_bitrate: int = 192000,
+                 stall_timeout: float = 30.0, gpu_slots: int = 3, frames: tuple[int, int] | None = None,
+                 time_range: tuple[float, float] | None = None, quality: Quality | None = None,
+                 scale: float | None = None, workers: int = 1, subtitles: PathLike | None = None,
+                 loudness_lufs: float | None = None, true_peak_db: float | None = None,
+                 _hooks: "_core.ExportHooks | None" = None):
         scene = _scaled(scene, scale)
         from . import loudness as _loudness
         self._loudness = _loudness.check_targets(loudness_lufs, true_peak_db)
         self.loudness_gain_db: float | None = None
-        self.scene = scene
-        self.path = os.fspath(path)
+        self.scene: SceneLike = scene
+        self.path: str = os.fspath(path)
         o = _core.ExportOptions()
         o.path = self.path
         for name, value in (("video_codec", video_codec), ("encoder", encoder), ("preset", preset)):
@@ -396,32 +425,32 @@ class Exporter:
         o.crf = -1 if crf is None else crf
         o.bitrate = bitrate or 0
         o.gop = gop or 0
-        o.audio_bitrate = _int_arg("audio_bitrate", audio_bitrate, optional=False)
-        o.gpu_slots = _int_arg("gpu_slots", gpu_slots, optional=False)
+        o.audio_bitrate = _req_int("audio_bitrate", audio_bitrate)
+        o.gpu_slots = _req_int("gpu_slots", gpu_slots)
         if isinstance(stall_timeout, bool) or not isinstance(stall_timeout, numbers.Real):
             raise TypeError(f"stall_timeout must be a number of seconds, got {stall_timeout!r}")
         o.stall_timeout = float(stall_timeout)
         o.first_frame, o.last_frame = _frame_range(scene, frames, time_range)
-        self.video_codec = _core.validate_export_options(o, scene.width, scene.height, scene.frame_count)
+        self.video_codec: str = _core.validate_export_options(o, scene.width, scene.height, scene.frame_count)
         self.audio_only = self.video_codec == ""
-        self.frames = (o.first_frame, o.last_frame)
+        self.frames: tuple[int, int] = (o.first_frame, o.last_frame)
         if quality is not None:
             if crf is not None:
                 raise SceneError("give crf or quality, not both")
             o.crf = quality_settings(self.video_codec, quality).get("crf", -1)
-        self._workers = _workers_arg(workers, frames, time_range)
+        self._workers: int = _workers_arg(workers, frames, time_range)
         if subtitles is not None:  # a soft track (reelforge.subtitles.check_soft_track)
             from .subtitles import check_soft_track
             o.subtitles = check_soft_track(subtitles, self.path, self._workers)
-        self._segmented = dict(video_codec=video_codec, encoder=encoder, crf=None if o.crf < 0 else o.crf,
+        self._segmented: dict[str, Any] = dict(video_codec=video_codec, encoder=encoder, crf=None if o.crf < 0 else o.crf,
                                preset=preset, bitrate=bitrate, gop=gop, audio_bitrate=audio_bitrate)
         if not self.audio_only:
             # prores, gif and png have no quality knob: crf and bitrate are ignored for them.
             spec = next(c for c in _core.codec_specs() if c.codec == self.video_codec)
             if spec.crf_max == 0:
                 o.crf, o.bitrate = -1, 0
-        self._options = o
-        self._hooks = _hooks
+        self._options: _core.ExportOptions = o
+        self._hooks: _core.ExportHooks | None = _hooks
         self._handle: ExportHandle | None = None
 
     def _compiled(self):
@@ -434,9 +463,17 @@ class Exporter:
         return tl
 
     def start(self) -> ExportHandle:
-        """Start exporting in background threads and return an :class:`ExportHandle` at once."""
+        """Start exporting in background threads and return an :class:`ExportHandle` at once.
+
+        With ``workers`` > 1 the segmented export runs on a background thread behind the same
+        handle (progress, cancel, wait, result, ``await``); cancel stops the segments and leaves
+        no output."""
         if self._workers > 1:
-            raise SceneError("Exporter(workers > 1) runs through run(); start() exports in one process")
+            from ._segmented_run import start_segmented
+            self._handle = ExportHandle(start_segmented(
+                self.scene, self.path, workers=self._workers,
+                **{k: v for k, v in self._segmented.items() if v is not None}))
+            return self._handle
         core = _core.Export(self._compiled(), self._options, self._hooks)
         core.start()
         self._handle = ExportHandle(core)
@@ -470,7 +507,7 @@ class Exporter:
             from tqdm.auto import tqdm
             total = self.frames[1] - self.frames[0]
             with tqdm(total=total, unit="frame", desc=os.path.basename(self.path.rstrip("/")) or self.path) as bar:
-                def update(p: Progress):
+                def update(p: Progress) -> None:
                     bar.update(p.frames_done - bar.n)
                     bar.set_postfix_str(p.phase)
                 return handle.wait(on_progress=update)

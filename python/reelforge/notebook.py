@@ -26,11 +26,21 @@ import time
 import types
 import warnings
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
+
+from ._types import PathLike, PreviewFormat, SceneLike
 
 from .errors import MediaNotFoundError, SceneError
 from .stills import unpremultiply as _unpremultiply
+
+if TYPE_CHECKING:
+    import PIL.Image
+
+    from .exporter import ExportHandle, Progress
+    from .renderer import Renderer
 
 __all__ = ["FramePreview", "preview", "display", "clear_cache", "CHECKER_SIZE", "CHECKER_COLORS",
            "VIDEO_MIMETYPES", "AUDIO_MIMETYPES"]
@@ -50,20 +60,20 @@ AUDIO_MIMETYPES = {".m4a": "audio/mp4", ".wav": "audio/wav", ".mp3": "audio/mpeg
 _EMBED_WARN_BYTES = 50 * 1024 * 1024  # embedding more than this makes notebooks unwieldy
 
 
-def _check_max_width(max_width) -> int | None:
+def _check_max_width(max_width: object) -> int | None:
     if max_width is None:
         return None
-    if isinstance(max_width, bool) or not isinstance(max_width, numbers.Integral) or max_width < 1:
+    if isinstance(max_width, bool) or not isinstance(max_width, numbers.Integral) or int(max_width) < 1:
         raise SceneError(f"max_width must be a positive int (pixels) or None, got {max_width!r}")
     return int(max_width)
 
 
-def _check_format(format: str) -> str:
+def _check_format(format: str) -> PreviewFormat:
     f = str(format).lower()
     f = "jpeg" if f == "jpg" else f
     if f not in ("png", "jpeg"):
         raise SceneError(f"format must be 'png' or 'jpeg', got {format!r}")
-    return f
+    return "jpeg" if f == "jpeg" else "png"
 
 
 class FramePreview:
@@ -87,7 +97,7 @@ class FramePreview:
     """
 
     def __init__(self, array: np.ndarray, t: float, frame: int, *, max_width: int | None = 960,
-                 format: str = "png"):
+                 format: PreviewFormat = "png") -> None:
         a = np.asarray(array)
         if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 4:
             raise ValueError(f"FramePreview needs a uint8 (height, width, 4) RGBA array, got {a.dtype} {a.shape}")
@@ -110,7 +120,7 @@ class FramePreview:
     def __repr__(self) -> str:
         return f"<FramePreview frame {self.frame} (t={self.t:g}s) {self.width}x{self.height}>"
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: npt.DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         a = self.array if dtype is None else self.array.astype(dtype)
         return a.copy() if copy else a
 
@@ -122,7 +132,7 @@ class FramePreview:
             return w, h
         return limit, max(1, int(round(h * limit / w)))
 
-    def to_pil(self, max_width: int | None = None):
+    def to_pil(self, max_width: int | None = None) -> "PIL.Image.Image":
         """The displayed picture as an opaque RGB ``PIL.Image`` (see the class docs)."""
         from PIL import Image
         w, h = self.display_size(max_width)
@@ -161,7 +171,7 @@ class FramePreview:
         self.to_pil().save(buf, format="JPEG", quality=85)
         return buf.getvalue()
 
-    def save(self, path) -> None:
+    def save(self, path: PathLike) -> None:
         """Write the full-resolution frame to ``path`` with Pillow (format from the extension).
 
         Formats with alpha (PNG, WebP, TIFF, ...) get straight (un-premultiplied) RGBA, so image
@@ -196,7 +206,7 @@ class FramePreview:
 # preview: correctness over speed. Renderer construction is cheap (tens of ms) anyway.
 
 _CACHE_SIZE = 4
-_cache: "collections.OrderedDict[int, tuple[bytes, object]]" = collections.OrderedDict()
+_cache: "collections.OrderedDict[int, tuple[bytes, Renderer]]" = collections.OrderedDict()
 _lock = threading.RLock()
 
 
@@ -204,14 +214,14 @@ class _Unfingerprintable(Exception):
     pass
 
 
-def _fingerprint(scene) -> bytes | None:
+def _fingerprint(scene: object) -> bytes | None:
     h = hashlib.blake2b(digest_size=20)
     seen: dict[int, int] = {}
 
-    def put(tag: str, payload: bytes = b""):
+    def put(tag: str, payload: bytes = b"") -> None:
         h.update(tag.encode() + b"\0" + len(payload).to_bytes(8, "little") + payload)
 
-    def walk(v, depth=0):
+    def walk(v: Any, depth: int = 0) -> None:
         if depth > 50:
             raise _Unfingerprintable("too deep")
         if v is None or isinstance(v, (bool, int, float, complex, Fraction, np.generic)):
@@ -230,7 +240,7 @@ def _fingerprint(scene) -> bytes | None:
                     walk(item, depth + 1)
             else:
                 put("ndarray", f"{v.dtype.str}{v.shape}".encode())
-                h.update(memoryview(np.ascontiguousarray(v)).cast("B"))
+                h.update(np.ascontiguousarray(v).tobytes())
         elif isinstance(v, (list, tuple)):
             put(type(v).__name__, str(len(v)).encode())
             for item in v:
@@ -271,7 +281,7 @@ def _fingerprint(scene) -> bytes | None:
             if not (mod == "reelforge" or mod.startswith("reelforge.")) or mod == "reelforge._core":
                 raise _Unfingerprintable(f"object of type {mod}.{cls.__qualname__}")
             put("obj", f"{mod}.{cls.__qualname__}".encode())
-            state = {}
+            state: dict[str, Any] = {}
             if hasattr(v, "__dict__"):
                 state.update(vars(v))
             for klass in cls.__mro__:
@@ -289,7 +299,7 @@ def _fingerprint(scene) -> bytes | None:
     return h.digest()
 
 
-def _renderer_for(scene):
+def _renderer_for(scene: SceneLike) -> "Renderer":
     """A Renderer matching the scene's current state (cached while the scene is unchanged)."""
     from .renderer import Renderer
     fp = _fingerprint(scene)
@@ -317,7 +327,8 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def preview(scene, t: float = 0.0, *, max_width: int | None = 960, format: str = "png") -> FramePreview:
+def preview(scene: SceneLike, t: float = 0.0, *, max_width: int | None = 960,
+            format: PreviewFormat = "png") -> FramePreview:
     """Render the frame on screen at ``t`` seconds of ``scene`` as a :class:`FramePreview`.
 
     ``t``: seconds, ``0 <= t < scene.duration``. ``max_width``: width limit (pixels) of the
@@ -344,7 +355,7 @@ def preview(scene, t: float = 0.0, *, max_width: int | None = 960, format: str =
     return FramePreview(array, float(t), frame, max_width=max_width, format=format)
 
 
-def display(path, *, width: int | None = None, embed: bool = True):
+def display(path: PathLike, *, width: int | None = None, embed: bool = True) -> Any:
     """Show an exported file in Jupyter: returns an ``IPython.display.Video`` (evaluate it as a
     cell's last expression, or pass it to ``IPython.display.display``).
 
@@ -371,7 +382,7 @@ def display(path, *, width: int | None = None, embed: bool = True):
     if ext not in VIDEO_MIMETYPES and ext not in AUDIO_MIMETYPES:
         raise SceneError(f"cannot display {p!r}: unknown extension {ext!r}; use one of "
                          f"{', '.join(list(VIDEO_MIMETYPES) + list(AUDIO_MIMETYPES))}")
-    if width is not None and (isinstance(width, bool) or not isinstance(width, numbers.Integral) or width < 1):
+    if width is not None and (isinstance(width, bool) or not isinstance(width, numbers.Integral) or int(width) < 1):
         raise SceneError(f"width must be a positive int (CSS pixels) or None, got {width!r}")
     if embed and not os.path.isfile(p):
         raise MediaNotFoundError(f"cannot display {p!r}: file not found")
@@ -394,7 +405,7 @@ def display(path, *, width: int | None = None, embed: bool = True):
 
 # -- scrubber ---------------------------------------------------------------------------------------
 
-def _encode(array: np.ndarray, format: str, max_width: int | None, quality: int = 85) -> bytes:
+def _encode(array: np.ndarray, format: PreviewFormat, max_width: int | None, quality: int = 85) -> bytes:
     """A frame as PNG or JPEG bytes, downsized and composited as :class:`FramePreview` shows it."""
     im = FramePreview(array, 0.0, 0, max_width=max_width).to_pil()
     buf = io.BytesIO()
@@ -416,29 +427,31 @@ class Player:
         widget: the ``ipywidgets.VBox`` displayed for this object.
     """
 
-    def __init__(self, scene, *, max_width: int | None = 640, format: str = "jpeg", cache_size: int = 64):
+    def __init__(self, scene: SceneLike, *, max_width: int | None = 640, format: PreviewFormat = "jpeg",
+                 cache_size: int = 64) -> None:
         try:
             import ipywidgets as w
         except ImportError as e:
             raise ImportError("Scene.player() needs ipywidgets: pip install 'reelforge[notebook]'") from e
-        if isinstance(cache_size, bool) or not isinstance(cache_size, numbers.Integral) or cache_size < 1:
+        if isinstance(cache_size, bool) or not isinstance(cache_size, numbers.Integral) or int(cache_size) < 1:
             raise SceneError(f"cache_size must be a positive int (frames), got {cache_size!r}")
-        self.scene = scene
-        self.max_width = _check_max_width(max_width)
-        self.format = _check_format(format)
-        self.cache_size = int(cache_size)
+        self.scene: SceneLike = scene
+        self.max_width: int | None = _check_max_width(max_width)
+        self.format: PreviewFormat = _check_format(format)
+        self.cache_size: int = int(cache_size)
         self._frames: "collections.OrderedDict[int, bytes]" = collections.OrderedDict()
-        self.hits = self.misses = 0
-        self._renderer = _renderer_for(scene)
+        self.hits: int = 0
+        self.misses: int = 0
+        self._renderer: Renderer = _renderer_for(scene)
         n = scene.frame_count
         interval = max(1, int(round(1000 * scene.fps.denominator / scene.fps.numerator)))
-        self.play = w.Play(value=0, min=0, max=n - 1, step=1, interval=interval, description="play")
-        self.slider = w.IntSlider(value=0, min=0, max=n - 1, step=1, description="frame", continuous_update=True,
+        self.play: Any = w.Play(value=0, min=0, max=n - 1, step=1, interval=interval, description="play")
+        self.slider: Any = w.IntSlider(value=0, min=0, max=n - 1, step=1, description="frame", continuous_update=True,
                                   layout=w.Layout(width="60%"))
         w.jslink((self.play, "value"), (self.slider, "value"))
-        self.readout = w.Label()
-        self.image = w.Image(format=self.format)
-        self.widget = w.VBox([self.image, w.HBox([self.play, self.slider, self.readout])])
+        self.readout: Any = w.Label()
+        self.image: Any = w.Image(format=self.format)
+        self.widget: Any = w.VBox([self.image, w.HBox([self.play, self.slider, self.readout])])
         self.slider.observe(lambda change: self._show(change["new"]), names="value")
         self._show(0)
 
@@ -469,7 +482,7 @@ class Player:
 
     @frame.setter
     def frame(self, i: int) -> None:
-        if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 0 <= i < self.scene.frame_count:
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 0 <= int(i) < self.scene.frame_count:
             raise SceneError(f"frame must be an int in 0..{self.scene.frame_count - 1}, got {i!r}")
         self.slider.value = int(i)  # the observer renders it
 
@@ -477,14 +490,15 @@ class Player:
         """Frame indices held in the cache, least recently used first."""
         return list(self._frames)
 
-    def _repr_mimebundle_(self, **kwargs):
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
         return f"<Player frame {self.frame} of {self.scene.frame_count} ({self.scene.width}x{self.scene.height})>"
 
 
-def player(scene, *, max_width: int | None = 640, format: str = "jpeg", cache_size: int = 64) -> Player:
+def player(scene: SceneLike, *, max_width: int | None = 640, format: PreviewFormat = "jpeg",
+           cache_size: int = 64) -> Player:
     """A :class:`Player` scrubber for ``scene``: evaluate it as a cell's last expression.
 
     ``max_width``: width limit in pixels of the shown picture (None = full size); ``format``:
@@ -497,7 +511,7 @@ def player(scene, *, max_width: int | None = 640, format: str = "jpeg", cache_si
 
 # -- live export progress -----------------------------------------------------------------------------
 
-def export_progress_widget(handle):
+def export_progress_widget(handle: "ExportHandle") -> Any:
     """An ``ipywidgets`` progress bar that follows ``handle`` (an
     :class:`~reelforge.exporter.ExportHandle`) until the export ends: frames done / total, fps and
     ETA, then the outcome (green when done, red on failure or cancel; the error itself is raised
@@ -511,12 +525,12 @@ def export_progress_widget(handle):
     label = w.Label(value="starting")
     box = w.HBox([bar, label])
 
-    def update(q):
+    def update(q: Progress) -> None:
         bar.max = max(1, q.total_frames)
         bar.value = q.frames_done
         label.value = f"{q.frames_done}/{q.total_frames} frames, {q.fps:.1f} fps, ETA {q.eta:.0f} s ({q.phase})"
 
-    def finished(h):
+    def finished(h: "ExportHandle") -> None:
         err = h.exception()
         bar.value = bar.max if err is None else bar.value
         bar.bar_style = "success" if err is None else "danger"

@@ -87,7 +87,7 @@ class _Session:
             try:
                 from .renderer import Renderer
                 from .scene import Scene
-                self._device = Renderer(Scene(16, 16, fps=1, duration=1)).device  # type: ignore[no-untyped-call]
+                self._device = Renderer(Scene(16, 16, fps=1, duration=1)).device
             except Exception:  # no device: comparisons still run with the default profile
                 self._device = None
         return self._device  # type: ignore[return-value]

@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from . import _core
+from ._types import PathLike, SceneLike, StillFormat
 from .errors import SceneError
 
 log = logging.getLogger("reelforge")
@@ -29,7 +30,7 @@ class Renderer:
     ``reelforge`` logger.
     """
 
-    def __init__(self, scene):
+    def __init__(self, scene: SceneLike) -> None:
         self.scene = scene
         try:
             self._core = _core.Renderer(scene.compile())
@@ -41,11 +42,11 @@ class Renderer:
         """Name of the Vulkan device that renders (e.g. ``"llvmpipe (LLVM 15.0.6, 256 bits)"``)."""
         return self._core.device
 
-    def _index(self, i) -> int:
+    def _index(self, i: object) -> int:
         if isinstance(i, bool) or not isinstance(i, numbers.Integral):
             raise SceneError(f"frame index must be an int, got {i!r} (use scene.time_to_frame(t) for seconds)")
         n = self.scene.frame_count
-        if not 0 <= i < n:
+        if not 0 <= int(i) < n:
             raise SceneError(f"frame index {i} is outside the scene (0..{n - 1})")
         return int(i)
 
@@ -74,7 +75,7 @@ class Renderer:
         """The frame on screen at ``t`` seconds (see :meth:`render_frame`)."""
         return self.render_frame(self.scene.time_to_frame(t))
 
-    def save_frame(self, i: int, path, *, format=None, quality: int = 95) -> str:
+    def save_frame(self, i: int, path: PathLike, *, format: StillFormat | None = None, quality: int = 95) -> str:
         """Render frame ``i`` and write it as PNG (straight alpha), JPEG (over black) or WebP;
         see :func:`reelforge.stills.save_rgba` for ``path``, ``format``, ``quality`` and errors."""
         from .stills import save_rgba

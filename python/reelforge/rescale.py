@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import composition as _composition
+from ._types import Resolution
 from .errors import SceneError
 
 #: ``--resolution`` names and their frame height in pixels (width follows the scene's aspect ratio).
@@ -36,7 +37,7 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def resolution_size(name: str, width: int, height: int) -> tuple[int, int]:
+def resolution_size(name: Resolution, width: int, height: int) -> tuple[int, int]:
     """Output size for a resolution name (:data:`RESOLUTIONS`) and a ``width x height`` scene:
     that height, the width keeping the scene's aspect ratio, both rounded to even pixels."""
     key = str(name).lower()
@@ -102,7 +103,7 @@ def _scaled_layers(layers: Any, sx: float, sy: float) -> list[Any]:
     return out
 
 
-def scaled(scene: Any, size: tuple[int, int] | str | None = None, *, resolution: str | None = None) -> ScaledScene:
+def scaled(scene: Any, size: tuple[int, int] | str | None = None, *, resolution: Resolution | None = None) -> ScaledScene:
     """``scene`` rendered at ``size`` (``(w, h)`` or ``"WxH"``) or at a named ``resolution``.
 
     Raises SceneError for a bad size or resolution name, or when neither/both are given.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Sequence
 
 import numpy as np
 
@@ -23,11 +23,16 @@ from . import easing as _easing
 from . import text as _text
 from . import timeremap as _timeremap
 from . import _types
+from ._types import (BlendMode, ColorLike, DecodeErrorPolicy, PropertyName, EasingLike, FpsLike, Keyframes, PathLike, PreviewFormat, PropertyValue,
+                     TextAlign, TextAnchor)
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
 from .frame_source import FrameSource
 
 if TYPE_CHECKING:
     from .audio_reactive import AudioVisualizer
+
+if TYPE_CHECKING:
+    from .notebook import FramePreview, Player
 
 #: Animatable layer properties, their units and defaults (None = from the source).
 PROPERTIES = {
@@ -69,7 +74,7 @@ _RANGES = {"width": (0.0, None), "height": (0.0, None), "crop_left": (0.0, 1.0),
            "radius": (0.0, None), "stroke_width": (0.0, None), "stroke_start": (0.0, 1.0), "stroke_end": (0.0, 1.0)}
 
 
-def parse_color(color, what: str = "color") -> tuple[float, float, float, float]:
+def parse_color(color: ColorLike, what: str = "color") -> tuple[float, float, float, float]:
     """Colour -> straight RGBA floats in 0..1.
 
     Accepts ``(r, g, b)`` / ``(r, g, b, a)`` with 0-255 components or a CSS colour string
@@ -87,27 +92,28 @@ def parse_color(color, what: str = "color") -> tuple[float, float, float, float]
             raise SceneError(f"{what}: {color!r} must have 3 or 4 components in 0-255")
     if len(comps) == 3:
         comps.append(255)
-    return tuple(c / 255.0 for c in comps)
+    r, g, b, a = (c / 255.0 for c in comps)
+    return r, g, b, a
 
 
-def _not_a_component(c):
+def _not_a_component(c: object) -> NoReturn:
     raise TypeError(c)
 
 
-def parse_fps(fps) -> Fraction:
+def parse_fps(fps: FpsLike) -> Fraction:
     """Frame rate (int, float or Fraction; 29.97 becomes 2997/100, use Fraction(30000, 1001) for
     NTSC) -> exact Fraction in (0, 1000]. Raises SceneTypeError for strings and other non-numbers,
     SceneError for values out of range."""
     return _checks.fps(fps)
 
 
-def _check_time(value, what: str, *, allow_none=False, minimum=0.0) -> float | None:
+def _check_time(value: object, what: str, *, allow_none: bool = False, minimum: float = 0.0) -> float | None:
     return _checks.seconds(value, what, allow_none=allow_none, minimum=minimum)
 
 
-def _check_path(path, what: str) -> str:
+def _check_path(path: object, what: str) -> str:
     try:
-        p = os.fspath(path)
+        p: str | bytes = os.fspath(path)  # type: ignore[call-overload]  # any object: a TypeError is reported below
     except TypeError:
         raise SceneTypeError(f"{what}: a file path (str or os.PathLike) is needed, got {type(path).__name__} "
                              f"{path!r}") from None
@@ -132,38 +138,43 @@ class Layer:
     (text layers, which the rasteriser produces premultiplied).
     """
 
-    def __init__(self, scene: "Scene", kind, name: str, start: float, end: float | None, **props):
+    def __init__(self, scene: "Scene", kind: "_core.LayerKind", name: str, start: float, end: float | None,
+                 **props: PropertyValue | None):
         self._scene = scene
         self.kind = kind
         self.name = name
         self.start = start
         self.end = end
-        self.blend = "normal"
+        self.blend: BlendMode = "normal"
         self.path: str | None = None
         self.image: np.ndarray | None = None
         self.premultiplied = False
         self.color = (1.0, 1.0, 1.0, 1.0)
         self.trim_start = 0.0
         self.autorotate = True
-        self.on_decode_error = "hold"
+        self.on_decode_error: DecodeErrorPolicy = "hold"
         self._props: dict[str, object] = {}
         self.graph = _composition.GraphState()  # nested content and mask (reelforge.composition)
+        # Informational for text layers (not used by compile): what was rendered.
+        self.text: str | None = None
+        self.font: str | None = None
+        self.baseline_y: float | None = None
         for k, v in props.items():
             if v is not None:
-                self.set(k, v)
+                self._set(k, v)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Layer {self.name!r} {self.kind.name.lower()} {self.start}s..{self.end}s>"
 
     def _what(self, prop: str) -> str:
         return f"layer {self.name!r} property {prop!r}"
 
-    def _check_prop(self, name: str):
+    def _check_prop(self, name: str) -> None:
         if not isinstance(name, str) or name not in PROPERTIES:
             raise SceneError(f"layer {self.name!r}: unknown property {name!r}; animatable properties are "
                              f"{', '.join(PROPERTIES)}")
 
-    def set(self, name: str, value) -> "Layer":
+    def set(self, name: PropertyName, value: PropertyValue) -> "Layer":
         """Set property ``name`` to a constant, a per-frame ``float`` array of shape
         ``(scene.frame_count,)``, or a callable ``f(t)`` of time in seconds (given a float64 array of
         the times of the frames where the layer is shown, it must return an array of the same
@@ -173,6 +184,9 @@ class Layer:
         (and fit float32); ``width``/``height`` >= 0 pixels; crop fractions in 0..1; opacity is
         clamped to 0..1. Raises SceneError (SceneTypeError for a wrong type) naming the layer and
         property. Returns the layer (chainable)."""
+        return self._set(name, value)
+
+    def _set(self, name: str, value: object) -> "Layer":  # value: also _Keyframes (animate)
         self._check_prop(name)
         if name == "border_color":
             _composition.set_border_color(self, value)
@@ -189,7 +203,7 @@ class Layer:
             self._props[name] = self._checked(name, value)
         return self
 
-    def _checked(self, name: str, value):
+    def _checked(self, name: str, value: object) -> object:
         """``value`` as stored: callables and keyframes as given (evaluated at compile), constants
         and per-frame arrays checked now (arrays are kept, so in-place edits show at compile)."""
         what = self._what(name)
@@ -210,7 +224,7 @@ class Layer:
                              f"(one value per frame), a callable of time or keyframes (Layer.animate), got "
                              f"{type(value).__name__} {value!r}")
 
-    def animate(self, name: str, keyframes: Sequence, easing="linear") -> "Layer":
+    def animate(self, name: PropertyName, keyframes: Keyframes, easing: EasingLike = "linear") -> "Layer":
         """Animate property ``name`` through ``keyframes``: ``[(t_seconds, value), ...]`` or
         ``(t, value, easing)`` to give the segment starting at that keyframe its own easing.
         ``easing`` (default for all segments): a name from :data:`reelforge.easing.NAMES` or an
@@ -227,7 +241,7 @@ class Layer:
         for i, k in enumerate(kf.keyframes):
             _check_range("scale_x" if name == "scale" else name, np.array([float(k[1])]), self._what(name), None,
                          where=f"keyframe {i}")
-        self.set(name, kf)
+        self._set(name, kf)
         return self
 
     def set_mask(self, mask_layer: "Layer | None", mode: _types.MaskMode = "alpha", invert: bool = False,
@@ -270,7 +284,7 @@ class Layer:
         """Generated layers (reelforge.shapes, reelforge.svg) attach their generator to the compiled
         layer ``c`` and may set its track ``t``'s size tables here; other layers have nothing to do."""
 
-    def _sample(self, name: str, default, start: int, end: int) -> np.ndarray:
+    def _sample(self, name: str, default: float, start: int, end: int) -> np.ndarray:
         """Values of property ``name`` for frames ``start..end-1`` (float64), or one value when it
         is a constant. Raises SceneError naming the layer, property and first bad frame."""
         v = self._props.get(name, default)
@@ -292,7 +306,7 @@ class Layer:
         return out
 
 
-def _is_per_frame(value) -> bool:
+def _is_per_frame(value: object) -> bool:
     return isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0)
 
 
@@ -316,29 +330,29 @@ def _check_range(prop: str, values: np.ndarray, what: str, first_frame: int | No
 class _Keyframes:
     __slots__ = ("keyframes", "easing")
 
-    def __init__(self, keyframes, easing):
+    def __init__(self, keyframes: list[Any], easing: EasingLike):
         self.keyframes = keyframes
         self.easing = easing
 
     @classmethod
-    def checked(cls, keyframes, easing, what: str) -> "_Keyframes":
+    def checked(cls, keyframes: object, easing: object, what: str) -> "_Keyframes":
         """Validated now so errors point at the call that caused them (SceneError naming ``what``)."""
         if isinstance(keyframes, (str, bytes, dict)):
             keyframes = None
         try:
-            kf = list(keyframes)
+            kf = list(keyframes)  # type: ignore[call-overload]  # any object: a TypeError is reported below
         except TypeError:
             raise SceneError(f"{what}: keyframes must be a list of (t_seconds, value) pairs, "
                              f"got {keyframes!r}") from None
         try:
-            _easing.get(easing)
+            eased = _easing.get(easing)
         except (ValueError, TypeError) as e:
             raise SceneError(f"{what}: {e}") from None
         try:
             _anim.sample_keyframes(kf, np.zeros(1), easing, what=what)
         except ValueError as e:
             raise SceneError(str(e)) from None
-        return cls(kf, easing)
+        return cls(kf, easing if isinstance(easing, str) else eased)  # type: ignore[arg-type]  # str: checked by get
 
 
 class AudioClip:
@@ -352,7 +366,8 @@ class AudioClip:
     (see :mod:`reelforge._audio_dynamics`).
     """
 
-    def __init__(self, scene, path, start, trim_start, duration, gain_db, fade_in, fade_out, loop):
+    def __init__(self, scene: "Scene", path: str, start: float, trim_start: float, duration: float | None,
+                 gain_db: float, fade_in: float, fade_out: float, loop: bool):
         self._scene = scene
         self.path = path
         self.start = start
@@ -362,16 +377,16 @@ class AudioClip:
         self.fade_in = fade_in
         self.fade_out = fade_out
         self.loop = loop
-        self._gain = None
-        self._duck = None
+        self._gain: Any = None  # keyframes, or a table/callable/source (reelforge._audio_dynamics)
+        self._duck: Any = None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<AudioClip {os.path.basename(self.path)!r} at {self.start}s>"
 
     def _what(self) -> str:
         return f"audio clip {os.path.basename(self.path)!r} property 'gain_db'"
 
-    def animate(self, name: str, keyframes: Sequence, easing="linear") -> "AudioClip":
+    def animate(self, name: Literal["gain_db"], keyframes: Keyframes, easing: EasingLike = "linear") -> "AudioClip":
         """Keyframe ``gain_db`` (dB, within :data:`GAIN_DB_RANGE`) over scene time; see
         :meth:`Layer.animate`. Raises SceneError naming the clip for bad keyframes."""
         if name != "gain_db":
@@ -428,7 +443,8 @@ class Scene:
     values of the wrong type.
     """
 
-    def __init__(self, width: int, height: int, fps=30, duration: float = 10.0, background=(0, 0, 0, 255)):
+    def __init__(self, width: int, height: int, fps: FpsLike = 30, duration: float = 10.0,
+                 background: ColorLike = (0, 0, 0, 255)):
         self.width, self.height = _check_size(width, "width"), _check_size(height, "height")
         self.fps = parse_fps(fps)
         self.duration = _check_duration(duration)
@@ -473,7 +489,7 @@ class Scene:
 
     def time_to_frame(self, t: float) -> int:
         """Index of the frame on screen at ``t`` seconds (floor(t * fps)), clamped to the scene."""
-        t = _check_time(t, "t")
+        t = _seconds(t, "t")
         return min(self.frame_count - 1, int(math.floor(Fraction(t) * self.fps)))
 
     def _first_frame(self, t: float) -> int:
@@ -481,9 +497,9 @@ class Scene:
         return max(0, math.ceil(Fraction(t) * self.fps - Fraction(1, 10**6)))
 
     # -- layers -------------------------------------------------------------------------------
-    def _span(self, name, start, end):
+    def _span(self, name: str, start: object, end: object) -> tuple[float, float | None]:
         """Checked ``(start, end)`` of layer ``name``: the layer must show at least one frame."""
-        start = _check_time(start, f"layer {name!r} start")
+        start = _seconds(start, f"layer {name!r} start")
         end = _check_time(end, f"layer {name!r} end", allow_none=True)
         n = self.frame_count
         if self._first_frame(start) >= n:
@@ -494,15 +510,16 @@ class Scene:
             raise SceneError(f"layer {name!r}: end ({end}s) must be after start ({start}s)")
         return start, end
 
-    def _name(self, name, base):
+    def _name(self, name: object, base: str) -> str:
         if name is None:
             return f"{base}{len(self.layers)}"
         if not isinstance(name, str):
             raise SceneTypeError(f"layer name must be a str, got {type(name).__name__} {name!r}")
         return name
 
-    def add_solid(self, color, *, start=0.0, end=None, x=0, y=0, width=None, height=None, opacity=1.0,
-                  name=None) -> Layer:
+    def add_solid(self, color: ColorLike, *, start: float = 0.0, end: float | None = None, x: PropertyValue = 0,
+                  y: PropertyValue = 0, width: PropertyValue | None = None, height: PropertyValue | None = None,
+                  opacity: PropertyValue = 1.0, name: str | None = None) -> Layer:
         """Add a rectangle of one colour (default: covering the whole canvas).
 
         ``width``/``height`` in pixels (None = canvas size). ``color`` may also be a
@@ -522,8 +539,9 @@ class Scene:
         self.layers.append(layer)
         return layer
 
-    def add_image(self, source, *, start=0.0, end=None, x=0, y=0, width=None, height=None, opacity=1.0,
-                  name=None) -> Layer:
+    def add_image(self, source: PathLike | np.ndarray, *, start: float = 0.0, end: float | None = None,
+                  x: PropertyValue = 0, y: PropertyValue = 0, width: PropertyValue | None = None,
+                  height: PropertyValue | None = None, opacity: PropertyValue = 1.0, name: str | None = None) -> Layer:
         """Add a still image: a file path (PNG, JPEG, WebP, ... decoded by FFmpeg) or a numpy
         ``uint8`` array of shape ``(h, w, 4)`` (straight RGBA) or ``(h, w, 3)`` (RGB), at most
         16384 pixels a side.
@@ -572,9 +590,11 @@ class Scene:
         return _shapes.add_shape(self, shape, fill=fill, stroke=stroke, stroke_width=stroke_width, start=start,
                                  end=end, x=x, y=y, opacity=opacity, name=name, **style)
 
-    def add_video(self, path, *, start=0.0, trim_start=0.0, end=None, x=0, y=0, width=None, height=None,
-                  opacity=1.0, audio=False, gain_db=0.0, name=None, autorotate=True,
-                  on_decode_error="hold") -> Layer:
+    def add_video(self, path: PathLike, *, start: float = 0.0, trim_start: float = 0.0, end: float | None = None,
+                  x: PropertyValue = 0, y: PropertyValue = 0, width: PropertyValue | None = None,
+                  height: PropertyValue | None = None, opacity: PropertyValue = 1.0, audio: bool = False,
+                  gain_db: float = 0.0, name: str | None = None, autorotate: bool = True,
+                  on_decode_error: DecodeErrorPolicy = "hold") -> Layer:
         """Add a video file, decoded sequentially by FFmpeg.
 
         ``trim_start``: seconds into the source shown at ``start``. The layer ends with the source
@@ -595,7 +615,7 @@ class Scene:
         if on_decode_error not in ("hold", "raise"):
             raise SceneError(f"layer {name!r}: on_decode_error must be 'hold' or 'raise', got {on_decode_error!r}")
         start, end = self._span(name, start, end)
-        trim_start = _check_time(trim_start, f"layer {name!r} trim_start")
+        trim_start = _seconds(trim_start, f"layer {name!r} trim_start")
         audio = _check_bool(audio, f"layer {name!r} audio")
         lo, hi = GAIN_DB_RANGE
         gain_db = _checks.number(gain_db, f"layer {name!r} gain_db", unit="dB", minimum=lo, maximum=hi,
@@ -713,8 +733,8 @@ class Scene:
         """
         return _composition.add_group(self, layers, name=name)
 
-    def add_audio(self, path, *, start=0.0, trim_start=0.0, duration=None, gain_db=0.0, fade_in=0.0,
-                  fade_out=0.0, loop=False) -> AudioClip:
+    def add_audio(self, path: PathLike, *, start: float = 0.0, trim_start: float = 0.0, duration: float | None = None,
+                  gain_db: float = 0.0, fade_in: float = 0.0, fade_out: float = 0.0, loop: bool = False) -> AudioClip:
         """Add an audio clip (any FFmpeg-readable file with an audio stream).
 
         ``start``: timeline seconds; ``trim_start``: seconds into the source (before its end);
@@ -772,7 +792,8 @@ class Scene:
         from .audio_reactive import add_spectrum
         return add_spectrum(self, audio, **options)
 
-    def preview(self, t: float = 0.0, *, max_width: int | None = 960, format: str = "png"):
+    def preview(self, t: float = 0.0, *, max_width: int | None = 960,
+                format: PreviewFormat = "png") -> "FramePreview":
         """Render the frame on screen at ``t`` seconds for inline display in Jupyter.
 
         Returns a :class:`reelforge.notebook.FramePreview` (shows as PNG in notebooks; ``.array`` is
@@ -782,7 +803,7 @@ class Scene:
         from .notebook import preview
         return preview(self, t, max_width=max_width, format=format)
 
-    def player(self, **options):
+    def player(self, **options: Any) -> "Player":
         """Interactive frame scrubber for Jupyter: see :func:`reelforge.notebook.player`."""
         from .notebook import player
         return player(self, **options)
@@ -829,7 +850,7 @@ class Scene:
         c.start_frame = self._first_frame(start)
         # Frames shown are those with start <= t < end.
         c.end_frame = n if end is None else min(n, max(c.start_frame + 1, self._first_frame(end)))
-        c.trim_start = _check_time(layer.trim_start, f"{what} trim_start")
+        c.trim_start = _seconds(layer.trim_start, f"{what} trim_start")
         c.autorotate = _check_bool(layer.autorotate, f"{what} autorotate")
         if layer.on_decode_error not in ("hold", "raise"):
             raise SceneError(f"{what}: on_decode_error must be 'hold' or 'raise', got {layer.on_decode_error!r}")
@@ -860,7 +881,7 @@ class Scene:
         args = _clip_args(self, f"audio clip {a.path!r}", clip.start, clip.trim_start, clip.duration, clip.gain_db,
                           clip.fade_in, clip.fade_out, clip.loop)
         a.start, a.trim_start, duration, a.gain_db, a.fade_in, a.fade_out, a.loop = args
-        a.duration = -1.0 if duration is None else duration
+        a.duration = -1.0 if duration is None else float(duration)
         if clip._gain is not None:
             a.gain_db_per_frame = clip._gain_table(self.frame_times())
         if clip._duck is not None:
@@ -869,23 +890,24 @@ class Scene:
         return a
 
 
-def _clip_args(scene: Scene, what, start, trim_start, duration, gain_db, fade_in, fade_out, loop) -> tuple:
+def _clip_args(scene: Scene, what: str, start: object, trim_start: object, duration: object, gain_db: object,
+               fade_in: object, fade_out: object, loop: object) -> tuple[float, float, float | None, float, float, float, bool]:
     """An audio clip's checked placement: (start, trim_start, duration, gain_db, fade_in, fade_out, loop)."""
-    start = _check_time(start, f"{what} start")
+    start = _seconds(start, f"{what} start")
     if start >= scene.duration:
         raise SceneError(f"{what} starts at {start}s, outside the scene (duration {scene.duration}s)")
-    trim_start = _check_time(trim_start, f"{what} trim_start")
+    trim_start = _seconds(trim_start, f"{what} trim_start")
     duration = _check_time(duration, f"{what} duration", allow_none=True)
     if duration is not None and duration <= 0:
         raise SceneError(f"{what}: duration must be > 0 seconds, got {duration!r}")
     lo, hi = GAIN_DB_RANGE
     gain_db = _checks.number(gain_db, f"{what} gain_db", unit="dB", minimum=lo, maximum=hi, example="gain_db=-6.0")
-    fade_in = _check_time(fade_in, f"{what} fade_in")
-    fade_out = _check_time(fade_out, f"{what} fade_out")
+    fade_in = _seconds(fade_in, f"{what} fade_in")
+    fade_out = _seconds(fade_out, f"{what} fade_out")
     return start, trim_start, duration, gain_db, fade_in, fade_out, _check_bool(loop, f"{what} loop")
 
 
-def _check_size(v, what: str) -> int:
+def _check_size(v: object, what: str) -> int:
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
         raise SceneTypeError(f"{what} must be a positive integer number of pixels, got {type(v).__name__} {v!r}")
     v = int(v)
@@ -899,14 +921,21 @@ def _check_size(v, what: str) -> int:
     return v
 
 
-def _check_duration(duration) -> float:
-    d = _check_time(duration, "duration")
+def _seconds(value: object, what: str) -> float:
+    """A checked number of seconds (None refused)."""
+    t = _check_time(value, what)
+    assert t is not None
+    return t
+
+
+def _check_duration(duration: object) -> float:
+    d = _seconds(duration, "duration")
     if d <= 0:
         raise SceneError(f"duration must be > 0 seconds, got {duration!r}")
     return d
 
 
-def _unit_rgba(value, what: str) -> tuple[float, float, float, float]:
+def _unit_rgba(value: Any, what: str) -> tuple[float, float, float, float]:
     """A stored colour (``Layer.color``, ``Scene.background``): four straight RGBA floats in 0..1."""
     try:
         comps = tuple(float(c) for c in value if _checks.is_real(c) or _not_a_component(c))
@@ -915,21 +944,21 @@ def _unit_rgba(value, what: str) -> tuple[float, float, float, float]:
     if len(comps) != 4 or not all(0.0 <= c <= 1.0 for c in comps):
         raise SceneError(f"{what}: {value!r} is not 4 straight RGBA floats in 0..1 (the stored form; "
                          f"pass (r, g, b[, a]) in 0-255 or '#rrggbb[aa]' to parse_color() for that)")
-    return comps
+    return comps[0], comps[1], comps[2], comps[3]
 
 
-def _check_bool(value, what: str) -> bool:
+def _check_bool(value: object, what: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise SceneTypeError(f"{what} must be True or False, got {type(value).__name__} {value!r}")
     return bool(value)
 
 
-def _set_size(layer: Layer, width, height, sw: float, sh: float):
+def _set_size(layer: Layer, width: PropertyValue | None, height: PropertyValue | None, sw: float, sh: float) -> None:
     """Size a picture layer: the source size, or the given size; one constant keeps the aspect."""
     for prop, v in (("width", width), ("height", height)):
         if v is not None:
-            layer.set(prop, v)
-    given = {k: layer._props[k] for k, v in (("width", width), ("height", height)) if v is not None}
+            layer._set(prop, v)
+    given: dict[str, Any] = {k: layer._props[k] for k, v in (("width", width), ("height", height)) if v is not None}
     if len(given) == 1:
         (prop, v), = given.items()
         if not isinstance(v, float):
@@ -943,7 +972,7 @@ def _set_size(layer: Layer, width, height, sw: float, sh: float):
         layer.set("width", sw).set("height", sh)
 
 
-def _as_rgba(a: np.ndarray, what: str) -> np.ndarray:
+def _as_rgba(a: object, what: str) -> np.ndarray:
     if not isinstance(a, np.ndarray):
         raise SceneTypeError(f"{what}: expected a uint8 numpy array of shape (h, w, 4) or (h, w, 3), got "
                              f"{type(a).__name__}")

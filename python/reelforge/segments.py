@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from . import _core
+from ._types import FpsLike
 
 from .errors import SceneError
 
@@ -39,19 +40,19 @@ class Segment:
         """Number of frames, ``last - first``."""
         return self.last - self.first
 
-    def start_time(self, fps) -> Fraction:
+    def start_time(self, fps: FpsLike) -> Fraction:
         """Presentation time of the first frame in seconds, exactly ``first / fps``."""
         return Fraction(self.first) / Fraction(fps)
 
 
-def default_gop(fps) -> int:
+def default_gop(fps: FpsLike) -> int:
     """The exporter's default GOP (``_core.default_gop``, the rule the encoder uses), 2 seconds of
     frames rounded half up: 48 at 24 fps, 60 at 30000/1001."""
     f = Fraction(fps)
     return _core.default_gop(f.numerator, f.denominator)
 
 
-def _positive_int(value, name: str) -> int:
+def _positive_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise SceneError(f"{name} must be a positive int, got {value!r}")
     return value

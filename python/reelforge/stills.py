@@ -28,7 +28,7 @@ def unpremultiply(p: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(p)
     safe = np.maximum(a, 1)
     c = (p[..., :3].astype(np.uint32) * 255 + safe // 2) // safe
-    out = p.copy()
+    out: np.ndarray = p.copy()
     out[..., :3] = np.where(a > 0, np.minimum(c, 255), 0).astype(np.uint8)
     return out
 

@@ -196,7 +196,8 @@ def load_png(path: StrPath) -> np.ndarray:
     """
     from PIL import Image
     with Image.open(path) as im:
-        return np.asarray(im.convert("RGBA"), dtype=np.uint8).copy()
+        rgba: np.ndarray = np.asarray(im.convert("RGBA"), dtype=np.uint8).copy()
+        return rgba
 
 
 def save_png(path: StrPath, array: ArrayLike) -> None:

@@ -14,12 +14,17 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _checks
 from . import _core
+from ._types import ColorLike, PathLike, PropertyValue, TextAlign, TextAnchor, TextWeight
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
+
+if TYPE_CHECKING:  # not from .scene: scene imports this module
+    from ._types import Layer, Scene
 
 __all__ = ["add_text_layer", "render", "RenderedText", "default_font", "ANCHORS", "ALIGNS", "FONT_ENV"]
 
@@ -76,7 +81,7 @@ def default_font() -> str:
     return path
 
 
-def check_layout(text, anchor, align, what: str) -> None:
+def check_layout(text: object, anchor: object, align: object, what: str) -> None:
     """Raise SceneError naming ``what`` for text that is not a non-empty valid ``str`` or an
     unknown ``anchor`` / ``align``."""
     if not isinstance(text, str):
@@ -124,14 +129,14 @@ class RenderedText:
         return ax, ay
 
 
-def _font_path(font, what: str) -> str:
+def _font_path(font: object, what: str) -> str:
     if font is None:
         try:
             return default_font()
         except (SceneError, MediaError) as e:
             raise type(e)(f"{what}: {e}") from None
     try:
-        path = os.fspath(font)
+        path: str | bytes = os.fspath(font)  # type: ignore[call-overload]  # any object: TypeError below
     except TypeError:
         raise SceneTypeError(f"{what}: font must be a path to a TTF/OTF file, got {font!r}") from None
     if isinstance(path, bytes):
@@ -145,8 +150,9 @@ def _font_path(font, what: str) -> str:
     return path
 
 
-def render(text: str, *, font=None, size_px=48.0, color=(255, 255, 255, 255), line_spacing=1.2, align="left",
-           what: str = "text") -> RenderedText:
+def render(text: str, *, font: PathLike | None = None, size_px: float = 48.0,
+           color: tuple[int, int, int, int] = (255, 255, 255, 255), line_spacing: float = 1.2,
+           align: TextAlign = "left", what: str = "text") -> RenderedText:
     """Shape and rasterise ``text`` (see :func:`add_text_layer` for the arguments); ``color`` is
     straight RGBA as four ints in 0-255. The pixels stay premultiplied, as the compositor takes
     them. Raises SceneError / MediaNotFoundError / MediaError prefixed by ``what``."""
@@ -169,10 +175,13 @@ def render(text: str, *, font=None, size_px=48.0, color=(255, 255, 255, 255), li
     return RenderedText(pixels, float(baseline_y), font_path)
 
 
-def add_text_layer(scene, text, *, font=None, size_px=48.0, color=(255, 255, 255, 255), start=0.0, end=None,
-                   x=0, y=0, anchor="top_left", align="left", line_spacing=1.2, opacity=1.0, name=None,
-                   line_height=None, max_width=None, letter_spacing=0.0, weight="normal", stroke_width=0.0,
-                   stroke_color=(0, 0, 0, 255), shadow=None, background=None):
+def add_text_layer(scene: "Scene", text: str, *, font: PathLike | None = None, size_px: float = 48.0,
+                   color: ColorLike = (255, 255, 255, 255), start: float = 0.0, end: float | None = None,
+                   x: PropertyValue = 0, y: PropertyValue = 0, anchor: TextAnchor = "top_left",
+                   align: TextAlign = "left", line_spacing: float = 1.2, opacity: PropertyValue = 1.0,
+                   name: str | None = None, line_height: float | None = None, max_width: float | None = None,
+                   letter_spacing: float = 0.0, weight: TextWeight = "normal", stroke_width: float = 0.0,
+                   stroke_color: ColorLike = (0, 0, 0, 255), shadow: Any = None, background: Any = None) -> "Layer":
     """Add a text layer to ``scene`` and return it (the same as :meth:`reelforge.Scene.add_text`).
 
     The text is shaped with HarfBuzz (kerning, ligatures, complex scripts), ordered with FriBidi

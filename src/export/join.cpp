@@ -1,4 +1,5 @@
 #include "export/join.h"
+#include "export/keyframes.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -55,11 +56,22 @@ bool has_idr(const AVPacket* pkt, const AVCodecParameters* par) {
   return false;
 }
 
-// `ts` in `tb` as a whole number of frames at `fps`; false if it is not one.
+// `ts` in `tb` as a frame index at `fps`; false if it is not one. Exact where the time base holds
+// whole frames (MP4/MOV: 1/fps or a multiple); in a coarser one such as Matroska/WebM's 1 ms,
+// the frame whose time rounds to `ts` (within half a tick, DESIGN.md "Time"), which is unique
+// as long as a tick is at most half a frame.
 bool to_frames(int64_t ts, AVRational tb, Rational fps, int64_t& frames) {
   const __int128 num = (__int128)ts * tb.num * fps.num, den = (__int128)tb.den * fps.den;
-  if (num % den != 0) return false;
-  frames = int64_t(num / den);
+  if (num % den == 0) {
+    frames = int64_t(num / den);
+    return true;
+  }
+  const __int128 tick = (__int128)tb.num * fps.num;  // one tick, in the units of num
+  if (2 * tick > den) return false;                  // ticks longer than half a frame: exact only
+  const __int128 f = (num >= 0 ? 2 * num + den : 2 * num - den) / (2 * den);  // nearest frame
+  const __int128 err = num - f * den;
+  if (2 * (err < 0 ? -err : err) > tick) return false;
+  frames = int64_t(f);
   return true;
 }
 
@@ -70,7 +82,7 @@ class OutputFile {
  public:
   explicit OutputFile(const std::string& path) : path_(path) {
     const AVOutputFormat* of = av_guess_format(nullptr, path.c_str(), nullptr);
-    if (!of) throw InputError("cannot tell the container format of the join output '" + path + "': use .mp4, .mov or .mkv");
+    if (!of) throw InputError("cannot tell the container format of the join output '" + path + "': use .mp4, .mov, .mkv or .webm");
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     if (!fs::is_directory(dir)) throw InputError("output folder does not exist: '" + dir.string() + "'");
@@ -78,6 +90,11 @@ class OutputFile {
     tmp_ = (dir / ("." + target.filename().string() + ".part" + std::to_string(rd() % 1000000))).string();
     const int err = avformat_alloc_output_context2(&fmt_, of, nullptr, tmp_.c_str());
     if (err < 0 || !fmt_) throw EncoderError("cannot create output for '" + path + "': " + av_error_text(err));
+    // Matroska/WebM write a random SegmentUID (and a date) unless bitexact: the same segments
+    // must join into the same bytes.
+    const std::string name = of->name;
+    if (name.find("matroska") != std::string::npos || name.find("webm") != std::string::npos)
+      fmt_->flags |= AVFMT_FLAG_BITEXACT;
   }
   ~OutputFile() {
     if (fmt_) {
@@ -194,7 +211,10 @@ SegmentInfo inspect_segment(const std::string& path, Rational fps) {
   while (read_stream(fmt.get(), vs, pkt.get(), path)) {
     if (s.frames == 0) {
       const bool nal_codec = par->codec_id == AV_CODEC_ID_H264 || par->codec_id == AV_CODEC_ID_HEVC;
-      s.starts_with_idr = (pkt->flags & AV_PKT_FLAG_KEY) && (!nal_codec || has_idr(pkt.get(), par));
+      const bool key = par->codec_id == AV_CODEC_ID_VP9 ? vp9_starts_with_key_frame(pkt->data, size_t(pkt->size))
+                       : nal_codec                    ? has_idr(pkt.get(), par)
+                                                      : true;
+      s.starts_with_idr = (pkt->flags & AV_PKT_FLAG_KEY) && key;
     }
     int64_t f = 0;
     if (pkt->pts == AV_NOPTS_VALUE || !to_frames(pkt->pts, st->time_base, fps, f) || f < 0 || f > (int64_t(1) << 31)) {
@@ -236,6 +256,19 @@ JoinResult join_segments(const JoinOptions& o) {
   }
   out.write_header();
 
+  // Opus into Matroska/WebM: the blocks go `initial_padding` later than the decoder's pts, as
+  // Muxer::add_stream does for one-pass exports (libavformat <= 59.30 writes CodecDelay but not
+  // this offset, then shifts every stream by the pre-skip: video would start 6.5 ms late).
+  int64_t audio_offset = 0;
+#if LIBAVFORMAT_VERSION_INT <= AV_VERSION_INT(59, 30, 100)
+  if (aout) {
+    const std::string container = out.ctx()->oformat->name;
+    const AVCodecParameters* apar = audio->streams[ain]->codecpar;
+    if (apar->codec_id == AV_CODEC_ID_OPUS && apar->initial_padding > 0 &&
+        (container == "webm" || container == "matroska"))
+      audio_offset = av_rescale_q(apar->initial_padding, AVRational{1, 48000}, audio->streams[ain]->time_base);
+  }
+#endif
   PacketPtr apkt = make_packet();
   bool apending = audio && read_stream(audio.get(), ain, apkt.get(), o.audio);
   // Audio packets up to video time (dts `until` in frame_tb) go first: interleaved by dts as
@@ -244,6 +277,8 @@ JoinResult join_segments(const JoinOptions& o) {
     const AVRational atb = audio ? audio->streams[ain]->time_base : AVRational{1, 1};
     while (apending && (all || av_compare_ts(apkt->dts, atb, until, frame_tb) <= 0)) {
       apkt->stream_index = aout->index;
+      if (apkt->pts != AV_NOPTS_VALUE) apkt->pts += audio_offset;
+      if (apkt->dts != AV_NOPTS_VALUE) apkt->dts += audio_offset;
       av_packet_rescale_ts(apkt.get(), atb, aout->time_base);
       apkt->pos = -1;
       out.write(apkt.get());

@@ -6,8 +6,10 @@
 // (exact integer frame arithmetic in the time base 1/fps, DESIGN.md "Time") and interleaves the
 // packets of the audio file, which was mixed and encoded once for the whole timeline (one priming
 // delay, no seams). Everything is checked before the output is created: every segment starts with
-// an IDR (a keyframe for codecs without IDRs), codec, size, codec extradata (SPS/PPS) and time
-// base are identical, every pts is a whole frame, and the frame counts add up. The output is
+// an IDR (H.264/HEVC NAL types; for VP9 a key frame read from its frame header, keyframes.h),
+// codec, size, codec extradata (SPS/PPS) and time base are identical, every pts is a frame
+// (exactly, or rounded to the container's time base, e.g. WebM's 1 ms), and the frame counts
+// add up. The output is
 // written under a temporary name beside the target (faststart for MP4/MOV: moov before mdat) and
 // renamed when complete; on any failure nothing is left.
 #pragma once
@@ -28,7 +30,7 @@ struct SegmentInfo {
   int64_t frames = 0;              // video packets (one per frame)
   int time_base_num = 0, time_base_den = 0;  // the video stream's time base
   std::vector<uint8_t> extradata;
-  bool starts_with_idr = false;    // first packet is an IDR (h264/hevc) or a keyframe (others)
+  bool starts_with_idr = false;    // first packet is an IDR (h264/hevc), a VP9 key frame, or a keyframe (others)
   bool whole_frames = false;       // every pts is an integer number of frames at `fps`, 0..frames-1 each once
 };
 

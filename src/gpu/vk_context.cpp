@@ -35,6 +35,14 @@ std::shared_ptr<VkContext> VkContext::get() {
   return ctx;
 }
 
+namespace {
+// What to install when no Vulkan driver answers (import works without one; rendering needs one).
+constexpr const char* kInstallDriver =
+    "install a Vulkan driver: Mesa's lavapipe for the CPU (Debian/Ubuntu: apt install mesa-vulkan-drivers; "
+    "Fedora: mesa-vulkan-drivers) or your GPU vendor's driver (e.g. NVIDIA's proprietary driver, which "
+    "includes Vulkan); `vulkaninfo --summary` lists the devices the loader finds";
+}  // namespace
+
 VkContext::VkContext() {
   VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
   app.pApplicationName = "reelforge";
@@ -43,8 +51,7 @@ VkContext::VkContext() {
   ici.pApplicationInfo = &app;
   VkResult r = vkCreateInstance(&ici, nullptr, &instance);
   if (r != VK_SUCCESS)
-    throw GpuError(std::string("cannot create a Vulkan instance (") + vk_result_name(r) +
-                   "): install a Vulkan driver, e.g. Debian's mesa-vulkan-drivers (lavapipe) on machines without a GPU");
+    throw GpuError(std::string("cannot create a Vulkan instance (") + vk_result_name(r) + "): " + kInstallDriver);
 
   uint32_t n = 0;
   vkEnumeratePhysicalDevices(instance, &n, nullptr);
@@ -52,7 +59,7 @@ VkContext::VkContext() {
   vkEnumeratePhysicalDevices(instance, &n, devs.data());
   if (devs.empty()) {
     vkDestroyInstance(instance, nullptr);
-    throw GpuError("no Vulkan device found: install mesa-vulkan-drivers (lavapipe) or a GPU driver");
+    throw GpuError(std::string("no Vulkan device found: ") + kInstallDriver);
   }
   const char* want = std::getenv("REELFORGE_DEVICE");
   int best = -1, best_rank = -1;
