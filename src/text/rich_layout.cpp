@@ -309,7 +309,6 @@ Layout lay_out(const std::vector<uint32_t>& cps, const std::vector<uint32_t>& sp
       if (!last.cps.empty() && last.cps.back() == '\r') last.cps.pop_back(), last.span.pop_back();
       paras.emplace_back();
       paras.back().offset = i + 1;
-      paras.back().span.reserve(1);
       continue;
     }
     paras.back().cps.push_back(cps[i]);
