@@ -10,6 +10,7 @@
 
 #include "gpu/composite_pass.h"
 #include "gpu/convert_pass.h"
+#include "gpu/effects/effect_chain.h"
 #include "gpu/frame_slot.h"
 #include "gpu/layers.h"
 #include "gpu/static_images.h"
@@ -47,6 +48,7 @@ class Compositor {
   StaticImages static_images_;
   ConvertPass convert_;
   CompositePass composite_;
+  EffectChain effects_;
   std::vector<std::unique_ptr<FrameSlot>> slots_;  // last: destroyed (waited for) first
 };
 

@@ -39,6 +39,8 @@ void Timeline::validate() const {
       check_track(l, *v, name);
     if ((l.kind == LayerKind::Video || (l.kind == LayerKind::Image && !l.image)) && l.path.empty())
       throw InputError("layer '" + l.name + "' has no source path");
+    for (size_t e = 0; e < l.effects.size(); ++e)
+      l.effects[e].validate("layer '" + l.name + "' effect " + std::to_string(e), l.end_frame - l.start_frame);
   }
   for (const auto& c : audio)
     if (!c.gain_db_per_frame.empty() && int64_t(c.gain_db_per_frame.size()) != frame_count)

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "timeline/effect.h"
 #include "util/rational.h"
 
 namespace reelforge {
@@ -52,6 +53,7 @@ struct Layer {
   DecodeErrors on_decode_error = DecodeErrors::Hold;  // Video: damaged source data
   BlendMode blend = BlendMode::Normal;
   LayerTrack track;
+  std::vector<Effect> effects;  // applied in order (timeline/effect.h)
 };
 
 struct AudioClip {
