@@ -134,6 +134,7 @@ class Layer:
         self.trim_start = 0.0
         self.autorotate = True
         self.on_decode_error = "hold"
+        self.effects: list = []  # reelforge.effects objects, applied in order (add_effect)
         self._props: dict[str, object] = {}
         for k, v in props.items():
             if v is not None:
@@ -210,6 +211,17 @@ class Layer:
             _check_range("scale_x" if name == "scale" else name, np.array([float(k[1])]), self._what(name), None,
                          where=f"keyframe {i}")
         self.set(name, kf)
+        return self
+
+    def add_effect(self, effect) -> "Layer":
+        """Append ``effect`` (a :mod:`reelforge.effects` object: GaussianBlur, DropShadow, Glow,
+        ColorAdjust, Grayscale, Sepia, Invert, LUT, ChromaKey, Shader) to this layer's chain; effects
+        apply in the order added. Raises SceneTypeError for anything else. Returns the layer."""
+        from .effects import Effect
+        if not isinstance(effect, Effect):
+            raise SceneTypeError(f"layer {self.name!r}: add_effect needs a reelforge.effects object (e.g. "
+                                 f"rf.effects.GaussianBlur(8)), got {type(effect).__name__} {effect!r}")
+        self.effects.append(effect)
         return self
 
     def _sample(self, name: str, default, start: int, end: int) -> np.ndarray:
@@ -642,6 +654,7 @@ class Scene:
                 arr = arr[:1]
             setattr(t, prop, arr)
         c.track = t
+        c.effects = [e._compile(self, layer.name, i, c.start_frame, c.end_frame) for i, e in enumerate(layer.effects)]
         return c
 
     def _compile_clip(self, clip: AudioClip) -> "_core.AudioClip":
