@@ -1,0 +1,386 @@
+"""Layer effects (reelforge.effects) on the real GPU path (lavapipe here) against numpy/scipy.
+
+References: scipy.ndimage.gaussian_filter for blurs, the W3C Filter Effects matrices and a numpy
+trilinear lookup in tests/effects_reference.py. Frames are small to keep the suite fast.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.ndimage import gaussian_filter
+
+import reelforge as rf
+from reelforge import effects as fx
+from reelforge.errors import MediaNotFoundError, SceneError, SceneTypeError
+
+import effects_reference as ref
+
+CLEAR = (0, 0, 0, 0)
+
+
+def render(scene: rf.Scene, frame: int = 0) -> np.ndarray:
+    return rf.Renderer(scene).render_frame(frame).astype(np.float64)
+
+
+def picture(w: int = 48, h: int = 32, alpha: int = 255) -> np.ndarray:
+    """Opaque colours covering the cube: gradients in r and g, stripes in b, a few pure colours."""
+    yy, xx = np.mgrid[0:h, 0:w]
+    a = np.zeros((h, w, 4), np.uint8)
+    a[..., 0] = xx * 255 // (w - 1)
+    a[..., 1] = yy * 255 // (h - 1)
+    a[..., 2] = (xx * 7 + yy * 13) % 256
+    a[:4, :6, :3] = (255, 0, 0)
+    a[:4, 6:12, :3] = (0, 255, 0)
+    a[:4, 12:18, :3] = (255, 255, 255)
+    a[..., 3] = alpha
+    return a
+
+
+def one_layer(img: np.ndarray, effect, *, canvas=None, pad: int = 0, background=(0, 0, 0, 255), fps=10,
+              duration=0.1) -> rf.Scene:
+    h, w = img.shape[:2]
+    cw, ch = canvas or (w + 2 * pad, h + 2 * pad)
+    sc = rf.Scene(cw, ch, fps=fps, duration=duration, background=background)
+    layer = sc.add_image(img, x=pad, y=pad)
+    for e in effect if isinstance(effect, list) else [effect]:
+        layer.add_effect(e)
+    return sc
+
+
+# -- blur -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sigma, size, pad", [(1, 48, 8), (8, 96, 28), (40, 400, 130), (150, 400, 40)])
+def test_blur_matches_scipy(sigma, size, pad):
+    """CSS blur(): radius = standard deviation; the layer is transparent beyond its edges and the
+    drawn area grows (pixels outside the layer's rectangle are reached). Within 2 levels."""
+    w = size - 2 * pad
+    img = np.zeros((w, w, 4), np.uint8)
+    img[w // 4:3 * w // 4, w // 4:3 * w // 4] = (255, 128, 0, 255)
+    img[:w // 4, :w // 4] = (0, 0, 255, 255)
+    out = render(one_layer(img, fx.GaussianBlur(sigma), pad=pad, background=CLEAR))
+    canvas = np.zeros((size, size, 4))
+    canvas[pad:pad + w, pad:pad + w] = ref_premul(img)
+    want = np.stack([gaussian_filter(canvas[..., c], sigma, mode="constant", truncate=4.0) for c in range(4)], -1)
+    assert np.abs(out - want).max() <= 2.0
+    assert out[pad // 2, pad // 2 + w // 8, 3] > 0 or sigma == 1  # reach beyond the layer's edge
+    if sigma == 1:
+        assert out[pad - 2, pad + 2, 2] > 10  # 2 px outside the top edge, under the blue block
+
+
+def ref_premul(img: np.ndarray) -> np.ndarray:
+    a = img[..., 3:4].astype(np.float64)
+    return np.concatenate([np.floor(img[..., :3] * a / 255 + 0.5), a], -1)
+
+
+def test_blur_radius_is_in_layer_pixels():
+    """A layer shown at twice its texture's size: radius 4 means 4 displayed layer pixels, so the
+    result equals blurring the displayed (enlarged) picture by 4 (within 3 levels: bilinear)."""
+    img = np.zeros((16, 16, 4), np.uint8)
+    img[4:12, 4:12] = (255, 255, 255, 255)
+    sc = rf.Scene(64, 64, fps=10, duration=0.1, background=CLEAR)
+    sc.add_image(img, x=16, y=16, width=32, height=32).add_effect(fx.GaussianBlur(4))
+    out = render(sc)
+    plain = rf.Scene(64, 64, fps=10, duration=0.1, background=CLEAR)
+    plain.add_image(img, x=16, y=16, width=32, height=32)
+    base = render(plain)
+    want = np.stack([gaussian_filter(base[..., c], 4, mode="constant") for c in range(4)], -1)
+    assert np.abs(out - want).max() <= 3.0
+
+
+def test_drop_shadow_matches_reference():
+    """Shadow = colour x opacity x blurred alpha, offset by (dx, dy), under the layer."""
+    img = np.zeros((24, 24, 4), np.uint8)
+    img[4:20, 4:20] = (255, 255, 255, 255)
+    pad, dx, dy, blur, op = 20, 6, 4, 3.0, 0.5
+    out = render(one_layer(img, fx.DropShadow(dx, dy, blur, color=(255, 0, 0), opacity=op), pad=pad,
+                           background=CLEAR))
+    n = 24 + 2 * pad
+    alpha = np.zeros((n, n))
+    alpha[pad + 4 + dy:pad + 20 + dy, pad + 4 + dx:pad + 20 + dx] = 1.0
+    sa = gaussian_filter(alpha, blur, mode="constant", truncate=4.0) * op
+    src = np.zeros((n, n, 4))
+    src[pad:pad + 24, pad:pad + 24] = img / 255.0
+    shadow = np.stack([sa, np.zeros_like(sa), np.zeros_like(sa), sa], -1)
+    want = (src + (1 - src[..., 3:4]) * shadow) * 255
+    assert np.abs(out - want).max() <= 2.0
+    assert out[pad + 21 + dy, pad + 12 + dx, 3] > 20  # below the layer: the drawn area grew
+
+
+def test_glow_and_solid_layers():
+    """Effects on a solid (materialised at its displayed size): a glow's halo surrounds it."""
+    sc = rf.Scene(64, 64, fps=10, duration=0.1, background=CLEAR)
+    sc.add_solid((0, 0, 255), x=24, y=24, width=16, height=16).add_effect(fx.Glow(4, strength=2, color="yellow"))
+    out = render(sc)
+    alpha = np.zeros((64, 64))
+    alpha[24:40, 24:40] = 1
+    halo = np.minimum(1, 2 * gaussian_filter(alpha, 4, mode="constant", truncate=4.0))
+    want_a = np.maximum(alpha, halo) * 255
+    assert np.abs(out[..., 3] - want_a).max() <= 2.0
+    assert out[32, 32, 2] == 255 and out[32, 32, 0] == 0       # the solid itself on top
+    outside = alpha == 0                                        # there: premultiplied yellow x halo
+    assert np.abs(out[outside][:, :2] - want_a[outside][:, None]).max() <= 2.0 and out[outside][:, 2].max() == 0
+
+
+# -- colour ---------------------------------------------------------------------------------------
+
+def _rgb(img):
+    return img[..., :3] / 255.0
+
+
+COLOR_CASES = [
+    (fx.ColorAdjust(brightness=1.4), lambda c: ref.brightness(c, 1.4)),
+    (fx.ColorAdjust(brightness=0.5), lambda c: ref.brightness(c, 0.5)),
+    (fx.ColorAdjust(contrast=0.6), lambda c: ref.contrast(c, 0.6)),
+    (fx.ColorAdjust(contrast=1.8), lambda c: ref.contrast(c, 1.8)),
+    (fx.ColorAdjust(saturation=0.3), lambda c: ref.apply_matrix(c, ref.saturate(0.3))),
+    (fx.ColorAdjust(saturation=2.0), lambda c: ref.apply_matrix(c, ref.saturate(2.0))),
+    (fx.ColorAdjust(hue=90), lambda c: ref.apply_matrix(c, ref.hue_rotate(90))),
+    (fx.ColorAdjust(hue=-150), lambda c: ref.apply_matrix(c, ref.hue_rotate(-150))),
+    (fx.ColorAdjust(exposure=1.0), lambda c: ref.exposure(c, 1.0)),
+    (fx.ColorAdjust(exposure=-1.5), lambda c: ref.exposure(c, -1.5)),
+    (fx.ColorAdjust(gamma=2.2), lambda c: ref.gamma(c, 2.2)),
+    (fx.ColorAdjust(gamma=0.5), lambda c: ref.gamma(c, 0.5)),
+    (fx.ColorAdjust(brightness=1.2, contrast=0.8, saturation=1.5, hue=30),
+     lambda c: ref.apply_matrix(ref.apply_matrix(ref.contrast(ref.brightness(c, 1.2), 0.8), ref.saturate(1.5)),
+                                ref.hue_rotate(30))),
+    (fx.Grayscale(1.0), lambda c: ref.apply_matrix(c, ref.grayscale(1.0))),
+    (fx.Grayscale(0.6), lambda c: ref.apply_matrix(c, ref.grayscale(0.6))),
+    (fx.Sepia(1.0), lambda c: ref.apply_matrix(c, ref.sepia(1.0))),
+    (fx.Sepia(0.7), lambda c: ref.apply_matrix(c, ref.sepia(0.7))),
+    (fx.Invert(1.0), lambda c: ref.invert(c, 1.0)),
+    (fx.Invert(0.3), lambda c: ref.invert(c, 0.3)),
+]
+
+
+@pytest.mark.parametrize("effect, formula", COLOR_CASES, ids=[repr(c[0]) for c in COLOR_CASES])
+def test_color_matrices_match_w3c(effect, formula):
+    img = picture()
+    out = render(one_layer(img, effect))
+    want = np.floor(formula(_rgb(img)) * 255 + 0.5)
+    assert np.abs(out[..., :3] - want).max() <= 1.0
+    assert (out[..., 3] == 255).all()
+
+
+def test_color_on_unpremultiplied_colour():
+    """Half-transparent pixels: the matrix acts on straight colour, alpha kept (spec: filter
+    primitives on unpremultiplied values); the output stays premultiplied."""
+    img = picture(alpha=128)
+    out = render(one_layer(img, fx.Invert(1.0), background=CLEAR))
+    p = ref_premul(img)
+    straight = p[..., :3] / p[..., 3:4]
+    want = np.floor(ref.invert(straight, 1.0) * 128 + 0.5)
+    assert np.abs(out[..., :3] - want).max() <= 1.0
+    assert (out[..., 3] == 128).all()
+
+
+def test_effects_chain_in_order():
+    img = picture()
+    out = render(one_layer(img, [fx.Invert(1.0), fx.Grayscale(1.0)]))
+    want = np.floor(ref.apply_matrix(ref.invert(_rgb(img), 1.0), ref.grayscale(1.0)) * 255 + 0.5)
+    assert np.abs(out[..., :3] - want).max() <= 1.0
+    out2 = render(one_layer(img, [fx.Grayscale(1.0), fx.ColorAdjust(brightness=2.0)]))
+    want2 = np.floor(ref.brightness(ref.apply_matrix(_rgb(img), ref.grayscale(1.0)), 2.0) * 255 + 0.5)
+    assert np.abs(out2[..., :3] - want2).max() <= 1.0
+
+
+# -- LUT ------------------------------------------------------------------------------------------
+
+def test_identity_lut_is_exact(tmp_path):
+    p = tmp_path / "identity.cube"
+    ref.write_cube(p, ref.identity_table(17), 17)
+    img = picture()
+    out = render(one_layer(img, fx.LUT(p)))
+    np.testing.assert_array_equal(out[..., :3], img[..., :3])
+
+
+def test_lut_3d_matches_numpy_trilinear(tmp_path):
+    n = 9
+    ident = ref.identity_table(n)
+    rng = np.random.default_rng(7)
+    table = np.clip(np.stack([ident[:, 1] ** 0.7, ident[:, 2] * 0.8 + 0.1, 1 - ident[:, 0]], -1)
+                    + rng.uniform(-0.05, 0.05, ident.shape), 0, 1)
+    p = tmp_path / "look.cube"
+    ref.write_cube(p, table, n)
+    img = picture()
+    out = render(one_layer(img, fx.LUT(p)))
+    t = np.array([[float(f"{v:.6f}") for v in row] for row in table])
+    want = np.floor(ref.lut3d_trilinear(_rgb(img), t, n) * 255 + 0.5)
+    assert np.abs(out[..., :3] - want).max() <= 1.0
+    half = render(one_layer(img, fx.LUT(p, strength=0.5)))
+    want_half = np.floor((_rgb(img) + 0.5 * (ref.lut3d_trilinear(_rgb(img), t, n) - _rgb(img))) * 255 + 0.5)
+    assert np.abs(half[..., :3] - want_half).max() <= 1.0
+
+
+def test_lut_1d_matches_numpy(tmp_path):
+    x = np.linspace(0, 1, 32)
+    table = np.stack([x ** 2, np.sqrt(x), 1 - x], -1)
+    p = tmp_path / "curve.cube"
+    ref.write_cube(p, table, 32, dims=1)
+    img = picture()
+    out = render(one_layer(img, fx.LUT(p)))
+    t = np.array([[float(f"{v:.6f}") for v in row] for row in table])
+    want = np.floor(ref.lut1d_linear(_rgb(img), t) * 255 + 0.5)
+    assert np.abs(out[..., :3] - want).max() <= 1.0
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("LUT_3D_SIZE 2\n0 0 0\n1 0 0\n0 1\n", "line 4: table row: expected 3 numbers, got 2"),
+    ("LUT_3D_SIZE 2\n0 0 0\n1 0 x\n", "line 3: table row: 'x' is not a number"),
+    ("0 0 0\n", "line 1: table data before LUT_1D_SIZE or LUT_3D_SIZE"),
+    ("LUT_3D_SIZE 2\n0 0 0\n", "the table ends after 1 rows, the size declares 8"),
+    ("TITLE \"x\"\nLUT_3D_SIZE 1000\n", "line 2: LUT_3D_SIZE must be an integer in 2..256"),
+    ("FOO 3\n", "line 1: unknown keyword 'FOO'"),
+])
+def test_lut_parse_errors_name_file_and_line(tmp_path, text, fragment):
+    p = tmp_path / "bad.cube"
+    p.write_text(text)
+    with pytest.raises(SceneError, match="bad.cube") as e:
+        fx.LUT(p)
+    assert fragment in str(e.value)
+
+
+def test_lut_missing_file(tmp_path):
+    with pytest.raises(MediaNotFoundError):
+        fx.LUT(tmp_path / "nope.cube")
+
+
+# -- chroma key -----------------------------------------------------------------------------------
+
+def test_chroma_key_green_screen():
+    """Generated green screen: noisy green, a red/skin foreground, a 4 px edge band of 50 % spill."""
+    rng = np.random.default_rng(3)
+    h, w = 48, 64
+    img = np.zeros((h, w, 4), np.uint8)
+    green = np.array([40, 190, 60])
+    img[..., :3] = np.clip(green + rng.integers(-8, 9, (h, w, 3)), 0, 255)
+    img[..., 3] = 255
+    fg = np.array([200, 140, 110])
+    img[12:36, 16:48, :3] = fg
+    band = (slice(12, 36), slice(48, 52))
+    img[band[0], band[1], :3] = (fg * 0.5 + green * 0.5).astype(np.uint8)
+    out = render(one_layer(img, fx.ChromaKey((40, 190, 60), similarity=0.12, smoothness=0.08, spill=0.25),
+                           background=CLEAR))
+    keyed = np.ones((h, w), bool)
+    keyed[10:38, 14:54] = False
+    assert out[keyed, 3].max() <= 2
+    core = out[14:34, 18:46]
+    assert (core[..., 3] >= 253).all()
+    assert np.abs(core[..., :3] - fg).max() <= 2
+    edge_in = img[band[0], band[1], :3].astype(float)
+    edge_out = out[band[0], band[1]]
+    straight = edge_out[..., :3] / np.maximum(edge_out[..., 3:4], 1) * 255
+    excess_in = edge_in[..., 1] - np.maximum(edge_in[..., 0], edge_in[..., 2])
+    excess_out = straight[..., 1] - np.maximum(straight[..., 0], straight[..., 2])
+    assert excess_out.mean() < 0.5 * excess_in.mean()
+
+
+# -- animation ------------------------------------------------------------------------------------
+
+def test_parameters_animated_by_keyframes_arrays_and_callables():
+    img = picture()
+    sc = rf.Scene(48, 32, fps=10, duration=1.0)
+    layer = sc.add_image(img)
+    brightness = np.linspace(0.5, 1.5, 10)
+    layer.add_effect(fx.ColorAdjust(brightness=brightness))
+    layer.add_effect(fx.Invert().set("amount", lambda t: t))
+    r = rf.Renderer(sc)
+    for i in (0, 4, 9):
+        out = r.render_frame(i).astype(float)
+        want = ref.invert(ref.brightness(_rgb(img), float(np.float32(brightness[i]))), i / 10)
+        assert np.abs(out[..., :3] - np.floor(want * 255 + 0.5)).max() <= 1.0, i
+
+    blur_img = np.zeros((16, 16, 4), np.uint8)
+    blur_img[6:10, 6:10] = (255, 255, 255, 255)
+    sc2 = rf.Scene(48, 48, fps=10, duration=1.0, background=CLEAR)
+    sc2.add_image(blur_img, x=16, y=16).add_effect(fx.GaussianBlur(0).animate("radius", [(0, 0), (1, 5)],
+                                                                               easing="linear"))
+    r2 = rf.Renderer(sc2)
+    canvas = np.zeros((48, 48, 4))
+    canvas[16:32, 16:32] = blur_img
+    for i in (0, 6):
+        out = r2.render_frame(i).astype(float)
+        sigma = 5 * i / 10
+        want = canvas if sigma == 0 else np.stack(
+            [gaussian_filter(canvas[..., c], sigma, mode="constant") for c in range(4)], -1)
+        assert np.abs(out - want).max() <= 2.0, i
+
+
+# -- custom GLSL ----------------------------------------------------------------------------------
+
+def test_custom_shader_effect():
+    img = picture()
+    src = """
+vec4 effect(vec2 uv) {
+    vec4 c = sample_layer(vec2(1.0 - uv.x, uv.y));  // mirrored
+    return vec4(c.rgb * amount, 1.0);
+}"""
+    sc = rf.Scene(48, 32, fps=10, duration=1.0)
+    sc.add_image(img).add_effect(fx.Shader(src, amount=0.5).animate("amount", [(0, 0.5), (0.9, 1.0)]))
+    r = rf.Renderer(sc)
+    out0 = r.render_frame(0).astype(float)
+    assert np.abs(out0[..., :3] - np.floor(img[:, ::-1, :3] * 0.5 + 0.5)).max() <= 1.0
+    out9 = r.render_frame(9).astype(float)
+    assert np.abs(out9[..., :3] - img[:, ::-1, :3]).max() <= 1.0
+
+
+def test_custom_shader_time_and_size():
+    src = "vec4 effect(vec2 uv) { return vec4(u_time, u_size.x / 100.0, u_size.y / 100.0, 1.0); }"
+    sc = rf.Scene(48, 32, fps=10, duration=1.0)
+    sc.add_image(picture()).add_effect(fx.Shader(src))
+    out = rf.Renderer(sc).render_frame(5).astype(float)
+    assert np.abs(out[..., 0] - 0.5 * 255).max() <= 1
+    assert np.abs(out[..., 1] - 0.48 * 255).max() <= 1 and np.abs(out[..., 2] - 0.32 * 255).max() <= 1
+
+
+def test_shader_compile_error_has_glsl_log_and_user_line():
+    src = "vec4 effect(vec2 uv) {\n    vec4 c = sample_layer(uv);\n    return c * missing_thing;\n}"
+    with pytest.raises(SceneError) as e:
+        fx.Shader(src)
+    assert "effect:3:" in str(e.value) and "missing_thing" in str(e.value)
+    with pytest.raises(SceneError, match="must define `vec4 effect"):
+        fx.Shader("vec4 other(vec2 uv) { return vec4(1.0); }")
+    with pytest.raises(SceneError, match="uniform name"):
+        fx.Shader("vec4 effect(vec2 uv) { return vec4(1.0); }", gl_x=1.0)
+
+
+# -- video layers ---------------------------------------------------------------------------------
+
+def test_effect_on_video_layer(lavfi):
+    video = lavfi.file("fx_small.mp4", ["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10:duration=0.5",
+                                        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "10",
+                                        "-pix_fmt", "yuv420p"])
+    def scene(effect):
+        sc = rf.Scene(64, 48, fps=10, duration=0.5)
+        layer = sc.add_video(video)
+        if effect:
+            layer.add_effect(effect)
+        return sc
+    plain = render(scene(None), 2)
+    out = render(scene(fx.Sepia(1.0)), 2)
+    want = np.floor(ref.apply_matrix(plain[..., :3] / 255, ref.sepia(1.0)) * 255 + 0.5)
+    assert np.abs(out[..., :3] - want).max() <= 1.0
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+def test_bad_effect_arguments():
+    sc = rf.Scene(48, 32, fps=10, duration=0.3)
+    layer = sc.add_image(picture())
+    with pytest.raises(SceneTypeError, match="add_effect"):
+        layer.add_effect("blur")  # type: ignore[arg-type]
+    with pytest.raises(SceneError, match="radius.*outside 0..1000"):
+        fx.GaussianBlur(-1)
+    with pytest.raises(SceneError, match="unknown parameter 'sigma'"):
+        fx.GaussianBlur().set("sigma", 3)
+    with pytest.raises(SceneTypeError):
+        fx.ColorAdjust(brightness="bright")  # type: ignore[arg-type]
+    with pytest.raises(SceneError, match="keyframe 1"):
+        fx.Sepia().animate("amount", [(0, 0), (1, 2)])
+    layer.add_effect(fx.GaussianBlur(np.ones(5)))  # scene has 3 frames
+    with pytest.raises(SceneError, match="effect 0 .GaussianBlur. parameter 'radius'"):
+        sc.compile()
+    layer.effects.clear()
+    layer.add_effect(fx.Invert().set("amount", lambda t: -t - 1))
+    with pytest.raises(SceneError, match="outside 0..1"):
+        sc.compile()
