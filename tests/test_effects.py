@@ -73,6 +73,37 @@ def ref_premul(img: np.ndarray) -> np.ndarray:
     return np.concatenate([np.floor(img[..., :3] * a / 255 + 0.5), a], -1)
 
 
+def test_blur_edge_extend_matches_scipy_nearest():
+    """edge="extend": the edge pixels repeat (scipy mode="nearest"), the area does not grow, the
+    layer stays opaque (within 2 levels)."""
+    img = picture(96, 64)
+    for sigma in (3, 20):
+        out = render(one_layer(img, fx.GaussianBlur(sigma, edge="extend"), background=CLEAR))
+        want = np.stack([gaussian_filter(img[..., c].astype(float), sigma, mode="nearest") for c in range(3)], -1)
+        assert np.abs(out[..., :3] - want).max() <= 2.0, sigma
+        assert (out[..., 3] == 255).all()
+    from typing import get_args
+    from reelforge import _types
+    assert set(get_args(_types.BlurEdge)) == set(fx.BLUR_EDGES)
+    with pytest.raises(SceneError, match="edge"):
+        fx.GaussianBlur(2, edge="clamp")  # type: ignore[arg-type]
+
+
+def test_minified_layer_edges_stay_opaque():
+    """A picture shown at a third of its size is first resampled from its mip chain with edges
+    repeated: no transparency leaks in at its borders, and the effect equals the plain render's."""
+    big = picture(144, 96)
+    sc = rf.Scene(64, 48, fps=10, duration=0.1, background=CLEAR)
+    sc.add_image(big, x=8, y=8, width=48, height=32).add_effect(fx.Grayscale(1))
+    out = render(sc)
+    plain = rf.Scene(64, 48, fps=10, duration=0.1, background=CLEAR)
+    plain.add_image(big, x=8, y=8, width=48, height=32)
+    base = render(plain)
+    assert (out[8:40, 8:56, 3] == 255).all()
+    want = np.floor(ref.apply_matrix(base[..., :3] / 255, ref.grayscale(1)) * 255 + 0.5)
+    assert np.abs(out[8:40, 8:56, :3] - want[8:40, 8:56]).max() <= 2.0
+
+
 def test_blur_radius_is_in_layer_pixels():
     """A layer shown at twice its texture's size: radius 4 means 4 displayed layer pixels, so the
     result equals blurring the displayed (enlarged) picture by 4 (within 3 levels: bilinear)."""
@@ -384,3 +415,22 @@ def test_bad_effect_arguments():
     layer.add_effect(fx.Invert().set("amount", lambda t: -t - 1))
     with pytest.raises(SceneError, match="outside 0..1"):
         sc.compile()
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+def test_export_with_effects_matches_renderer(tmp_path, lavfi):
+    """The export's render stage (several frames in flight, one parameter arena per slot) gives
+    the frames the Renderer gives: PNG sequence output, so the comparison is exact."""
+    sc = rf.Scene(64, 48, fps=10, duration=0.6, background=(20, 20, 20))
+    img = picture(32, 24)
+    layer = sc.add_image(img, x=16, y=12)
+    layer.add_effect(fx.DropShadow(3, 3, 2, opacity=0.8)).add_effect(fx.Sepia().animate("amount", [(0, 0), (0.5, 1)]))
+    sc.add_solid((255, 0, 0), x=4, y=4, width=8, height=8).add_effect(fx.GaussianBlur(lambda t: 1 + 4 * t))
+    out = tmp_path / "seq" / "f%03d.png"
+    rf.Exporter(sc, out, gpu_slots=3).run()
+    from PIL import Image
+    r = rf.Renderer(sc)
+    for i in range(6):
+        got = np.asarray(Image.open(tmp_path / "seq" / f"f{i:03d}.png").convert("RGBA"))
+        np.testing.assert_array_equal(got, r.render_frame(i), err_msg=f"frame {i}")

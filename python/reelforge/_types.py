@@ -29,5 +29,8 @@ TextAlign = Literal["left", "center", "right"]
 TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "center", "center_right",
                      "bottom_left", "bottom_center", "bottom_right", "baseline_left", "baseline_center"]
 
-__all__ = ["EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
+#: Edge handling of :class:`reelforge.effects.GaussianBlur` (``edge=``).
+BlurEdge = Literal["transparent", "extend"]
+
+__all__ = ["BlurEdge", "EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
            "ToleranceProfile", "TextAlign", "TextAnchor"]

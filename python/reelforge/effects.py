@@ -28,11 +28,14 @@ import numpy as np
 from . import _checks
 from . import _core
 from . import animation as _anim
+from ._types import BlurEdge
 from .errors import SceneError, SceneTypeError
 
 __all__ = ["Effect", "GaussianBlur", "DropShadow", "Glow", "ColorAdjust", "Grayscale", "Sepia", "Invert", "LUT",
-           "ChromaKey", "Shader", "Animatable"]
+           "ChromaKey", "Shader", "Animatable", "BLUR_EDGES"]
 
+#: The ``edge`` options of :class:`GaussianBlur`.
+BLUR_EDGES = ("transparent", "extend")
 #: What an effect parameter accepts: a number, one value per scene frame, or a callable of time (s).
 Animatable = Union[float, int, np.ndarray, Sequence[float], Callable[[Any], Any]]
 ColorLike = Union[str, Sequence[float]]
@@ -175,18 +178,29 @@ class GaussianBlur(Effect):
     Parameters
     ----------
     radius : Animatable
-        Standard deviation in layer-local pixels, 0..1000 (0: no blur). The drawn area grows by
-        3 x radius on every side (the layer is transparent beyond its edges). Large radii run on
-        a downsampled pyramid (2:1 box steps to where the deviation is 4..8 texels, then one
+        Standard deviation in layer-local pixels, 0..1000 (0: no blur). Large radii run on a
+        downsampled pyramid (2:1 box steps to where the deviation is 4..8 texels, then one
         bilinear enlargement), so the cost stays bounded: 200 px at 4K is a few small passes.
+    edge : {"transparent", "extend"}
+        ``"transparent"`` (CSS): the layer is transparent beyond its edges, so they soften, and
+        the drawn area grows by 3 x radius on every side. ``"extend"``: the edge pixels repeat
+        outward and the area stays the same (a full-frame blurred background keeps solid edges).
+
+    Raises
+    ------
+    SceneError
+        ``radius`` outside 0..1000 or an unknown ``edge``.
     """
 
     PARAMETERS = {"radius": (0.0, 1000.0, "pixels, standard deviation")}
     _DEFAULTS = {"radius": 0.0}
     _KIND = _core.EffectKind.BLUR
-    _SLOTS = ("radius",)
 
-    def __init__(self, radius: Animatable = 4.0) -> None:
+    def __init__(self, radius: Animatable = 4.0, edge: BlurEdge = "transparent") -> None:
+        if edge not in BLUR_EDGES:
+            raise SceneError(f"GaussianBlur: edge must be 'transparent' or 'extend', got {edge!r}")
+        self.edge = edge
+        self._SLOTS = ("radius", 1.0 if edge == "extend" else 0.0)
         super().__init__(radius=radius)
 
 

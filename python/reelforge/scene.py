@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from fractions import Fraction
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from . import colors as _colors
 from . import easing as _easing
 from . import text as _text
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
+
+if TYPE_CHECKING:
+    from .effects import Effect
 
 #: Animatable layer properties, their units and defaults (None = from the source).
 PROPERTIES = {
@@ -213,7 +216,7 @@ class Layer:
         self.set(name, kf)
         return self
 
-    def add_effect(self, effect) -> "Layer":
+    def add_effect(self, effect: "Effect") -> "Layer":
         """Append ``effect`` (a :mod:`reelforge.effects` object: GaussianBlur, DropShadow, Glow,
         ColorAdjust, Grayscale, Sepia, Invert, LUT, ChromaKey, Shader) to this layer's chain; effects
         apply in the order added. Raises SceneTypeError for anything else. Returns the layer."""

@@ -16,7 +16,7 @@ enum class EffectKind { Blur = 0, DropShadow, Glow, Color, Lut, ChromaKey, Shade
 
 // Parameter slots of each kind (Effect::params[i]); the Python classes in reelforge.effects fill them.
 namespace effect_param {
-enum Blur { kBlurRadius = 0, kBlurCount };
+enum Blur { kBlurRadius = 0, kBlurExtend, kBlurCount };  // extend: 1 = edges repeated, no growth
 enum Shadow { kShadowDx = 0, kShadowDy, kShadowBlur, kShadowOpacity, kShadowCount };  // also Glow:
 enum Glow { kGlowRadius = 0, kGlowStrength, kGlowCount };
 enum Color { kBrightness = 0, kContrast, kSaturation, kHue, kExposure, kGamma, kGrayscale, kSepia, kInvert, kColorCount };

@@ -87,6 +87,9 @@ EffectChain::EffectChain(const VkContext& ctx, int slots, const Image& dummy)
   VkSampler smp;
   RF_VK(vkCreateSampler(ctx.device, &sci, nullptr, &smp));
   sampler_ = Sampler(ctx.device, smp);
+  sci.addressModeU = sci.addressModeV = sci.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+  RF_VK(vkCreateSampler(ctx.device, &sci, nullptr, &smp));
+  edge_sampler_ = Sampler(ctx.device, smp);
   dummy_table_ = make_buffer(ctx, 256, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, false);
 }
 
@@ -154,7 +157,12 @@ EffectSource EffectChain::start(Frame& f, const LayerDraw& d, const Texture& tex
   const double shrink = std::max(double(dw) / s.width, double(dh) / s.height);
   s.lod = im.levels > 1 && shrink > 1.0 + 1e-3 ? float(std::min(std::log2(shrink), double(im.levels - 1))) : 0.0f;
   s.to_uv = orientation_map(tex.orientation) * Affine2::scale(1.0f / float(s.width), 1.0f / float(s.height));
-  return s;
+  if (s.lod == 0.0f) return s;
+  // Minified: first resampled to the chain's resolution from the mip chain with edges repeated
+  // (texel centres lie inside, so nothing outside leaks in), then read like any chain image.
+  Image& out = target(f, s.width, s.height);
+  dispatch(f, blur_, out, s, Affine2{}, EffectParams{}, nullptr, VK_NULL_HANDLE, true);
+  return {&out, Affine2::scale(1.0f / float(s.width), 1.0f / float(s.height)), 0.0f, s.width, s.height};
 }
 
 EffectSource EffectChain::run(Frame& f, const Effect& e, const LayerDraw& d, const LayerPlacement& place,
@@ -169,8 +177,9 @@ EffectSource EffectChain::run(Frame& f, const Effect& e, const LayerDraw& d, con
     case EffectKind::Blur: {
       const float r = std::max(0.0f, e.at(kBlurRadius, k));
       if (r * std::max(sx, sy) < 0.05f) return in;
-      opaque = false;
-      return blur(f, in, r * sx, r * sy, g);
+      const bool extend = e.at(kBlurExtend, k) != 0.0f;
+      opaque = opaque && extend;
+      return blur(f, in, r * sx, r * sy, g, extend);
     }
     case EffectKind::DropShadow: {
       const float r = std::max(0.0f, e.at(kShadowBlur, k));
@@ -215,10 +224,12 @@ VkDescriptorBufferInfo EffectChain::upload(size_t slot, const EffectParams& para
 }
 
 void EffectChain::dispatch(Frame& f, ComputeProgram& prog, const Image& out, const EffectSource& in,
-                           const Affine2& out_to_in, const EffectParams& params, const Image* src2, VkBuffer table) {
+                           const Affine2& out_to_in, const EffectParams& params, const Image* src2, VkBuffer table,
+                           bool clamp_to_edge) {
   const Affine2 map = in.to_uv * out_to_in;
   VkDescriptorSet set = f.slot.allocate(prog.set_layout());
-  const VkDescriptorImageInfo i0{sampler_, in.image->view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+  const VkDescriptorImageInfo i0{clamp_to_edge ? edge_sampler_ : sampler_, in.image->view,
+                                 VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
   const VkDescriptorImageInfo i1{VK_NULL_HANDLE, out.view, VK_IMAGE_LAYOUT_GENERAL};
   const VkDescriptorImageInfo i3{sampler_, (src2 ? src2 : &dummy_)->view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
   const VkDescriptorBufferInfo b2 = upload(f.slot_index, params);

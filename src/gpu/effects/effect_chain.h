@@ -57,7 +57,9 @@ class EffectChain {
   EffectSource run(Frame& f, const Effect& e, const LayerDraw& d, const LayerPlacement& place,
                    const EffectSource& in, float sx, float sy, Growth& g, bool& opaque);
   // effect_passes.cpp: one function per kind of pass.
-  EffectSource blur(Frame& f, const EffectSource& in, float sigma_x, float sigma_y, Growth& g);
+  // `extend`: the picture's edges repeat outward (a full-frame background), the area does not grow;
+  // else transparent beyond them (CSS blur()).
+  EffectSource blur(Frame& f, const EffectSource& in, float sigma_x, float sigma_y, Growth& g, bool extend = false);
   EffectSource shadow(Frame& f, const EffectSource& in, float dx, float dy, float sigma_x, float sigma_y,
                       float strength, const std::array<float, 4>& premultiplied, Growth& g);
   EffectSource color(Frame& f, const EffectSource& in, const Effect& e, int64_t k);
@@ -70,7 +72,8 @@ class EffectChain {
   // One dispatch of `prog` writing all of `out`: output pixel centre -> chain texel coordinates of
   // `in` by `out_to_in`; leaves `out` readable (SHADER_READ_ONLY_OPTIMAL) by later passes.
   void dispatch(Frame& f, ComputeProgram& prog, const Image& out, const EffectSource& in, const Affine2& out_to_in,
-                const EffectParams& params, const Image* src2 = nullptr, VkBuffer table = VK_NULL_HANDLE);
+                const EffectParams& params, const Image* src2 = nullptr, VkBuffer table = VK_NULL_HANDLE,
+                bool clamp_to_edge = false);
   VkDescriptorBufferInfo upload(size_t slot, const EffectParams& params);
   VkBuffer lut_table(const std::shared_ptr<const CubeLut>& lut);
   ComputeProgram& shader_program(const std::shared_ptr<const CompiledShader>& shader);
@@ -78,6 +81,7 @@ class EffectChain {
   const VkContext& ctx_;
   const Image& dummy_;
   Sampler sampler_;    // bilinear, trilinear between levels, transparent black outside
+  Sampler edge_sampler_;  // the same, edge texels repeated outside
   Buffer dummy_table_;
   ComputeProgram blur_, shadow_, color_, lut_, key_;
   struct Custom { std::shared_ptr<const CompiledShader> shader; std::unique_ptr<ComputeProgram> program; };

@@ -58,11 +58,16 @@ float clamp01(float v) { return std::clamp(v, 0.0f, 1.0f); }
 
 // Separable Gaussian; from 8 texels on, on a pyramid: 2:1 box reductions to a level where sigma is
 // 4..8 texels, the blur there (its variance less what the reductions and the final bilinear
-// enlargement add: (4^k - 1)/12 and 4^k/6 texels^2), then one bilinear enlargement.
-EffectSource EffectChain::blur(Frame& f, const EffectSource& in, float sigma_x, float sigma_y, Growth& g) {
+// enlargement add: (4^k - 1)/12 and 4^k/6 texels^2), then one bilinear enlargement. The work area
+// is the input padded by the reach; `extend` fills the padding with the edge texels (the first
+// read clamps to the edge) and crops the result back to the input's extent.
+EffectSource EffectChain::blur(Frame& f, const EffectSource& in, float sigma_x, float sigma_y, Growth& g,
+                               bool extend) {
   const int px = int(std::ceil(kReach * sigma_x)), py = int(std::ceil(kReach * sigma_y));
-  g = {px, py, px, py};
-  const int W = in.width + 2 * px, H = in.height + 2 * py;
+  g = extend ? Growth{} : Growth{px, py, px, py};
+  const int W = in.width + 2 * px, H = in.height + 2 * py;                 // the padded work area
+  const int OW = extend ? in.width : W, OH = extend ? in.height : H;         // the result
+  const Affine2 crop = extend ? Affine2::translate(float(px), float(py)) : Affine2{};  // result -> work area
   const float sm = std::max(sigma_x, sigma_y);
   const int k = sm >= 8.0f ? std::min(10, int(std::floor(std::log2(sm / 4.0f)))) : 0;
   const Affine2 pad = Affine2::translate(float(-px), float(-py));
@@ -74,12 +79,13 @@ EffectSource EffectChain::blur(Frame& f, const EffectSource& in, float sigma_x, 
     const Affine2 m = src.to_uv * out_to_src;
     Image& out = target(f, w, h);
     dispatch(f, blur_, out, src, out_to_src,
-             along_x ? blur_params(m.m[0], m.m[3], sigma) : blur_params(m.m[1], m.m[4], sigma));
+             along_x ? blur_params(m.m[0], m.m[3], sigma) : blur_params(m.m[1], m.m[4], sigma), nullptr,
+             VK_NULL_HANDLE, extend && src.image == in.image);
     return own(out);
   };
   if (k == 0) {
     const EffectSource a = gauss(in, pad, W, H, true, sigma_x);
-    return gauss(a, Affine2{}, W, H, false, sigma_y);
+    return gauss(a, crop, OW, OH, false, sigma_y);
   }
   const int s = 1 << k;
   const int Wp = (W + s - 1) / s * s, Hp = (H + s - 1) / s * s;
@@ -89,7 +95,7 @@ EffectSource EffectChain::blur(Frame& f, const EffectSource& in, float sigma_x, 
   auto at_level = [&](float sigma) { return float(std::sqrt(std::max(0.0, double(sigma) * sigma - added)) / s); };
   cur = gauss(cur, Affine2{}, cur.width, cur.height, true, at_level(sigma_x));
   cur = gauss(cur, Affine2{}, cur.width, cur.height, false, at_level(sigma_y));
-  return gauss(cur, Affine2::scale(1.0f / float(s), 1.0f / float(s)), W, H, true, 0.0f);
+  return gauss(cur, Affine2::scale(1.0f / float(s), 1.0f / float(s)) * crop, OW, OH, true, 0.0f);
 }
 
 EffectSource EffectChain::shadow(Frame& f, const EffectSource& in, float dx, float dy, float sigma_x, float sigma_y,
