@@ -46,9 +46,9 @@ def build_scene(media: dict, seconds: float, with_effects: bool, resolution: str
     pip = sc.add_video(media["chaplin.mp4"], x=p["x"], y=p["y"], width=p["width"], height=p["height"])
     features = []
     if with_effects:
-        bg.add_effect(rf.effects.GaussianBlur(20 * k))
+        bg.add_effect(rf.effects.GaussianBlur(20 * k, edge="extend"))
         pip.add_effect(rf.effects.DropShadow(8 * k, 8 * k, 12 * k, opacity=0.6))
-        features += ["GaussianBlur(20)", "DropShadow(8, 8, 12)"]
+        features += ["GaussianBlur(20, edge=extend)", "DropShadow(8, 8, 12)"]
         if "corner_radius" in rf.PROPERTIES:  # render graph (h-graph)
             pip.set("corner_radius", 24 * k)
             features.append("corner_radius=24")

@@ -135,8 +135,9 @@ EffectSource EffectChain::start(Frame& f, const LayerDraw& d, const Texture& tex
   const double shown_h = double(place.size[1]) * place.px_per_local[1];
   auto side = [](double shown, int limit) { return std::clamp(int(std::ceil(shown - 1e-3)), 1, limit); };
   EffectSource s;
-  if (!tex.image) {  // a solid: its colour, premultiplied, over the displayed size
-    s.width = side(shown_w, 8192), s.height = side(shown_h, 8192);
+  if (!tex.image) {  // a solid: its colour, premultiplied, over the displayed size (in steps of 16)
+    auto step16 = [](double v) { return std::ceil(v / 16.0 - 1e-6) * 16.0; };
+    s.width = side(step16(shown_w), 8192), s.height = side(step16(shown_h), 8192);
     Image& img = target(f, s.width, s.height);
     const float a = d.color[3];
     const VkClearColorValue c{{d.color[0] * a, d.color[1] * a, d.color[2] * a, a}};
@@ -153,7 +154,13 @@ EffectSource EffectChain::start(Frame& f, const LayerDraw& d, const Texture& tex
   const bool t = tex.orientation.transposed;
   const int dw = t ? im.height : im.width, dh = t ? im.width : im.height;
   s.image = &im;
-  s.width = std::min(dw, side(shown_w, kMaxSide)), s.height = std::min(dh, side(shown_h, kMaxSide));
+  // Shrunk in quarter octaves of the texture's size (at least the shown size): an animated scale
+  // reuses a few sizes of pooled images rather than a new one every frame.
+  auto work = [&](int full, double shown) {
+    const int steps = int(std::floor(4.0 * std::log2(std::max(1.0, full / std::max(shown, 1.0)))));
+    return std::min(full, std::max(side(shown, kMaxSide), int(std::ceil(full / std::exp2(steps / 4.0) - 1e-6))));
+  };
+  s.width = work(dw, shown_w), s.height = work(dh, shown_h);
   const double shrink = std::max(double(dw) / s.width, double(dh) / s.height);
   s.lod = im.levels > 1 && shrink > 1.0 + 1e-3 ? float(std::min(std::log2(shrink), double(im.levels - 1))) : 0.0f;
   s.to_uv = orientation_map(tex.orientation) * Affine2::scale(1.0f / float(s.width), 1.0f / float(s.height));

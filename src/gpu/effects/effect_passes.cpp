@@ -54,6 +54,13 @@ Matrix invert(float amount) {  // feFuncX type="table" tableValues="amount (1 - 
   return {{{k, 0, 0, amount}, {0, k, 0, amount}, {0, 0, k, amount}}};
 }
 float clamp01(float v) { return std::clamp(v, 0.0f, 1.0f); }
+
+// Paddings rounded up to a few sizes, so that an animated radius or offset reuses the slot's pooled
+// images instead of asking for new sizes every frame (extra padding is transparent).
+int quantize_pad(int px) {
+  const int q = px <= 0 ? 1 : px < 32 ? 8 : px < 128 ? 32 : 128;
+  return (px + q - 1) / q * q;
+}
 }  // namespace
 
 // Separable Gaussian; from 8 texels on, on a pyramid: 2:1 box reductions to a level where sigma is
@@ -63,7 +70,7 @@ float clamp01(float v) { return std::clamp(v, 0.0f, 1.0f); }
 // read clamps to the edge) and crops the result back to the input's extent.
 EffectSource EffectChain::blur(Frame& f, const EffectSource& in, float sigma_x, float sigma_y, Growth& g,
                                bool extend) {
-  const int px = int(std::ceil(kReach * sigma_x)), py = int(std::ceil(kReach * sigma_y));
+  const int px = quantize_pad(int(std::ceil(kReach * sigma_x))), py = quantize_pad(int(std::ceil(kReach * sigma_y)));
   g = extend ? Growth{} : Growth{px, py, px, py};
   const int W = in.width + 2 * px, H = in.height + 2 * py;                 // the padded work area
   const int OW = extend ? in.width : W, OH = extend ? in.height : H;         // the result
@@ -103,8 +110,9 @@ EffectSource EffectChain::shadow(Frame& f, const EffectSource& in, float dx, flo
   Growth bg;
   const EffectSource b = std::max(sigma_x, sigma_y) >= 0.05f ? blur(f, in, sigma_x, sigma_y, bg) : in;
   // Output: the layer's extent and the offset shadow's, in whole texels.
-  g.left = std::max(0, int(std::ceil(bg.left - dx))), g.top = std::max(0, int(std::ceil(bg.top - dy)));
-  g.right = std::max(0, int(std::ceil(bg.right + dx))), g.bottom = std::max(0, int(std::ceil(bg.bottom + dy)));
+  auto grow = [](float v) { return quantize_pad(std::max(0, int(std::ceil(v)))); };
+  g.left = grow(float(bg.left) - dx), g.top = grow(float(bg.top) - dy);
+  g.right = grow(float(bg.right) + dx), g.bottom = grow(float(bg.bottom) + dy);
   Image& out = target(f, in.width + g.left + g.right, in.height + g.top + g.bottom);
   // Output pixel -> the blurred image's uv: back by the growth, back by the offset, on by its padding.
   const Affine2 to_b = b.to_uv * Affine2::translate(float(bg.left) - dx - float(g.left), float(bg.top) - dy - float(g.top));
