@@ -468,3 +468,65 @@ def test_crop_keeps_hard_edges_where_cropped():
     assert out[32, 28, 3] > 20                # the uncropped left side grew (soft edge)
     assert out[32, 48, 3] == 0                # nothing right of the crop line
     assert out[32, 47, 3] > 100               # ... which stays where it was
+
+
+# -- with the render graph (nested scenes, groups, masks, corners) --------------------------------
+
+def test_shadow_follows_rounded_corners():
+    """corner_radius is drawn into the layer before its effects: the shadow has the rounded shape
+    and the layer's own corner stays clear (shadow or background there, not the layer)."""
+    def frame(with_shadow):
+        sc = rf.Scene(96, 96, fps=10, duration=0.1, background=CLEAR)
+        layer = sc.add_solid((255, 255, 255), x=24, y=24, width=48, height=48).set("corner_radius", 16)
+        if with_shadow:
+            layer.add_effect(fx.DropShadow(0, 0, 0.0, color="red", opacity=1.0))
+            layer.add_effect(fx.DropShadow(8, 8, 0.0, color="blue", opacity=1.0))
+        return render(sc)
+    plain, shadowed = frame(False), frame(True)
+    assert plain[25, 25, 3] == 0                       # rounded corner of the layer: empty
+    assert shadowed[25, 25, 3] == 0                    # ... also with the (hard) shadows
+    assert shadowed[48, 48, 0] == 255 and shadowed[48, 48, 2] == 255  # white layer on top
+    # The blue shadow is the rounded square moved by (8, 8): empty at its own rounded corner
+    # (77, 77), blue below the layer.
+    assert shadowed[77, 77, 3] == 0 and shadowed[76, 60, 2] == 255 and shadowed[76, 60, 0] == 0
+    want_corner = plain[24:40, 24:40, 3]               # the blue copy's corner equals the layer's
+    assert np.abs(shadowed[32:48, 32:48, 3] - np.maximum(want_corner, plain[32:48, 32:48, 3])).max() <= 2
+
+
+def test_effect_on_a_group_blurs_the_flattened_group():
+    def scene(effect_on_group):
+        sc = rf.Scene(64, 64, fps=10, duration=0.1, background=CLEAR)
+        a = sc.add_solid((255, 0, 0), x=16, y=16, width=20, height=20)
+        b = sc.add_solid((0, 0, 255), x=28, y=28, width=20, height=20)
+        g = sc.add_group([a, b])
+        if effect_on_group:
+            g.add_effect(fx.GaussianBlur(3))
+        return sc
+    flat = render(scene(False))
+    out = render(scene(True))
+    want = np.stack([gaussian_filter(flat[..., c], 3, mode="constant", truncate=4.0) for c in range(4)], -1)
+    assert np.abs(out - want).max() <= 2.0
+
+
+def test_effects_inside_a_nested_scene_and_on_it():
+    """A child scene's layers keep their own (animated) effects; the nested layer gets one too."""
+    child = rf.Scene(48, 32, fps=10, duration=1.0)
+    img = picture()
+    child.add_image(img).add_effect(fx.Invert().set("amount", lambda t: t))
+    parent = rf.Scene(48, 32, fps=10, duration=1.0)
+    parent.add_scene(child).add_effect(fx.Grayscale(1.0))
+    out = rf.Renderer(parent).render_frame(7).astype(float)
+    want = ref.apply_matrix(ref.invert(_rgb(img), 0.7), ref.grayscale(1.0))
+    assert np.abs(out[..., :3] - np.floor(want * 255 + 0.5)).max() <= 1.0
+
+
+def test_effect_then_mask():
+    """Order: effects, then the mask (the shadow is masked too)."""
+    sc = rf.Scene(64, 64, fps=10, duration=0.1, background=CLEAR)
+    layer = sc.add_solid((255, 255, 255), x=16, y=16, width=24, height=24)
+    layer.add_effect(fx.DropShadow(12, 0, 0.0, color="red", opacity=1.0))
+    mask = sc.add_solid((255, 255, 255), x=0, y=0, width=44, height=64)
+    layer.set_mask(mask)
+    out = render(sc)
+    assert out[28, 42, 0] == 255 and out[28, 42, 1] == 0   # shadow, inside the mask
+    assert out[28, 46, 3] == 0                             # shadow, outside the mask

@@ -31,6 +31,8 @@ TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "cent
 
 #: Edge handling of :class:`reelforge.effects.GaussianBlur` (``edge=``).
 BlurEdge = Literal["transparent", "extend"]
+#: Mask modes of :meth:`reelforge.scene.Layer.set_mask` (W3C CSS Masking mask-mode).
+MaskMode = Literal["alpha", "luma"]
 
-__all__ = ["BlurEdge", "EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
+__all__ = ["BlurEdge", "EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
            "ToleranceProfile", "TextAlign", "TextAnchor"]

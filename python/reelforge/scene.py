@@ -18,8 +18,10 @@ from . import _checks
 from . import _core
 from . import animation as _anim
 from . import colors as _colors
+from . import composition as _composition
 from . import easing as _easing
 from . import text as _text
+from . import _types
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ PROPERTIES = {
     "crop_right": "fraction of width hidden at the right (0..1)",
     "crop_bottom": "fraction of height hidden at the bottom (0..1)",
 }
+PROPERTIES.update(_composition.STYLE_PROPERTIES)  # corner_radius, border_width, border_color, mask_feather
 BLEND_MODES = ("normal", "multiply", "screen", "overlay", "darken", "lighten", "add", "difference")
 
 #: Most frames a scene may have: compile() builds per-frame tables (4 bytes per animated property,
@@ -57,7 +60,9 @@ GAIN_DB_RANGE = (-200.0, 200.0)
 #: Valid range of each property's values (others: any finite float32). Opacity outside 0..1 is
 #: clamped (an overshooting easing may leave it); the others are errors.
 _RANGES = {"width": (0.0, None), "height": (0.0, None), "crop_left": (0.0, 1.0), "crop_top": (0.0, 1.0),
-           "crop_right": (0.0, 1.0), "crop_bottom": (0.0, 1.0)}
+           "crop_right": (0.0, 1.0), "crop_bottom": (0.0, 1.0),
+           "corner_radius": (0.0, None), "border_width": (0.0, None), "mask_feather": (0.0, None),
+           **{c: (0.0, 1.0) for c in _composition.BORDER_COMPONENTS}}
 
 
 def parse_color(color, what: str = "color") -> tuple[float, float, float, float]:
@@ -139,6 +144,7 @@ class Layer:
         self.on_decode_error = "hold"
         self.effects: list = []  # reelforge.effects objects, applied in order (add_effect)
         self._props: dict[str, object] = {}
+        self.graph = _composition.GraphState()  # nested content and mask (reelforge.composition)
         for k, v in props.items():
             if v is not None:
                 self.set(k, v)
@@ -165,7 +171,9 @@ class Layer:
         clamped to 0..1. Raises SceneError (SceneTypeError for a wrong type) naming the layer and
         property. Returns the layer (chainable)."""
         self._check_prop(name)
-        if name == "scale":
+        if name == "border_color":
+            _composition.set_border_color(self, value)
+        elif name == "scale":
             self._props["scale_x"] = self._props["scale_y"] = self._checked("scale", value)
         elif name == "crop":
             sides = value if isinstance(value, (list, tuple, np.ndarray)) else ()
@@ -209,6 +217,9 @@ class Layer:
         self._check_prop(name)
         if name == "crop":
             raise SceneError(f"{self._what('crop')}: animate crop_left, crop_top, crop_right or crop_bottom instead")
+        if name == "border_color":
+            _composition.animate_border_color(self, keyframes, easing)
+            return self
         kf = _Keyframes.checked(keyframes, easing, self._what(name))
         for i, k in enumerate(kf.keyframes):
             _check_range("scale_x" if name == "scale" else name, np.array([float(k[1])]), self._what(name), None,
@@ -226,6 +237,23 @@ class Layer:
                                  f"rf.effects.GaussianBlur(8)), got {type(effect).__name__} {effect!r}")
         self.effects.append(effect)
         return self
+
+    def set_mask(self, mask_layer: "Layer | None", mode: _types.MaskMode = "alpha", invert: bool = False,
+                 feather=0.0) -> "Layer":
+        """Show this layer only where ``mask_layer`` is opaque (``mode="alpha"``) or bright
+        (``mode="luma"``), as CSS ``mask-mode`` (W3C CSS Masking Level 1): the matte is the mask's
+        alpha, or its luminance ``0.2125 R + 0.7154 G + 0.0721 B`` times alpha (sRGB-encoded values,
+        0..1); ``invert=True`` uses ``1 - matte``. The layer's premultiplied colour is multiplied by
+        the matte where it lands on the canvas.
+
+        ``mask_layer``: any layer of this scene (solid, image, video, text, nested scene, group),
+        positioned and animated in canvas space as usual; it is removed from the scene's stack (a
+        mask is not drawn itself). ``feather``: pixels (layer-local, >= 0), the standard deviation
+        of a Gaussian blur of the matte (separable, taps to 3 sigma, edges clamped); animatable like
+        any property (constant, per-frame array, callable, or later ``animate("mask_feather", ...)``).
+        ``None`` removes the mask. Returns the layer. Raises SceneTypeError / SceneError naming the
+        layer for a mask from another scene, an unknown mode or a negative feather."""
+        return _composition.set_mask(self, mask_layer, mode, invert, feather)
 
     def _sample(self, name: str, default, start: int, end: int) -> np.ndarray:
         """Values of property ``name`` for frames ``start..end-1`` (float64), or one value when it
@@ -534,6 +562,38 @@ class Scene:
             self.add_audio(p, start=start, trim_start=trim_start, duration=dur, gain_db=gain_db)
         return layer
 
+    def add_scene(self, other: "Scene", *, start: float = 0.0, trim_start: float = 0.0, end: float | None = None,
+                  x: float = 0, y: float = 0, width: float | None = None, height: float | None = None,
+                  opacity: float = 1.0, name: str | None = None) -> Layer:
+        """Add another :class:`Scene` as a layer (a nested composition, any depth).
+
+        ``other`` keeps its own size, frame rate and background; it is rendered at its own size
+        (``other.width`` x ``other.height`` pixels) and shown like a picture of that size with every
+        layer property, mask and style. At scene time ``t`` (seconds) it shows its frame for time
+        ``t - start + trim_start``: the latest of its frames whose time is <= that (as video layers
+        do), its last frame after its end. ``end`` (seconds, None = when ``other`` ends);
+        ``width``/``height`` in pixels (None = ``other``'s size; one given keeps the aspect).
+        Its audio joins this scene's mix, shifted by ``start - trim_start`` and cut to the time the
+        layer shows. ``other`` is compiled with this scene (edits to it show at the next compile).
+        Raises SceneTypeError for a non-Scene, SceneError for a scene nested in itself (at
+        compile), bad times or a ``trim_start`` past ``other``'s duration."""
+        return _composition.add_scene(self, other, start=start, trim_start=trim_start, end=end, x=x, y=y,
+                                      width=width, height=height, opacity=opacity, name=name)
+
+    def add_group(self, layers: Sequence[Layer], *, name: str | None = None) -> Layer:
+        """Group ``layers`` (layers of this scene) into one isolated layer, as CSS isolation and
+        After Effects pre-compositions: the members are composited together first (in their stacking
+        order, each with its own blend mode, over transparency), then the group's own transform,
+        opacity, blend mode, mask and style apply to the flattened result. So ``opacity=0.5`` on a
+        group of overlapping layers shows them at half opacity without one showing through the other.
+
+        The group covers the canvas (``x=0, y=0``, the scene's ``width`` x ``height``; anchor and
+        scale apply to that), shows from its earliest member's start to its latest member's end, and
+        takes the stack position of its topmost member; the members leave the scene's stack.
+        Returns the group's :class:`Layer`. Raises SceneError for an empty list, a layer listed twice
+        or one not in the scene's stack (already grouped or used as a mask)."""
+        return _composition.add_group(self, layers, name=name)
+
     def add_audio(self, path, *, start=0.0, trim_start=0.0, duration=None, gain_db=0.0, fade_in=0.0,
                   fade_out=0.0, loop=False) -> AudioClip:
         """Add an audio clip (any FFmpeg-readable file with an audio stream).
@@ -611,7 +671,7 @@ class Scene:
         tl.frame_count = n
         tl.background = list(self.background)
         tl.layers = [self._compile_layer(layer, n) for layer in self.layers]
-        tl.audio = [self._compile_clip(clip) for clip in self.audio]
+        tl.audio = [self._compile_clip(clip) for clip in self.audio] + _composition.nested_audio(self, n)
         tl.validate()
         return tl
 
@@ -658,6 +718,7 @@ class Scene:
             setattr(t, prop, arr)
         c.track = t
         c.effects = [e._compile(self, layer.name, i, c.start_frame, c.end_frame) for i, e in enumerate(layer.effects)]
+        _composition.compile_graph(self, layer, c, n)  # nested content, mask, corners, border
         return c
 
     def _compile_clip(self, clip: AudioClip) -> "_core.AudioClip":

@@ -14,6 +14,7 @@ void bind_text(pybind11::module_& m);
 void bind_audio(pybind11::module_& m);
 void bind_join(pybind11::module_& m);
 void bind_effects(pybind11::module_& m);
+void bind_graph(pybind11::module_& m);
 
 // Moves `v` into a numpy array of `shape` without copying: numpy owns the vector through a
 // capsule that deletes it with the array. The one helper for handing core buffers to Python.

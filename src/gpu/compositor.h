@@ -13,6 +13,7 @@
 #include "gpu/effects/effect_chain.h"
 #include "gpu/frame_slot.h"
 #include "gpu/layers.h"
+#include "gpu/render_graph.h"
 #include "gpu/static_images.h"
 
 namespace reelforge {
@@ -48,7 +49,7 @@ class Compositor {
   StaticImages static_images_;
   ConvertPass convert_;
   CompositePass composite_;
-  EffectChain effects_;
+  RenderGraph graph_;
   std::vector<std::unique_ptr<FrameSlot>> slots_;  // last: destroyed (waited for) first
 };
 

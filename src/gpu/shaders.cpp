@@ -23,6 +23,9 @@ const uint32_t kEffectLut[] = {
 const uint32_t kEffectKey[] = {
 #include "effect_key.comp.inc"
 };
+const uint32_t kMask[] = {
+#include "mask.comp.inc"
+};
 }  // namespace
 Spirv composite() { return {kComposite, sizeof kComposite}; }
 Spirv yuv_to_rgba() { return {kYuvToRgba, sizeof kYuvToRgba}; }
@@ -31,4 +34,5 @@ Spirv effect_shadow() { return {kEffectShadow, sizeof kEffectShadow}; }
 Spirv effect_color() { return {kEffectColor, sizeof kEffectColor}; }
 Spirv effect_lut() { return {kEffectLut, sizeof kEffectLut}; }
 Spirv effect_key() { return {kEffectKey, sizeof kEffectKey}; }
+Spirv mask() { return {kMask, sizeof kMask}; }
 }  // namespace reelforge::shaders

@@ -13,4 +13,5 @@ Spirv effect_shadow();
 Spirv effect_color();
 Spirv effect_lut();
 Spirv effect_key();
+Spirv mask();
 }  // namespace reelforge::shaders

@@ -22,6 +22,7 @@ FrameFeeder::FrameFeeder(const Timeline& tl) : tl_(tl) {
       if (l.start_frame == 0) videos_[i] = std::move(v);
     }
   }
+  open_nodes();
 }
 
 std::vector<LayerSource> FrameFeeder::layer_sources() const {
@@ -34,6 +35,7 @@ std::vector<LayerSource> FrameFeeder::layer_sources() const {
     out[i].video_alpha = formats_[i].alpha;
     out[i].orientation = formats_[i].orientation;
     out[i].effects = tl_.layers[i].effects;
+    node_sources(i, out[i]);
   }
   return out;
 }
@@ -54,6 +56,7 @@ FrameInputs FrameFeeder::frame(int64_t i) {
     d.layer = int(k);
     d.place = place_layer(l, i);
     d.local_frame = i - l.start_frame;
+    d.effects = !l.effects.empty();
     if (d.place.opacity <= 0.0f) continue;
     d.blend = l.blend;
     d.color = l.color;
@@ -67,7 +70,8 @@ FrameInputs FrameFeeder::frame(int64_t i) {
       d.video = ref.get();
       in.refs.push_back(std::move(ref));
     }
-    in.draws.push_back(d);
+    feed_node(k, i, d, in);
+    in.draws.push_back(std::move(d));
   }
   return in;
 }

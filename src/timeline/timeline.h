@@ -8,11 +8,13 @@
 #include <vector>
 
 #include "timeline/effect.h"
+#include "timeline/layer_graph.h"
 #include "util/rational.h"
 
 namespace reelforge {
 
-enum class LayerKind { Solid = 0, Image = 1, Video = 2 };
+// Composition: a nested timeline (nested scene or group), see LayerGraph.
+enum class LayerKind { Solid = 0, Image = 1, Video = 2, Composition = 8 };
 
 // W3C Compositing and Blending Level 1 modes; numbering shared with shaders/composite.comp.
 enum class BlendMode { Normal = 0, Multiply, Screen, Overlay, Darken, Lighten, Add, Difference };
@@ -54,6 +56,7 @@ struct Layer {
   BlendMode blend = BlendMode::Normal;
   LayerTrack track;
   std::vector<Effect> effects;  // applied in order (timeline/effect.h)
+  LayerGraph graph;  // nested content, mask, corners and border (timeline/layer_graph.h)
 };
 
 struct AudioClip {
@@ -76,7 +79,8 @@ struct Timeline {
   std::vector<AudioClip> audio;
 
   // Throws InputError naming the first inconsistent field.
-  void validate() const;
+  void validate() const { validate_nested(0); }
+  void validate_nested(int depth) const;  // `depth`: levels of nesting above this timeline
 };
 
 }  // namespace reelforge

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "gpu/node_renderer.h"
 #include "gpu/vk_check.h"
 #include "gpu/vk_commands.h"
 
@@ -70,8 +71,8 @@ Affine2 Affine2::operator*(const Affine2& b) const {
            a[3] * c[0] + a[4] * c[3], a[3] * c[1] + a[4] * c[4], a[3] * c[2] + a[4] * c[5] + a[5]}};
 }
 
-EffectChain::EffectChain(const VkContext& ctx, int slots, const Image& dummy)
-    : ctx_(ctx), dummy_(dummy),
+EffectChain::EffectChain(const VkContext& ctx, int slots)
+    : ctx_(ctx),
       blur_(ctx, shaders::effect_blur(), effect_bindings(), sizeof(EffectPush)),
       shadow_(ctx, shaders::effect_shadow(), effect_bindings(), sizeof(EffectPush)),
       color_(ctx, shaders::effect_color(), effect_bindings(), sizeof(EffectPush)),
@@ -95,26 +96,11 @@ EffectChain::EffectChain(const VkContext& ctx, int slots, const Image& dummy)
 
 EffectChain::~EffectChain() = default;
 
-bool EffectChain::any(const std::vector<LayerDraw>& draws, const std::vector<LayerSource>& sources) {
-  return std::any_of(draws.begin(), draws.end(),
-                     [&](const LayerDraw& d) { return !sources.at(size_t(d.layer)).effects.empty(); });
-}
-
-void EffectChain::begin_frame(const Frame& f) {
-  Arena& a = arenas_.at(f.slot_index);
-  a.chunk = 0;
-  a.used = 0;
-}
-
-void EffectChain::record(Frame& f, std::vector<LayerDraw>& draws) {
-  begin_frame(f);
-  for (size_t n = 0; n < draws.size(); ++n) apply_effects(f, n, f.textures[n], draws[n].place);
-}
-
-void EffectChain::apply_effects(Frame& f, size_t n, Texture& tex, LayerPlacement& place) {
-  const LayerDraw& d = f.draws.at(n);
-  const std::vector<Effect>& effects = f.sources.at(size_t(d.layer)).effects;
+void EffectChain::apply(Frame& f, size_t n, Texture& tex, LayerPlacement& place) {
+  const std::vector<Effect>& effects = f.sources.at(size_t(f.draws.at(n).layer)).effects;
   if (effects.empty() || place.opacity <= 0.0f) return;
+  if (f.draws[n].style.active()) materialise_style(f, n, tex, place);
+  const LayerDraw& d = f.draws[n];
   EffectSource cur = start(f, d, tex, place);
   const float sx = float(cur.width / double(place.size[0])), sy = float(cur.height / double(place.size[1]));
   bool opaque = tex.image ? tex.opaque : d.color[3] >= 1.0f;
@@ -127,6 +113,27 @@ void EffectChain::apply_effects(Frame& f, size_t n, Texture& tex, LayerPlacement
   }
   tex = {cur.image, opaque, {}};
   grow_placement(place, rect);
+}
+
+void EffectChain::materialise_style(Frame& f, size_t n, Texture& tex, LayerPlacement& place) {
+  LayerDraw& d = f.draws[n];
+  const int w = std::clamp(int(std::ceil(double(place.size[0]) * place.px_per_local[0] - 1e-3)), 1, kMaxSide);
+  const int h = std::clamp(int(std::ceil(double(place.size[1]) * place.px_per_local[1] - 1e-3)), 1, kMaxSide);
+  LayerDraw alone = d;
+  alone.children.clear(), alone.mask.clear();
+  alone.composition = alone.masked = alone.effects = false;
+  alone.blend = BlendMode::Normal;
+  alone.place.opacity = 1.0f;
+  // Target pixel q -> layer-local (q.x size_x / w, q.y size_y / h) -> canvas.
+  const Affine local_to_canvas = invert({place.inv[0], place.inv[1], place.inv[2], place.inv[3], place.inv[4], place.inv[5]});
+  const double kx = place.size[0] / double(w), ky = place.size[1] / double(h);
+  const Affine m{local_to_canvas[0] * kx, local_to_canvas[1] * ky, local_to_canvas[2],
+                 local_to_canvas[3] * kx, local_to_canvas[4] * ky, local_to_canvas[5]};
+  Frame sub{f.ctx, f.slot, f.slot_index, f.cmd, {alone}, f.sources, {tex}, false, false, f.nodes};
+  Image& img = f.nodes->render(sub, w, h, m, {0, 0, 0, 0}, 1);
+  tex = {&img, false, {}};
+  d.style = {};
+  place.clip = {0, 0, place.size[0], place.size[1]};  // the crop is in the picture now
 }
 
 EffectSource EffectChain::start(Frame& f, const LayerDraw& d, const Texture& tex, const LayerPlacement& place) {
@@ -217,8 +224,9 @@ Image& EffectChain::target(Frame& f, int width, int height) {
   return img;
 }
 
-VkDescriptorBufferInfo EffectChain::upload(size_t slot, const EffectParams& params) {
-  Arena& a = arenas_.at(slot);
+VkDescriptorBufferInfo EffectChain::upload(const Frame& f, const EffectParams& params) {
+  Arena& a = arenas_.at(f.slot_index);
+  if (a.serial != f.slot.serial()) a.serial = f.slot.serial(), a.chunk = 0, a.used = 0;  // the slot's last frame is done
   const VkDeviceSize stride =
       align_up(sizeof(EffectParams), std::max<VkDeviceSize>(1, ctx_.props.limits.minUniformBufferOffsetAlignment));
   if (a.used + stride > kArenaChunk) ++a.chunk, a.used = 0;
@@ -238,8 +246,9 @@ void EffectChain::dispatch(Frame& f, ComputeProgram& prog, const Image& out, con
   const VkDescriptorImageInfo i0{clamp_to_edge ? edge_sampler_ : sampler_, in.image->view,
                                  VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
   const VkDescriptorImageInfo i1{VK_NULL_HANDLE, out.view, VK_IMAGE_LAYOUT_GENERAL};
-  const VkDescriptorImageInfo i3{sampler_, (src2 ? src2 : &dummy_)->view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
-  const VkDescriptorBufferInfo b2 = upload(f.slot_index, params);
+  // Unused second input: the first again (any readable image fills the binding).
+  const VkDescriptorImageInfo i3{sampler_, (src2 ? src2 : in.image)->view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+  const VkDescriptorBufferInfo b2 = upload(f, params);
   const VkDescriptorBufferInfo b4{table ? table : dummy_table_.buffer.get(), 0, VK_WHOLE_SIZE};
   const VkWriteDescriptorSet w[5] = {image_write(set, 0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, &i0),
                                      image_write(set, 1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, &i1),

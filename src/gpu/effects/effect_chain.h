@@ -38,22 +38,20 @@ using EffectParams = std::array<float, 64>;
 
 class EffectChain {
  public:
-  EffectChain(const VkContext& ctx, int slots, const Image& dummy);
+  EffectChain(const VkContext& ctx, int slots);
   ~EffectChain();
 
-  // Whether any draw's layer has effects (the compositor then gives the frame mutable draws).
-  static bool any(const std::vector<LayerDraw>& draws, const std::vector<LayerSource>& sources);
-  // Starts a frame in f.slot_index (its parameter blocks are reused: the slot's last frame is done).
-  void begin_frame(const Frame& f);
-  // begin_frame, then apply_effects for every draw whose layer has effects; `draws` is f.draws.
-  void record(Frame& f, std::vector<LayerDraw>& draws);
-  // The render graph's hook: runs draw `n`'s effect chain on `tex` (its texture, or a solid when
-  // tex.image is null), replaces `tex` by the result and grows `place` by the effects' reach.
-  void apply_effects(Frame& f, size_t n, Texture& tex, LayerPlacement& place);
+  // The render graph's hook (EffectsHook, render_graph.h): runs draw `n`'s effect chain on `tex`
+  // (its texture, or a solid when tex.image is null), replaces `tex` by the result and grows
+  // `place` by the effects' reach. A styled draw (corner radius, border) is first drawn with its
+  // style into an image (NodeRenderer) so the effects see the rounded shape; its style is then
+  // cleared. Draws without effects are left alone.
+  void apply(Frame& f, size_t n, Texture& tex, LayerPlacement& place);
 
  private:
   struct Growth { int left = 0, top = 0, right = 0, bottom = 0; };  // chain texels
   EffectSource start(Frame& f, const LayerDraw& d, const Texture& tex, const LayerPlacement& place);
+  void materialise_style(Frame& f, size_t n, Texture& tex, LayerPlacement& place);
   EffectSource run(Frame& f, const Effect& e, const LayerDraw& d, const LayerPlacement& place,
                    const EffectSource& in, float sx, float sy, Growth& g, bool& opaque);
   // effect_passes.cpp: one function per kind of pass.
@@ -74,12 +72,11 @@ class EffectChain {
   void dispatch(Frame& f, ComputeProgram& prog, const Image& out, const EffectSource& in, const Affine2& out_to_in,
                 const EffectParams& params, const Image* src2 = nullptr, VkBuffer table = VK_NULL_HANDLE,
                 bool clamp_to_edge = false);
-  VkDescriptorBufferInfo upload(size_t slot, const EffectParams& params);
+  VkDescriptorBufferInfo upload(const Frame& f, const EffectParams& params);
   VkBuffer lut_table(const std::shared_ptr<const CubeLut>& lut);
   ComputeProgram& shader_program(const std::shared_ptr<const CompiledShader>& shader);
 
   const VkContext& ctx_;
-  const Image& dummy_;
   Sampler sampler_;    // bilinear, trilinear between levels, transparent black outside
   Sampler edge_sampler_;  // the same, edge texels repeated outside
   Buffer dummy_table_;
@@ -88,7 +85,8 @@ class EffectChain {
   std::map<std::string, Custom> custom_;  // by source and uniform names
   struct LutTable { std::shared_ptr<const CubeLut> lut; Buffer buffer; };
   std::map<const CubeLut*, LutTable> luts_;
-  struct Arena { std::vector<Buffer> chunks; size_t chunk = 0; VkDeviceSize used = 0; };  // parameter blocks
+  // Parameter blocks, reused from the slot's frame `serial` on (FrameSlot::serial).
+  struct Arena { std::vector<Buffer> chunks; size_t chunk = 0; VkDeviceSize used = 0; uint64_t serial = ~uint64_t(0); };
   std::vector<Arena> arenas_;  // per slot
 };
 
