@@ -530,3 +530,21 @@ def test_effect_then_mask():
     out = render(sc)
     assert out[28, 42, 0] == 255 and out[28, 42, 1] == 0   # shadow, inside the mask
     assert out[28, 46, 3] == 0                             # shadow, outside the mask
+
+
+def test_render_scale_scales_effect_lengths():
+    """Exporter(scale=) / ScaledScene: a layer's blur radius and shadow offset scale with its
+    size, so half the resolution looks like the full one downsized."""
+    from reelforge.rescale import ScaledScene
+    img = np.zeros((32, 32, 4), np.uint8)
+    img[8:24, 8:24] = (255, 255, 255, 255)
+    sc = rf.Scene(128, 128, fps=10, duration=0.1, background=CLEAR)
+    layer = sc.add_image(img, x=32, y=32, width=64, height=64)
+    layer.add_effect(fx.DropShadow(16, 8, 4, color="red", opacity=1.0)).add_effect(fx.GaussianBlur(2))
+    full = render(sc)
+    half = rf.Renderer(ScaledScene(sc, 64, 64)).render_frame(0).astype(float)
+    down = full.reshape(64, 2, 64, 2, 4).mean(axis=(1, 3))
+    assert np.abs(half - down).mean() <= 1.5 and np.abs(half - down).max() <= 24
+    e = ScaledScene(sc, 64, 64).compile().layers[0].effects
+    assert e[0].params[0][0] == 8 and e[0].params[1][0] == 4 and e[0].params[2][0] == 2
+    assert e[1].params[0][0] == 1

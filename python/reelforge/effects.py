@@ -493,3 +493,23 @@ class Shader(Effect):
         e.params = [times if times.size > 1 else times[:1]] + list(e.params)
         e.shader = self.compiled
         return e
+
+
+# Parameter slots holding lengths in layer-local pixels (timeline/effect.h), by kind.
+_LENGTH_SLOTS = {_core.EffectKind.BLUR: (0,), _core.EffectKind.DROP_SHADOW: (0, 1, 2), _core.EffectKind.GLOW: (0,)}
+
+
+def scale_lengths(effects: Sequence[Any], k: float) -> list[Any]:
+    """Compiled effects (``_core.Effect``) with their layer-pixel lengths (blur radii, shadow
+    offsets) multiplied by ``k``: for a layer whose size the render scale multiplies by ``k``
+    (:mod:`reelforge.rescale`), so that it looks the same at the new size."""
+    out = list(effects)
+    for e in out:
+        slots = _LENGTH_SLOTS.get(e.kind, ())
+        if slots:
+            params = list(e.params)
+            for i in slots:
+                params[i] = (np.asarray(params[i]) * k).astype(np.float32)
+            e.params = params
+    return out
+
