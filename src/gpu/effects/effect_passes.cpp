@@ -9,6 +9,7 @@ namespace reelforge {
 
 namespace {
 constexpr float kReach = 3.0f;  // a blur reaches 3 standard deviations (99.7 % of its weight)
+constexpr int kMaxImage = 16384;  // largest side of an effect image
 
 // Gaussian pass parameters: one tap = `step` in input uv, `sigma` in taps, taps each side.
 EffectParams blur_params(float step_u, float step_v, float sigma) {
@@ -70,7 +71,9 @@ int quantize_pad(int px) {
 // read clamps to the edge) and crops the result back to the input's extent.
 EffectSource EffectChain::blur(Frame& f, const EffectSource& in, float sigma_x, float sigma_y, Growth& g,
                                bool extend) {
-  const int px = quantize_pad(int(std::ceil(kReach * sigma_x))), py = quantize_pad(int(std::ceil(kReach * sigma_y)));
+  // The reach, within the largest image the chain makes (a huge radius on a huge layer is cut short).
+  const int px = std::min(quantize_pad(int(std::ceil(kReach * sigma_x))), std::max(0, (kMaxImage - in.width) / 2));
+  const int py = std::min(quantize_pad(int(std::ceil(kReach * sigma_y))), std::max(0, (kMaxImage - in.height) / 2));
   g = extend ? Growth{} : Growth{px, py, px, py};
   const int W = in.width + 2 * px, H = in.height + 2 * py;                 // the padded work area
   const int OW = extend ? in.width : W, OH = extend ? in.height : H;         // the result
@@ -110,7 +113,7 @@ EffectSource EffectChain::shadow(Frame& f, const EffectSource& in, float dx, flo
   Growth bg;
   const EffectSource b = std::max(sigma_x, sigma_y) >= 0.05f ? blur(f, in, sigma_x, sigma_y, bg) : in;
   // Output: the layer's extent and the offset shadow's, in whole texels.
-  auto grow = [](float v) { return quantize_pad(std::max(0, int(std::ceil(v)))); };
+  auto grow = [](float v) { return std::min(kMaxImage / 4, quantize_pad(std::max(0, int(std::ceil(v))))); };
   g.left = grow(float(bg.left) - dx), g.top = grow(float(bg.top) - dy);
   g.right = grow(float(bg.right) + dx), g.bottom = grow(float(bg.bottom) + dy);
   Image& out = target(f, in.width + g.left + g.right, in.height + g.top + g.bottom);
