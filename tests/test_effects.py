@@ -548,3 +548,17 @@ def test_render_scale_scales_effect_lengths():
     e = ScaledScene(sc, 64, 64).compile().layers[0].effects
     assert e[0].params[0][0] == 8 and e[0].params[1][0] == 4 and e[0].params[2][0] == 2
     assert e[1].params[0][0] == 1
+
+
+def test_effects_pickle_for_distributed_export(tmp_path):
+    """Distributed export ships scenes by value: LUT and Shader effects survive pickling (the
+    table parsed again from its file, the shader compiled again from its source)."""
+    import pickle
+    p = tmp_path / "id.cube"
+    ref.write_cube(p, ref.identity_table(5), 5)
+    sc = rf.Scene(48, 32, fps=10, duration=0.2)
+    layer = sc.add_image(picture())
+    layer.add_effect(fx.LUT(p, strength=0.5)).add_effect(fx.Sepia(0.5)).add_effect(
+        fx.Shader("vec4 effect(vec2 uv) { vec4 c = sample_layer(uv); return vec4(c.rgb * k, c.a); }", k=0.8))
+    copy = pickle.loads(pickle.dumps(sc))
+    np.testing.assert_array_equal(rf.Renderer(copy).render_frame(1), rf.Renderer(sc).render_frame(1))

@@ -399,6 +399,14 @@ class LUT(Effect):
     def _finish(self, e: "_core.Effect", scene: Any, start: int, end: int, what: str) -> None:
         e.lut = self.table
 
+    # Picklable (distributed export ships scenes by value): the table is parsed again from `path`.
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "table"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.table = _core.load_cube_lut(self.path)
+
 
 class ChromaKey(Effect):
     """Chroma key (green/blue screen), after OBS Studio's chroma key filter, on unpremultiplied
@@ -486,6 +494,14 @@ class Shader(Effect):
         self._DEFAULTS = {n: 0.0 for n in names}
         self._SLOTS = tuple(names)
         super().__init__(**uniforms)
+
+    # Picklable (distributed export ships scenes by value): compiled again from the source (cached).
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "compiled"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.compiled = _core.compile_effect_shader(self.source, list(self.PARAMETERS))
 
     def _compile(self, scene: Any, layer_name: str, index: int, start: int, end: int) -> "_core.Effect":
         e = super()._compile(scene, layer_name, index, start, end)
