@@ -229,6 +229,13 @@ def test_mask_errors():
         a.set_mask(other)
     with pytest.raises(rf.errors.SceneError, match="mask_feather"):
         a.set_mask(b, feather=-1)
+    with pytest.raises(rf.errors.SceneError, match="itself"):
+        a.set_mask(a)
+    c = s.add_solid((0, 0, 0))
+    s.add_group([c])
+    with pytest.raises(rf.errors.SceneError, match="in a group"):
+        a.set_mask(c)
+    assert a.set_mask(b) is a and b not in s.layers and a.set_mask(None).graph.mask is None
 
 
 def test_masked_nested_scene_with_rounded_corners():
@@ -354,3 +361,29 @@ def test_group_and_nested_scene_render_only_their_used_area():
     q = rf.Scene(32, 32, fps=10, duration=1, background=(9, 9, 9))
     q.add_scene(empty)
     assert render(q, 0)[..., :3].max() == 9 and render(q, 6)[0, 0, 0] == 255
+
+
+def test_any_layer_kind_masks_nested_scenes_groups_and_text(media):
+    s = rf.Scene(96, 64, fps=10, duration=1, background=(0, 0, 0))
+    # A nested scene as the mask: its left half opaque white, right half transparent.
+    m = rf.Scene(96, 64, fps=10, duration=1, background=(0, 0, 0, 0))
+    m.add_solid((255, 255, 255), width=48, height=64)
+    a = s.add_solid((255, 0, 0), width=96, height=32)
+    a.set_mask(s.add_scene(m))
+    # A group of two solids as a luma mask of a green bar.
+    g1, g2 = s.add_solid((255, 255, 255), x=0, y=32, width=20, height=32), s.add_solid((128, 128, 128), x=60, y=32,
+                                                                                        width=20, height=32)
+    b = s.add_solid((0, 255, 0), y=32, width=96, height=32)
+    b.set_mask(s.add_group([g1, g2]), mode="luma")
+    f = render(s)
+    assert f[10, 20, 0] == 255 and f[10, 70, 0] == 0
+    assert f[40, 10, 1] == 255 and f[40, 40, 1] == 0
+    assert abs(f[40, 70, 1] - round(255 * 0.2125 * 128 / 255 + 255 * 0.7154 * 128 / 255 + 255 * 0.0721 * 128 / 255)) <= 1
+    # Text as an alpha mask: only the glyphs' pixels show.
+    t = rf.Scene(96, 64, fps=10, duration=1, background=(0, 0, 0))
+    c = t.add_solid((255, 255, 255))
+    c.set_mask(t.add_text("H", font=str(media("font.ttf")), size_px=48, x=20, y=4))
+    plain = rf.Scene(96, 64, fps=10, duration=1, background=(0, 0, 0))
+    plain.add_text("H", font=str(media("font.ttf")), size_px=48, x=20, y=4)
+    got, want = render(t), render(plain)
+    assert want[..., 0].max() == 255 and np.abs(got[..., :3] - want[..., :3]).max() <= 1

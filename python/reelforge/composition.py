@@ -139,6 +139,9 @@ def set_mask(layer: "Layer", mask_layer: "Layer | None", mode: MaskMode = "alpha
     if not isinstance(mode, str) or mode not in MASK_MODES:
         raise SceneError(f"{what}: mode must be one of {MASK_MODES}, got {mode!r}")
     invert = _check_bool(invert, f"{what} invert")
+    if any(mask_layer is m for g in _members(layer._scene.layers) for m in g.graph.members):
+        raise SceneError(f"{what}: layer {mask_layer.name!r} is in a group; a mask is not drawn, so it cannot be "
+                         f"a group member too (use a copy)")
     layer.set("mask_feather", feather)
     scene = layer._scene
     scene.layers[:] = [k for k in scene.layers if k is not mask_layer]  # a mask is not drawn itself

@@ -240,19 +240,38 @@ class Layer:
 
     def set_mask(self, mask_layer: "Layer | None", mode: _types.MaskMode = "alpha", invert: bool = False,
                  feather=0.0) -> "Layer":
-        """Show this layer only where ``mask_layer`` is opaque (``mode="alpha"``) or bright
-        (``mode="luma"``), as CSS ``mask-mode`` (W3C CSS Masking Level 1): the matte is the mask's
-        alpha, or its luminance ``0.2125 R + 0.7154 G + 0.0721 B`` times alpha (sRGB-encoded values,
-        0..1); ``invert=True`` uses ``1 - matte``. The layer's premultiplied colour is multiplied by
-        the matte where it lands on the canvas.
+        """Show this layer only where ``mask_layer`` is opaque or bright (W3C CSS Masking Level 1,
+        ``mask-mode``).
 
-        ``mask_layer``: any layer of this scene (solid, image, video, text, nested scene, group),
-        positioned and animated in canvas space as usual; it is removed from the scene's stack (a
-        mask is not drawn itself). ``feather``: pixels (layer-local, >= 0), the standard deviation
-        of a Gaussian blur of the matte (separable, taps to 3 sigma, edges clamped); animatable like
-        any property (constant, per-frame array, callable, or later ``animate("mask_feather", ...)``).
-        ``None`` removes the mask. Returns the layer. Raises SceneTypeError / SceneError naming the
-        layer for a mask from another scene, an unknown mode or a negative feather."""
+        Parameters
+        ----------
+        mask_layer : Layer or None
+            Any layer of this scene (solid, image, video, text, nested scene, group), positioned
+            and animated in canvas space as usual. It leaves the stack: a mask is not drawn itself.
+            None removes the mask.
+        mode : {"alpha", "luma"}, default "alpha"
+            The matte: the mask's alpha, or its luminance ``0.2125 R + 0.7154 G + 0.0721 B``
+            times alpha (sRGB-encoded values in 0..1, i.e. of the premultiplied colour).
+        invert : bool, default False
+            Use ``1 - matte``.
+        feather : float, array of shape (frame_count,), callable of t, default 0.0
+            Pixels (layer-local, >= 0): standard deviation of a Gaussian blur of the matte
+            (separable, taps out to 3 sigma, edges clamped). The property ``mask_feather``: it can
+            be animated later like any other.
+
+        Returns
+        -------
+        Layer
+            This layer (chainable). Its premultiplied colour is multiplied by the matte where it
+            lands on the canvas.
+
+        Raises
+        ------
+        SceneTypeError
+            ``mask_layer`` is not a Layer; ``invert`` is not a bool.
+        SceneError
+            A mask from another scene, the layer itself, an unknown mode or a negative feather.
+        """
         return _composition.set_mask(self, mask_layer, mode, invert, feather)
 
     def _sample(self, name: str, default, start: int, end: int) -> np.ndarray:
@@ -565,33 +584,86 @@ class Scene:
     def add_scene(self, other: "Scene", *, start: float = 0.0, trim_start: float = 0.0, end: float | None = None,
                   x: float = 0, y: float = 0, width: float | None = None, height: float | None = None,
                   opacity: float = 1.0, name: str | None = None) -> Layer:
-        """Add another :class:`Scene` as a layer (a nested composition, any depth).
+        """Add another scene as a layer: a nested composition (any depth).
 
-        ``other`` keeps its own size, frame rate and background; it is rendered at its own size
-        (``other.width`` x ``other.height`` pixels) and shown like a picture of that size with every
-        layer property, mask and style. At scene time ``t`` (seconds) it shows its frame for time
-        ``t - start + trim_start``: the latest of its frames whose time is <= that (as video layers
-        do), its last frame after its end. ``end`` (seconds, None = when ``other`` ends);
-        ``width``/``height`` in pixels (None = ``other``'s size; one given keeps the aspect).
-        Its audio joins this scene's mix, shifted by ``start - trim_start`` and cut to the time the
-        layer shows. ``other`` is compiled with this scene (edits to it show at the next compile).
-        Raises SceneTypeError for a non-Scene, SceneError for a scene nested in itself (at
-        compile), bad times or a ``trim_start`` past ``other``'s duration."""
+        ``other`` keeps its own size, frame rate and background and is rendered at its own size,
+        then shown like a picture of that size, with every layer property, mask and style.
+
+        Parameters
+        ----------
+        other : Scene
+            The nested scene. It is compiled with this one (edits to it show at the next compile).
+        start : float, default 0.0
+            Seconds on this scene's timeline where the layer appears.
+        trim_start : float, default 0.0
+            Seconds into ``other`` shown at ``start``; ``0 <= trim_start < other.duration``.
+        end : float or None
+            Seconds where the layer ends; None: when ``other`` ends (``start + other.duration -
+            trim_start``). After ``other``'s last frame the layer holds it.
+        x, y : float
+            Canvas pixels of the anchor point (top-left by default).
+        width, height : float or None
+            Displayed size in pixels; None: ``other``'s size (one given keeps the aspect ratio).
+        opacity : float, default 1.0
+            0..1.
+        name : str or None
+            Layer name (default ``"scene<n>"``).
+
+        Returns
+        -------
+        Layer
+            A layer of kind ``COMPOSITION``.
+
+        Notes
+        -----
+        At scene time ``t`` the layer shows ``other``'s frame for time ``t - start + trim_start``:
+        the latest frame whose time is <= that (the rule video layers follow). ``other``'s audio
+        clips join this scene's mix, shifted by ``start - trim_start`` and cut to the time the layer
+        shows (and to ``other``'s duration).
+
+        Raises
+        ------
+        SceneTypeError
+            ``other`` is not a :class:`Scene`.
+        SceneError
+            ``other`` is this scene, or contains it (at compile); bad times; ``trim_start`` past
+            ``other``'s duration.
+        """
         return _composition.add_scene(self, other, start=start, trim_start=trim_start, end=end, x=x, y=y,
                                       width=width, height=height, opacity=opacity, name=name)
 
     def add_group(self, layers: Sequence[Layer], *, name: str | None = None) -> Layer:
-        """Group ``layers`` (layers of this scene) into one isolated layer, as CSS isolation and
-        After Effects pre-compositions: the members are composited together first (in their stacking
-        order, each with its own blend mode, over transparency), then the group's own transform,
-        opacity, blend mode, mask and style apply to the flattened result. So ``opacity=0.5`` on a
-        group of overlapping layers shows them at half opacity without one showing through the other.
+        """Group layers into one isolated layer (CSS ``isolation: isolate``, an After Effects
+        pre-composition).
 
-        The group covers the canvas (``x=0, y=0``, the scene's ``width`` x ``height``; anchor and
-        scale apply to that), shows from its earliest member's start to its latest member's end, and
-        takes the stack position of its topmost member; the members leave the scene's stack.
-        Returns the group's :class:`Layer`. Raises SceneError for an empty list, a layer listed twice
-        or one not in the scene's stack (already grouped or used as a mask)."""
+        The members are composited together first (in their stacking order, each with its own
+        blend mode, over transparency); the group's own transform, opacity, blend mode, mask and
+        style then apply to the flattened result. So ``opacity=0.5`` on a group of overlapping
+        layers shows them at half opacity without one showing through the other.
+
+        Parameters
+        ----------
+        layers : sequence of Layer
+            Layers of this scene's stack (not already grouped or used as a mask). They leave the
+            stack and keep their own timing and properties (canvas pixels, scene seconds).
+        name : str or None
+            Layer name (default ``"group<n>"``).
+
+        Returns
+        -------
+        Layer
+            The group: a ``COMPOSITION`` layer covering the canvas (``x=0, y=0``, the scene's
+            ``width`` x ``height`` pixels; anchor, scale and rotation apply to that), shown from
+            its earliest member's start to its latest member's end, at the stack position of its
+            topmost member.
+
+        Raises
+        ------
+        SceneTypeError
+            ``layers`` is not a sequence of layers.
+        SceneError
+            An empty list, a layer listed twice, or one not in this scene's stack.
+        """
         return _composition.add_group(self, layers, name=name)
 
     def add_audio(self, path, *, start=0.0, trim_start=0.0, duration=None, gain_db=0.0, fade_in=0.0,

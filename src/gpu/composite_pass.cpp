@@ -1,10 +1,9 @@
 #include "gpu/composite_pass.h"
 
-#include "gpu/node_renderer.h"
-
 #include <algorithm>
 #include <cmath>
 
+#include "gpu/node_renderer.h"
 #include "gpu/spec_constants.h"
 #include "gpu/vk_check.h"
 #include "gpu/vk_commands.h"

@@ -49,6 +49,7 @@ class NodeRenderer {
 
 // Texture coordinate map of draw `d` with texture `tex` as the final pass samples it: canvas
 // point p -> uv = (m[0] px + m[1] py + m[2], m[3] px + m[4] py + m[5]) (orientation included).
+// Defined in composite_pass.cpp, beside the shader parameters it is taken from.
 Affine texture_map(const LayerDraw& d, const Texture& tex);
 // The inverse of an affine map (a degenerate one gives zeros).
 Affine invert(const Affine& m);
