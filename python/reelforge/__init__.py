@@ -15,6 +15,7 @@ from .errors import (EncoderError, ExportCancelled, ExportStalled, GpuError, Med
                      ReelforgeError, SceneError, SceneTypeError)
 from . import audio, easing, notebook, testing
 from . import loudness  # rf.loudness.loudness, also rf.audio.loudness
+from . import effects
 from .easing import cubic_bezier, spring
 from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
 from . import shapes, svg
@@ -28,7 +29,7 @@ from .typography import Span, TextLayer
 from ._core import __version__  # pyproject.toml's version, compiled into the extension
 
 __all__ = [
-    "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "export_still", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",
+    "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "export_still", "audio", "easing", "effects", "notebook", "testing", "cubic_bezier", "spring",
     "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "SceneTypeError", "MediaError", "MediaNotFoundError",
     "EncoderError", "GpuError", "ExportStalled", "ExportCancelled", "SegmentFailed", "__version__",
     "shapes", "svg", "LinearGradient", "RadialGradient",

@@ -47,6 +47,8 @@ TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "cent
 LineJoinName = Literal["miter", "round", "bevel"]
 LineCapName = Literal["butt", "round", "square"]
 
+#: Edge handling of :class:`reelforge.effects.GaussianBlur` (``edge=``).
+BlurEdge = Literal["transparent", "extend"]
 #: Mask modes of :meth:`reelforge.scene.Layer.set_mask` (W3C CSS Masking mask-mode).
 MaskMode = Literal["alpha", "luma"]
 
@@ -91,4 +93,4 @@ Keyframes = Sequence[Union[tuple[float, float], tuple[float, float, EasingLike]]
 #: callable of time in seconds (float64 array in, array of the same shape out).
 PropertyValue = Union[float, Sequence[float], npt.NDArray[Any], Callable[[npt.NDArray[np.float64]], Any]]
 
-__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "AudioFeatureName", "VisualizerStyle", "PropertyName", "VideoCodecOrAuto", "PreviewFormat", "DecodeErrorPolicy", "ExportStage", "ProgressPhase", "SceneLike", "PathLike", "FpsLike", "ColorLike", "EasingLike", "Keyframes", "PropertyValue"]
+__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "AudioFeatureName", "VisualizerStyle", "PropertyName", "VideoCodecOrAuto", "PreviewFormat", "DecodeErrorPolicy", "ExportStage", "ProgressPhase", "SceneLike", "PathLike", "FpsLike", "ColorLike", "EasingLike", "Keyframes", "PropertyValue", "BlurEdge"]

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from .notebook import FramePreview, Player
 
+if TYPE_CHECKING:
+    from .effects import Effect
+
 #: Animatable layer properties, their units and defaults (None = from the source).
 PROPERTIES = {
     "x": "pixels, canvas x of the anchor point",
@@ -153,6 +156,7 @@ class Layer:
         self.trim_start = 0.0
         self.autorotate = True
         self.on_decode_error: DecodeErrorPolicy = "hold"
+        self.effects: list[Any] = []  # reelforge.effects objects, applied in order (add_effect)
         self._props: dict[str, object] = {}
         self.graph = _composition.GraphState()  # nested content and mask (reelforge.composition)
         # Informational for text layers (not used by compile): what was rendered.
@@ -242,6 +246,17 @@ class Layer:
             _check_range("scale_x" if name == "scale" else name, np.array([float(k[1])]), self._what(name), None,
                          where=f"keyframe {i}")
         self._set(name, kf)
+        return self
+
+    def add_effect(self, effect: "Effect") -> "Layer":
+        """Append ``effect`` (a :mod:`reelforge.effects` object: GaussianBlur, DropShadow, Glow,
+        ColorAdjust, Grayscale, Sepia, Invert, LUT, ChromaKey, Shader) to this layer's chain; effects
+        apply in the order added. Raises SceneTypeError for anything else. Returns the layer."""
+        from .effects import Effect
+        if not isinstance(effect, Effect):
+            raise SceneTypeError(f"layer {self.name!r}: add_effect needs a reelforge.effects object (e.g. "
+                                 f"rf.effects.GaussianBlur(8)), got {type(effect).__name__} {effect!r}")
+        self.effects.append(effect)
         return self
 
     def set_mask(self, mask_layer: "Layer | None", mode: _types.MaskMode = "alpha", invert: bool = False,
@@ -872,6 +887,7 @@ class Scene:
         c.track = t
         if c.kind == _core.LayerKind.VIDEO:
             _timeremap.compile_layer(self, layer, c)
+        c.effects = [e._compile(self, layer.name, i, c.start_frame, c.end_frame) for i, e in enumerate(layer.effects)]
         _composition.compile_graph(self, layer, c, n)  # nested content, mask, corners, border
         return c
 

@@ -15,6 +15,7 @@ void bind_audio(pybind11::module_& m);
 void bind_audio_dynamics(pybind11::module_& m);  // called by bind_timeline
 void bind_loudness(pybind11::module_& m);        // called by bind_audio (after Timeline)
 void bind_join(pybind11::module_& m);
+void bind_effects(pybind11::module_& m);
 void bind_graph(pybind11::module_& m);
 void bind_subtitles(pybind11::module_& m);
 void bind_generated(pybind11::module_& m);  // after bind_timeline

@@ -96,7 +96,8 @@ void bind_timeline(py::module_& m) {
                     [](Layer& l, const py::array_t<double, py::array::c_style | py::array::forcecast>& a) {
                       l.source_time = seconds_vector(a, "source_time");
                     },
-                    "Time remap: float64 source seconds per frame of the layer (or 1 value); empty: none.");
+                    "Time remap: float64 source seconds per frame of the layer (or 1 value); empty: none.")
+      .def_readwrite("effects", &Layer::effects);
 
   bind_audio_dynamics(m);
   py::class_<AudioClip>(m, "AudioClip")

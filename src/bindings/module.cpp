@@ -41,6 +41,7 @@ PYBIND11_MODULE(_core, m) {
     } catch (const reelforge::Error& e) { raise("ReelforgeError", e);
     }
   });
+  reelforge::bind_effects(m);
   reelforge::bind_timeline(m);
   reelforge::bind_graph(m);  // after Timeline and Layer, which it refers to
   reelforge::bind_generated(m);

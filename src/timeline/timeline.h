@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "timeline/effect.h"
 #include "timeline/layer_graph.h"
 #include "timeline/audio_dynamics.h"
 #include "util/rational.h"
@@ -61,6 +62,7 @@ struct Layer {
   DecodeErrors on_decode_error = DecodeErrors::Hold;  // Video: damaged source data
   BlendMode blend = BlendMode::Normal;
   LayerTrack track;
+  std::vector<Effect> effects;  // applied in order (timeline/effect.h)
   LayerGraph graph;  // nested content, mask, corners and border (timeline/layer_graph.h)
   // Video time remap (speed, reverse, freeze, loop, ramps; see media/remap_source.h): source
   // seconds shown at each frame of [start_frame, end_frame), or one value for all of them; empty:
