@@ -28,8 +28,8 @@ layout(local_size_x = 8, local_size_y = 8) in;
 
 layout(constant_id = COMPOSITE_N) const int N = 0;  // layers in this pass (0..MAX_STACK)
 // Per layer k: kind * 16 + blend; kind 0 = solid colour, 1 = RGBA8 texture, 2 = minified RGBA8
-// texture (mipmapped, LOD per layer); blend numbered as
-// reelforge::BlendMode. Ids in spec_ids.glsl, mirrored by CompositeSpec (src/gpu/spec_constants.h).
+// texture (mipmapped, LOD per layer), + 64 for the styled path (rounded corners, border); blend
+// numbered as reelforge::BlendMode. Ids in spec_ids.glsl, mirrored by CompositeSpec (src/gpu/spec_constants.h).
 layout(constant_id = COMPOSITE_KB0) const int KB0 = 0;
 layout(constant_id = COMPOSITE_KB1) const int KB1 = 0;
 layout(constant_id = COMPOSITE_KB2) const int KB2 = 0;
@@ -71,6 +71,31 @@ vec4 composite(int mode, vec4 dst, vec4 src) {
 
 LayerParams Ls[MAX_STACK];  // the pass's layers, loaded once per invocation (not once per pixel)
 
+// Signed distance (negative inside) from p to a rectangle of half size hb centred at the origin
+// with corners rounded by r (<= min(hb)), in the units of p.
+float rounded_rect(vec2 p, vec2 hb, float r) {
+  vec2 q = abs(p) - hb + r;
+  return length(max(q, 0.0)) + min(max(q.x, q.y), 0.0) - r;
+}
+
+// A styled layer's source: coverage of the visible rectangle with rounded corners (antialiased
+// over one canvas pixel, from the distance in layer-local units scaled to canvas pixels), and the
+// border (inside the edge, as CSS borders) composited over the content.
+vec4 styled(int k, vec2 uv, vec4 src) {
+  LayerParams L = Ls[k];
+  LayerStyle S = stack.styles[k];
+  vec2 lo = L.clip.xy * S.shape.xy, hi = L.clip.zw * S.shape.xy;  // visible rectangle, local units
+  vec2 c = 0.5 * (lo + hi), hb = 0.5 * (hi - lo);
+  vec2 p = uv * S.shape.xy - c;
+  float px = 0.5 * (L.u.w / S.shape.x + L.v.w / S.shape.y);  // canvas pixels per local unit
+  float r = min(S.shape.z, min(hb.x, hb.y));
+  float outer = clamp(0.5 - rounded_rect(p, hb, r) * px, 0.0, 1.0);
+  vec2 ib = hb - S.shape.w;
+  float inner = min(ib.x, ib.y) > 0.0 ? clamp(0.5 - rounded_rect(p, ib, clamp(r - S.shape.w, 0.0, min(ib.x, ib.y))) * px, 0.0, 1.0) : 0.0;
+  float ring = max(outer - inner, 0.0);
+  return S.border * ring + src * outer * (1.0 - S.border.a * ring);
+}
+
 // Layer k's premultiplied colour at canvas point p (a pixel centre), edge coverage and opacity applied.
 vec4 layer(int k, vec2 p) {
   LayerParams L = Ls[k];
@@ -83,9 +108,11 @@ vec4 layer(int k, vec2 p) {
   // minified ones (kind 2) the layer's own, computed per frame from its placement (color.y),
   // sampled trilinearly from the texture's box-filtered mip chain.
   vec4 src;
-  if (kb(k) >= 32) src = textureLod(sampler2D(tex[k], bilinear), uv, L.color.y) * L.color.x;
-  else if (kb(k) >= 16) src = textureLod(sampler2D(tex[k], bilinear), uv, 0.0) * L.color;
+  const int kind = (kb(k) >> 4) & 3;
+  if (kind == 2) src = textureLod(sampler2D(tex[k], bilinear), uv, L.color.y) * L.color.x;
+  else if (kind == 1) src = textureLod(sampler2D(tex[k], bilinear), uv, 0.0) * L.color;
   else src = L.color;
+  if ((kb(k) & 64) != 0) return styled(k, uv, src);
   return src * (cov.x * cov.y);
 }
 

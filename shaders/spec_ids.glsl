@@ -25,4 +25,9 @@
 #define CONVERT_DIV 1
 #define CONVERT_CHROMA_LEFT 2
 
+// mask.comp
+#define MASK_STAGE 0
+#define MASK_LUMA 1
+#define MASK_INVERT 2
+
 #endif

@@ -16,7 +16,12 @@ layout(std430, binding = 1) writeonly buffer Rgba8 { uvec4 rgba_out[]; };
 layout(std430, binding = 2) readonly buffer Tiles { uint tiles[]; };  // tile x | y << 16
 // The pass's layers, through a dynamic uniform-buffer offset: constant-offset uniform loads are
 // scalar on CPU drivers, where a storage-buffer load costs a loop over the lanes.
-layout(std140, binding = 3) uniform Stack { LayerParams layers[MAX_STACK]; } stack;
+// Rounded corners and border of a styled layer (kind_blend flag 64), read only on that path.
+struct LayerStyle {
+  vec4 shape;   // xy: layer-local units per unit of uv.x, uv.y; z: corner radius; w: border width (local units)
+  vec4 border;  // premultiplied border colour x opacity
+};
+layout(std140, binding = 3) uniform Stack { LayerParams layers[MAX_STACK]; LayerStyle styles[MAX_STACK]; } stack;
 layout(binding = 4) uniform sampler bilinear;
 layout(binding = 5) uniform texture2D tex[MAX_STACK];  // premultiplied RGBA8, indexed by constants
 layout(std430, binding = 6) buffer Acc { uvec4 acc[]; };  // float16 RGBA, 2 pixels per uvec4

@@ -9,7 +9,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CachedGenerator', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'ImageGenerator', 'JoinResult', 'Layer', 'LayerKind', 'LayerTrack', 'LineCap', 'LineJoin', 'MediaInfo', 'Paint', 'PaintKind', 'Renderer', 'RgbaImage', 'SegmentInfo', 'SequenceGenerator', 'ShapeGenerator', 'ShapeSpec', 'ShapeType', 'SvgGenerator', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'check_svg_path', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'shape_boxes', 'svg_size', 'take_media_warnings', 'validate_export_options']
+__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CachedGenerator', 'CodecSpec', 'DecodeErrors', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'ImageGenerator', 'JoinResult', 'Layer', 'LayerGraph', 'LayerKind', 'LayerTrack', 'LineCap', 'LineJoin', 'MaskMode', 'MediaInfo', 'Paint', 'PaintKind', 'Renderer', 'RgbaImage', 'SegmentInfo', 'SequenceGenerator', 'ShapeGenerator', 'ShapeSpec', 'ShapeType', 'SvgGenerator', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'check_svg_path', 'codec_specs', 'decoded_audio_seconds', 'default_gop', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'shape_boxes', 'svg_size', 'take_media_warnings', 'validate_export_options']
 class LayerKind:
     """
     Members:
@@ -23,7 +23,10 @@ class LayerKind:
       GENERATED
 
       SHAPE
+
+      COMPOSITION
     """
+    COMPOSITION: typing.ClassVar[LayerKind]
     GENERATED: typing.ClassVar[LayerKind]
     IMAGE: typing.ClassVar[LayerKind]
     SHAPE: typing.ClassVar[LayerKind]
@@ -312,6 +315,14 @@ class Layer:
         """
     @generator.setter
     def generator(self, arg1: ImageGenerator) -> None:
+        ...
+    @property
+    def graph(self) -> LayerGraph:
+        """
+        Render-graph data: nested timeline, mask, corners, border.
+        """
+    @graph.setter
+    def graph(self, arg0: LayerGraph) -> None:
         ...
     @property
     def start_frame(self) -> int:
@@ -791,6 +802,111 @@ class SvgGenerator(CachedGenerator):
     An SVG file rendered by librsvg at the displayed size (cached per size).
     """
     def __init__(self, path: str) -> None:
+        ...
+class MaskMode:
+    """
+    Members:
+
+      ALPHA
+
+      LUMA
+    """
+    ALPHA: typing.ClassVar[MaskMode]
+    LUMA: typing.ClassVar[MaskMode]
+    __members__: typing.ClassVar[dict[str, MaskMode]]
+    @typing.overload
+    def __eq__(self, other: MaskMode) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: MaskMode) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class LayerGraph:
+    """
+    A layer's render-graph data: nested timeline (composition layers: nested scenes, groups) with
+    the nested frame shown at each of the layer's frames, mask timeline and mode, and per-frame
+    float32 tables (1 or end_frame - start_frame values; empty: default) in layer-local pixels.
+    """
+    composition: Timeline
+    mask: Timeline
+    mask_invert: bool
+    mask_mode: MaskMode
+    def __init__(self) -> None:
+        ...
+    @property
+    def border_a(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @border_a.setter
+    def border_a(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def border_b(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @border_b.setter
+    def border_b(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def border_g(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @border_g.setter
+    def border_g(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def border_r(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @border_r.setter
+    def border_r(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def border_width(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @border_width.setter
+    def border_width(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def composition_frames(self) -> numpy.typing.NDArray[numpy.int64]:
+        ...
+    @composition_frames.setter
+    def composition_frames(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> None:
+        ...
+    @property
+    def corner_radius(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @corner_radius.setter
+    def corner_radius(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def mask_feather(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @mask_feather.setter
+    def mask_feather(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
         ...
 class Renderer:
     def __init__(self, timeline: Timeline) -> None:

@@ -32,5 +32,8 @@ TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "cent
 LineJoinName = Literal["miter", "round", "bevel"]
 LineCapName = Literal["butt", "round", "square"]
 
-__all__ = ["EasingName", "BlendMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
+#: Mask modes of :meth:`reelforge.scene.Layer.set_mask` (W3C CSS Masking mask-mode).
+MaskMode = Literal["alpha", "luma"]
+
+__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
            "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import composition as _composition
 from .errors import SceneError
 
 #: ``--resolution`` names and their frame height in pixels (width follows the scene's aspect ratio).
@@ -73,21 +74,32 @@ class ScaledScene:
         tl = self._scene.compile()
         sx, sy = self.scale
         tl.width, tl.height = self.width, self.height
-        layers = list(tl.layers)
-        for layer in layers:
-            t = layer.track
-            t.x = (np.asarray(t.x) * sx).astype(np.float32)
-            t.y = (np.asarray(t.y) * sy).astype(np.float32)
-            w, h = np.asarray(t.width), np.asarray(t.height)
-            if (w > 0).all() and (h > 0).all():
-                t.width, t.height = (w * sx).astype(np.float32), (h * sy).astype(np.float32)
-            else:  # size from the source: scale the layer instead
-                t.scale_x = (np.asarray(t.scale_x) * sx).astype(np.float32)
-                t.scale_y = (np.asarray(t.scale_y) * sy).astype(np.float32)
-            layer.track = t
-        tl.layers = layers
+        tl.layers = _scaled_layers(tl.layers, sx, sy)
         tl.validate()
         return tl
+
+
+def _scaled_layers(layers: Any, sx: float, sy: float) -> list[Any]:
+    """Compiled layers with canvas positions and sizes scaled; their masks (drawn in the same
+    canvas space) alike, and layer-local pixel styles (corner radius, border, feather) with the size."""
+    out = list(layers)
+    for layer in out:
+        t = layer.track
+        t.x = (np.asarray(t.x) * sx).astype(np.float32)
+        t.y = (np.asarray(t.y) * sy).astype(np.float32)
+        w, h = np.asarray(t.width), np.asarray(t.height)
+        if (w > 0).all() and (h > 0).all():
+            t.width, t.height = (w * sx).astype(np.float32), (h * sy).astype(np.float32)
+            _composition.scale_styles(layer.graph, (sx + sy) / 2)
+        else:  # size from the source: scale the layer instead
+            t.scale_x = (np.asarray(t.scale_x) * sx).astype(np.float32)
+            t.scale_y = (np.asarray(t.scale_y) * sy).astype(np.float32)
+        layer.track = t
+        mask = layer.graph.mask
+        if mask is not None:
+            mask.width, mask.height = _even(mask.width * sx), _even(mask.height * sy)
+            mask.layers = _scaled_layers(mask.layers, sx, sy)
+    return out
 
 
 def scaled(scene: Any, size: tuple[int, int] | str | None = None, *, resolution: str | None = None) -> ScaledScene:

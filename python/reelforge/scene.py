@@ -18,8 +18,10 @@ from . import _checks
 from . import _core
 from . import animation as _anim
 from . import colors as _colors
+from . import composition as _composition
 from . import easing as _easing
 from . import text as _text
+from . import _types
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
 
 #: Animatable layer properties, their units and defaults (None = from the source).
@@ -41,6 +43,7 @@ PROPERTIES = {
     "crop_right": "fraction of width hidden at the right (0..1)",
     "crop_bottom": "fraction of height hidden at the bottom (0..1)",
 }
+PROPERTIES.update(_composition.STYLE_PROPERTIES)  # corner_radius, border_width, border_color, mask_feather
 BLEND_MODES = ("normal", "multiply", "screen", "overlay", "darken", "lighten", "add", "difference")
 
 #: Most frames a scene may have: compile() builds per-frame tables (4 bytes per animated property,
@@ -55,6 +58,8 @@ GAIN_DB_RANGE = (-200.0, 200.0)
 #: clamped (an overshooting easing may leave it); the others are errors.
 _RANGES = {"width": (0.0, None), "height": (0.0, None), "crop_left": (0.0, 1.0), "crop_top": (0.0, 1.0),
            "crop_right": (0.0, 1.0), "crop_bottom": (0.0, 1.0),
+           "corner_radius": (0.0, None), "border_width": (0.0, None), "mask_feather": (0.0, None),
+           **{c: (0.0, 1.0) for c in _composition.BORDER_COMPONENTS},
            # shape layers (reelforge.shapes.SHAPE_PROPERTIES)
            "radius": (0.0, None), "stroke_width": (0.0, None), "stroke_start": (0.0, 1.0), "stroke_end": (0.0, 1.0)}
 
@@ -137,6 +142,7 @@ class Layer:
         self.autorotate = True
         self.on_decode_error = "hold"
         self._props: dict[str, object] = {}
+        self.graph = _composition.GraphState()  # nested content and mask (reelforge.composition)
         for k, v in props.items():
             if v is not None:
                 self.set(k, v)
@@ -163,7 +169,9 @@ class Layer:
         clamped to 0..1. Raises SceneError (SceneTypeError for a wrong type) naming the layer and
         property. Returns the layer (chainable)."""
         self._check_prop(name)
-        if name == "scale":
+        if name == "border_color":
+            _composition.set_border_color(self, value)
+        elif name == "scale":
             self._props["scale_x"] = self._props["scale_y"] = self._checked("scale", value)
         elif name == "crop":
             sides = value if isinstance(value, (list, tuple, np.ndarray)) else ()
@@ -207,6 +215,9 @@ class Layer:
         self._check_prop(name)
         if name == "crop":
             raise SceneError(f"{self._what('crop')}: animate crop_left, crop_top, crop_right or crop_bottom instead")
+        if name == "border_color":
+            _composition.animate_border_color(self, keyframes, easing)
+            return self
         kf = _Keyframes.checked(keyframes, easing, self._what(name))
         for i, k in enumerate(kf.keyframes):
             _check_range("scale_x" if name == "scale" else name, np.array([float(k[1])]), self._what(name), None,
@@ -217,6 +228,42 @@ class Layer:
     def _compile_generated(self, c, t) -> None:
         """Generated layers (reelforge.shapes, reelforge.svg) attach their generator to the compiled
         layer ``c`` and may set its track ``t``'s size tables here; other layers have nothing to do."""
+
+    def set_mask(self, mask_layer: "Layer | None", mode: _types.MaskMode = "alpha", invert: bool = False,
+                 feather=0.0) -> "Layer":
+        """Show this layer only where ``mask_layer`` is opaque or bright (W3C CSS Masking Level 1,
+        ``mask-mode``).
+
+        Parameters
+        ----------
+        mask_layer : Layer or None
+            Any layer of this scene (solid, image, video, text, nested scene, group), positioned
+            and animated in canvas space as usual. It leaves the stack: a mask is not drawn itself.
+            None removes the mask.
+        mode : {"alpha", "luma"}, default "alpha"
+            The matte: the mask's alpha, or its luminance ``0.2125 R + 0.7154 G + 0.0721 B``
+            times alpha (sRGB-encoded values in 0..1, i.e. of the premultiplied colour).
+        invert : bool, default False
+            Use ``1 - matte``.
+        feather : float, array of shape (frame_count,), callable of t, default 0.0
+            Pixels (layer-local, >= 0): standard deviation of a Gaussian blur of the matte
+            (separable, taps out to 3 sigma, edges clamped). The property ``mask_feather``: it can
+            be animated later like any other.
+
+        Returns
+        -------
+        Layer
+            This layer (chainable). Its premultiplied colour is multiplied by the matte where it
+            lands on the canvas.
+
+        Raises
+        ------
+        SceneTypeError
+            ``mask_layer`` is not a Layer; ``invert`` is not a bool.
+        SceneError
+            A mask from another scene, the layer itself, an unknown mode or a negative feather.
+        """
+        return _composition.set_mask(self, mask_layer, mode, invert, feather)
 
     def _sample(self, name: str, default, start: int, end: int) -> np.ndarray:
         """Values of property ``name`` for frames ``start..end-1`` (float64), or one value when it
@@ -555,6 +602,91 @@ class Scene:
             self.add_audio(p, start=start, trim_start=trim_start, duration=dur, gain_db=gain_db)
         return layer
 
+    def add_scene(self, other: "Scene", *, start: float = 0.0, trim_start: float = 0.0, end: float | None = None,
+                  x: float = 0, y: float = 0, width: float | None = None, height: float | None = None,
+                  opacity: float = 1.0, name: str | None = None) -> Layer:
+        """Add another scene as a layer: a nested composition (any depth).
+
+        ``other`` keeps its own size, frame rate and background and is rendered at its own size,
+        then shown like a picture of that size, with every layer property, mask and style.
+
+        Parameters
+        ----------
+        other : Scene
+            The nested scene. It is compiled with this one (edits to it show at the next compile).
+        start : float, default 0.0
+            Seconds on this scene's timeline where the layer appears.
+        trim_start : float, default 0.0
+            Seconds into ``other`` shown at ``start``; ``0 <= trim_start < other.duration``.
+        end : float or None
+            Seconds where the layer ends; None: when ``other`` ends (``start + other.duration -
+            trim_start``). After ``other``'s last frame the layer holds it.
+        x, y : float
+            Canvas pixels of the anchor point (top-left by default).
+        width, height : float or None
+            Displayed size in pixels; None: ``other``'s size (one given keeps the aspect ratio).
+        opacity : float, default 1.0
+            0..1.
+        name : str or None
+            Layer name (default ``"scene<n>"``).
+
+        Returns
+        -------
+        Layer
+            A layer of kind ``COMPOSITION``.
+
+        Notes
+        -----
+        At scene time ``t`` the layer shows ``other``'s frame for time ``t - start + trim_start``:
+        the latest frame whose time is <= that (the rule video layers follow). ``other``'s audio
+        clips join this scene's mix, shifted by ``start - trim_start`` and cut to the time the layer
+        shows (and to ``other``'s duration).
+
+        Raises
+        ------
+        SceneTypeError
+            ``other`` is not a :class:`Scene`.
+        SceneError
+            ``other`` is this scene, or contains it (at compile); bad times; ``trim_start`` past
+            ``other``'s duration.
+        """
+        return _composition.add_scene(self, other, start=start, trim_start=trim_start, end=end, x=x, y=y,
+                                      width=width, height=height, opacity=opacity, name=name)
+
+    def add_group(self, layers: Sequence[Layer], *, name: str | None = None) -> Layer:
+        """Group layers into one isolated layer (CSS ``isolation: isolate``, an After Effects
+        pre-composition).
+
+        The members are composited together first (in their stacking order, each with its own
+        blend mode, over transparency); the group's own transform, opacity, blend mode, mask and
+        style then apply to the flattened result. So ``opacity=0.5`` on a group of overlapping
+        layers shows them at half opacity without one showing through the other.
+
+        Parameters
+        ----------
+        layers : sequence of Layer
+            Layers of this scene's stack (not already grouped or used as a mask). They leave the
+            stack and keep their own timing and properties (canvas pixels, scene seconds).
+        name : str or None
+            Layer name (default ``"group<n>"``).
+
+        Returns
+        -------
+        Layer
+            The group: a ``COMPOSITION`` layer covering the canvas (``x=0, y=0``, the scene's
+            ``width`` x ``height`` pixels; anchor, scale and rotation apply to that), shown from
+            its earliest member's start to its latest member's end, at the stack position of its
+            topmost member.
+
+        Raises
+        ------
+        SceneTypeError
+            ``layers`` is not a sequence of layers.
+        SceneError
+            An empty list, a layer listed twice, or one not in this scene's stack.
+        """
+        return _composition.add_group(self, layers, name=name)
+
     def add_audio(self, path, *, start=0.0, trim_start=0.0, duration=None, gain_db=0.0, fade_in=0.0,
                   fade_out=0.0, loop=False) -> AudioClip:
         """Add an audio clip (any FFmpeg-readable file with an audio stream).
@@ -632,7 +764,7 @@ class Scene:
         tl.frame_count = n
         tl.background = list(self.background)
         tl.layers = [self._compile_layer(layer, n) for layer in self.layers]
-        tl.audio = [self._compile_clip(clip) for clip in self.audio]
+        tl.audio = [self._compile_clip(clip) for clip in self.audio] + _composition.nested_audio(self, n)
         tl.validate()
         return tl
 
@@ -679,6 +811,7 @@ class Scene:
             setattr(t, prop, arr)
         layer._compile_generated(c, t)
         c.track = t
+        _composition.compile_graph(self, layer, c, n)  # nested content, mask, corners, border
         return c
 
     def _compile_clip(self, clip: AudioClip) -> "_core.AudioClip":

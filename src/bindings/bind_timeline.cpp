@@ -15,7 +15,8 @@ namespace reelforge {
 void bind_timeline(py::module_& m) {
   py::enum_<LayerKind>(m, "LayerKind")
       .value("SOLID", LayerKind::Solid).value("IMAGE", LayerKind::Image).value("VIDEO", LayerKind::Video)
-      .value("GENERATED", LayerKind::Generated).value("SHAPE", LayerKind::Shape);
+      .value("GENERATED", LayerKind::Generated).value("SHAPE", LayerKind::Shape)
+      .value("COMPOSITION", LayerKind::Composition);
   py::enum_<BlendMode>(m, "BlendMode")
       .value("NORMAL", BlendMode::Normal).value("MULTIPLY", BlendMode::Multiply).value("SCREEN", BlendMode::Screen)
       .value("OVERLAY", BlendMode::Overlay).value("DARKEN", BlendMode::Darken).value("LIGHTEN", BlendMode::Lighten)

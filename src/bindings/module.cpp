@@ -44,6 +44,7 @@ PYBIND11_MODULE(_core, m) {
   reelforge::bind_timeline(m);
   reelforge::bind_generated(m);
   reelforge::bind_shapes(m);
+  reelforge::bind_graph(m);  // after Timeline and Layer, which it refers to
   reelforge::bind_render(m);
   reelforge::bind_export(m);
   reelforge::bind_text(m);

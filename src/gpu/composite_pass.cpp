@@ -1,5 +1,7 @@
 #include "gpu/composite_pass.h"
 
+#include "gpu/node_renderer.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -16,6 +18,15 @@ struct LayerParamsGpu {  // std140 mirror of LayerParams in shaders/stack.glsl
   float u[4], v[4], clip[4], color[4];
 };
 static_assert(sizeof(LayerParamsGpu) == 64);
+
+struct LayerStyleGpu {  // std140 mirror of LayerStyle in shaders/stack.glsl
+  float shape[4];   // local units per uv unit along uv.x, uv.y; corner radius; border width (local units)
+  float border[4];  // premultiplied border colour x opacity
+};
+static_assert(sizeof(LayerStyleGpu) == 32);
+constexpr VkDeviceSize kStyleOffset = sizeof(LayerParamsGpu) * kMaxStack;  // styles follow the layers
+constexpr VkDeviceSize kBlockSize = kStyleOffset + sizeof(LayerStyleGpu) * kMaxStack;
+constexpr int kStyled = 64;  // composite.comp: kind_blend flag of the rounded-corner/border path
 
 struct TilePush {  // Push in shaders/stack.glsl
   float background[4];
@@ -71,6 +82,14 @@ LayerParamsGpu layer_params(const LayerDraw& d, const Texture& tex, int& kind) {
   return L;
 }
 
+LayerStyleGpu layer_style(const LayerDraw& d, const Texture& tex) {
+  const bool t = tex.orientation.transposed;
+  const LayerStyle& st = d.style;
+  const float a = std::clamp(st.border_color[3], 0.0f, 1.0f) * d.place.opacity;
+  return {{d.place.size[t ? 1 : 0], d.place.size[t ? 0 : 1], st.corner_radius, st.border_width},
+          {st.border_color[0] * a, st.border_color[1] * a, st.border_color[2] * a, a}};
+}
+
 }  // namespace
 
 struct CompositePass::Dispatch {
@@ -96,9 +115,9 @@ CompositePass::CompositePass(const VkContext& ctx, int width, int height, int ro
                 {5, VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, kMaxStack, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
                 {6, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr}},
                sizeof(TilePush)),
-      slots_(size_t(slots)) {
+      slots_(slots) {
   const VkDeviceSize align = std::max<VkDeviceSize>(1, ctx.props.limits.minUniformBufferOffsetAlignment);
-  params_stride_ = align_up(sizeof(LayerParamsGpu) * kMaxStack, align);
+  params_stride_ = align_up(kBlockSize, align);
   VkSamplerCreateInfo sci{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
   sci.magFilter = sci.minFilter = VK_FILTER_LINEAR;  // bilinear scaling
   sci.mipmapMode = VK_SAMPLER_MIPMAP_MODE_LINEAR;    // trilinear between mip levels
@@ -111,14 +130,27 @@ CompositePass::CompositePass(const VkContext& ctx, int width, int height, int ro
 }
 
 void CompositePass::record(Frame& f) {
-  const std::vector<TileGroup> groups = group(f);
-  std::vector<Dispatch> dispatches = plan(f, groups);
-  write_params(f, groups, dispatches);
-  write_descriptors(f, groups, dispatches);
-  dispatch(f, groups, dispatches);
+  CompositeTarget t;
+  t.width = width_, t.height = height_, t.row_pixels = row_pixels_;
+  const float ba = background_[3];
+  t.background = {background_[0] * ba, background_[1] * ba, background_[2] * ba, ba};
+  t.nv12 = f.slot.nv12_target().buffer;
+  t.rgba = rgba_readback_ ? f.slot.rgba_target().buffer.get() : VK_NULL_HANDLE;
+  t.want_nv12 = f.want_nv12;
+  t.want_rgba = f.want_rgba;
+  record(f, t);
 }
 
-std::vector<TileGroup> CompositePass::group(const Frame& f) const {
+void CompositePass::record(Frame& f, const CompositeTarget& t) {
+  PerSlot& s = slots_.next(f.slot, f.slot_index);
+  const std::vector<TileGroup> groups = group(f, t);
+  std::vector<Dispatch> dispatches = plan(s, t, groups);
+  write_params(f, s, t, groups, dispatches);
+  write_descriptors(f, s, t, groups, dispatches);
+  dispatch(f, t, groups, dispatches);
+}
+
+std::vector<TileGroup> CompositePass::group(const Frame& f, const CompositeTarget& t) const {
   std::vector<TileLayer> tile_layers(f.draws.size());
   for (size_t n = 0; n < f.draws.size(); ++n) {
     const LayerDraw& d = f.draws[n];
@@ -127,16 +159,18 @@ std::vector<TileGroup> CompositePass::group(const Frame& f) const {
     const bool opaque_source = tex.image ? tex.opaque : d.color[3] >= 1.0f;
     const auto& inv = d.place.inv;
     const bool axis_aligned = inv[1] == 0.0f && inv[3] == 0.0f;
-    if (opaque_source && axis_aligned && d.place.opacity >= 1.0f && d.blend == BlendMode::Normal)
+    // Rounded corners are not opaque; a translucent border neither.
+    const bool styled_opaque = d.style.corner_radius <= 0.0f && (d.style.border_width <= 0.0f || d.style.border_color[3] >= 1.0f);
+    if (opaque_source && axis_aligned && styled_opaque && d.place.opacity >= 1.0f && d.blend == BlendMode::Normal)
       tile_layers[n].opaque = d.place.bounds;
   }
-  return group_tiles(width_, height_, tile_layers);
+  return group_tiles(t.width, t.height, tile_layers);
 }
 
-std::vector<CompositePass::Dispatch> CompositePass::plan(Frame& f, const std::vector<TileGroup>& groups) {
+std::vector<CompositePass::Dispatch> CompositePass::plan(PerSlot& s, const CompositeTarget& t,
+                                                         const std::vector<TileGroup>& groups) {
   std::vector<Dispatch> out;
   size_t tile_count = 0;
-  PerSlot& s = slots_.at(f.slot_index);
   s.need_acc = false;
   for (size_t g = 0; g < groups.size(); ++g) {
     const int depth = int(groups[g].layers.size());
@@ -158,7 +192,7 @@ std::vector<CompositePass::Dispatch> CompositePass::plan(Frame& f, const std::ve
   ensure_buffer(ctx_, s.tiles, tile_count * sizeof(uint32_t), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, true);
   // The accumulator: the canvas, then the column left of each tile (16 uvec4 per tile entry).
   if (s.need_acc)
-    ensure_buffer(ctx_, s.acc, VkDeviceSize(row_pixels_) * height_ * 8 + tile_count * 16 * 16,
+    ensure_buffer(ctx_, s.acc, VkDeviceSize(t.row_pixels) * t.height * 8 + tile_count * 16 * 16,
                   VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, false);
   auto* tiles = static_cast<uint32_t*>(s.tiles.mapped);
   for (size_t g = 0, at = 0; g < groups.size(); at += groups[g].tiles.size(), ++g)
@@ -166,8 +200,9 @@ std::vector<CompositePass::Dispatch> CompositePass::plan(Frame& f, const std::ve
   return out;
 }
 
-void CompositePass::write_params(Frame& f, const std::vector<TileGroup>& groups, std::vector<Dispatch>& dispatches) {
-  auto* params = static_cast<uint8_t*>(slots_[f.slot_index].params.mapped);
+void CompositePass::write_params(Frame& f, PerSlot& s, const CompositeTarget& t, const std::vector<TileGroup>& groups,
+                                 std::vector<Dispatch>& dispatches) {
+  auto* params = static_cast<uint8_t*>(s.params.mapped);
   for (Dispatch& p : dispatches) {
     CompositeSpec spec;
     spec.layers = p.count;
@@ -177,24 +212,28 @@ void CompositePass::write_params(Frame& f, const std::vector<TileGroup>& groups,
       auto* L = reinterpret_cast<LayerParamsGpu*>(params + p.params_offset + size_t(k) * sizeof(LayerParamsGpu));
       int kind = 0;
       *L = layer_params(d, f.textures[n], kind);
+      if (d.style.active()) {  // rounded corners / border: composite.comp's styled path
+        auto* S = reinterpret_cast<LayerStyleGpu*>(params + p.params_offset + kStyleOffset + size_t(k) * sizeof(LayerStyleGpu));
+        *S = layer_style(d, f.textures[n]);
+        kind |= kStyled / 16;
+      }
       spec.kind_blend[size_t(k)] = kind * 16 + int(d.blend);
     }
     spec.read_acc = p.read_acc;
     spec.write_acc = p.write_acc;
-    spec.want_nv12 = f.want_nv12;
-    spec.want_rgba = f.want_rgba;
+    spec.want_nv12 = t.want_nv12;
+    spec.want_rgba = t.want_rgba;
     p.pipeline = program_.pipeline(spec);
   }
 }
 
-void CompositePass::write_descriptors(Frame& f, const std::vector<TileGroup>& groups,
-                                      std::vector<Dispatch>& dispatches) {
-  const PerSlot& s = slots_[f.slot_index];
+void CompositePass::write_descriptors(Frame& f, const PerSlot& s, const CompositeTarget& t,
+                                      const std::vector<TileGroup>& groups, std::vector<Dispatch>& dispatches) {
   const VkBuffer none = dummy_buffer_.buffer;
-  const VkDescriptorBufferInfo nv12{f.slot.nv12_target().buffer, 0, VK_WHOLE_SIZE};
-  const VkDescriptorBufferInfo rgba{rgba_readback_ ? f.slot.rgba_target().buffer.get() : none, 0, VK_WHOLE_SIZE};
+  const VkDescriptorBufferInfo nv12{t.nv12 ? t.nv12 : none, 0, VK_WHOLE_SIZE};
+  const VkDescriptorBufferInfo rgba{t.rgba ? t.rgba : none, 0, VK_WHOLE_SIZE};
   const VkDescriptorBufferInfo tiles{s.tiles.buffer, 0, VK_WHOLE_SIZE};
-  const VkDescriptorBufferInfo block{s.params.buffer, 0, sizeof(LayerParamsGpu) * kMaxStack};
+  const VkDescriptorBufferInfo block{s.params.buffer, 0, kBlockSize};
   const VkDescriptorBufferInfo acc{s.need_acc ? s.acc.buffer.get() : none, 0, VK_WHOLE_SIZE};
   const VkDescriptorImageInfo smp{sampler_, VK_NULL_HANDLE, VK_IMAGE_LAYOUT_UNDEFINED};
   for (Dispatch& p : dispatches) {
@@ -215,15 +254,14 @@ void CompositePass::write_descriptors(Frame& f, const std::vector<TileGroup>& gr
   }
 }
 
-void CompositePass::dispatch(Frame& f, const std::vector<TileGroup>& groups, const std::vector<Dispatch>& dispatches) {
+void CompositePass::dispatch(Frame& f, const CompositeTarget& t, const std::vector<TileGroup>& groups,
+                             const std::vector<Dispatch>& dispatches) {
   VkCommandBuffer cb = f.cmd;
   TilePush pc{};
-  const float ba = background_[3];
-  pc.background[0] = background_[0] * ba, pc.background[1] = background_[1] * ba;
-  pc.background[2] = background_[2] * ba, pc.background[3] = ba;
-  pc.dims[0] = width_, pc.dims[1] = height_, pc.dims[2] = row_pixels_, pc.dims[3] = row_pixels_;
-  pc.tile[1] = row_pixels_;
-  pc.tile[2] = int32_t(VkDeviceSize(row_pixels_) * height_ / 2);  // the accumulator's tile-edge entries
+  std::copy_n(t.background.begin(), 4, pc.background);
+  pc.dims[0] = t.width, pc.dims[1] = t.height, pc.dims[2] = t.row_pixels, pc.dims[3] = t.row_pixels;
+  pc.tile[1] = t.row_pixels;
+  pc.tile[2] = int32_t(VkDeviceSize(t.row_pixels) * t.height / 2);  // the accumulator's tile-edge entries
   // Level by level: a stack's next dispatch reads the accumulator its previous one wrote.
   for (int level = 0;; ++level) {
     bool any = false;
@@ -242,6 +280,16 @@ void CompositePass::dispatch(Frame& f, const std::vector<TileGroup>& groups, con
     }
     if (!any) break;
   }
+}
+
+}  // namespace reelforge
+
+namespace reelforge {
+
+Affine texture_map(const LayerDraw& d, const Texture& tex) {
+  int kind = 0;
+  const LayerParamsGpu L = layer_params(d, tex, kind);
+  return {L.u[0], L.u[1], L.u[2], L.v[0], L.v[1], L.v[2]};
 }
 
 }  // namespace reelforge

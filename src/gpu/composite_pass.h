@@ -9,23 +9,39 @@
 
 #include "gpu/compute_program.h"
 #include "gpu/pass.h"
+#include "gpu/per_frame_sets.h"
 #include "gpu/tiling.h"
 
 namespace reelforge {
+
+// Where a composite goes: the slot's outputs (the final pass) or an RGBA8 buffer of an
+// intermediate (NodeRenderer), `width` x `height` pixels, rows of `row_pixels` (a multiple of 16).
+struct CompositeTarget {
+  int width = 0, height = 0, row_pixels = 0;
+  std::array<float, 4> background{0, 0, 0, 0};  // premultiplied RGBA
+  VkBuffer nv12 = VK_NULL_HANDLE, rgba = VK_NULL_HANDLE;
+  bool want_nv12 = false, want_rgba = false;
+};
 
 class CompositePass : public Pass {
  public:
   CompositePass(const VkContext& ctx, int width, int height, int row_pixels, std::array<float, 4> background,
                 int slots, const Image& dummy, bool rgba_readback);
-  void record(Frame& f) override;
+  void record(Frame& f) override;  // the frame's final composite, into the slot's outputs
+  // f's draws composited into `t` (NodeRenderer: an intermediate image's buffer).
+  void record(Frame& f, const CompositeTarget& t);
 
  private:
   struct Dispatch;  // one composite.comp dispatch: part of one tile group's stack
-  std::vector<TileGroup> group(const Frame& f) const;
-  std::vector<Dispatch> plan(Frame& f, const std::vector<TileGroup>& groups);
-  void write_params(Frame& f, const std::vector<TileGroup>& groups, std::vector<Dispatch>& dispatches);
-  void write_descriptors(Frame& f, const std::vector<TileGroup>& groups, std::vector<Dispatch>& dispatches);
-  void dispatch(Frame& f, const std::vector<TileGroup>& groups, const std::vector<Dispatch>& dispatches);
+  struct PerSlot;
+  std::vector<TileGroup> group(const Frame& f, const CompositeTarget& t) const;
+  std::vector<Dispatch> plan(PerSlot& s, const CompositeTarget& t, const std::vector<TileGroup>& groups);
+  void write_params(Frame& f, PerSlot& s, const CompositeTarget& t, const std::vector<TileGroup>& groups,
+                    std::vector<Dispatch>& dispatches);
+  void write_descriptors(Frame& f, const PerSlot& s, const CompositeTarget& t, const std::vector<TileGroup>& groups,
+                         std::vector<Dispatch>& dispatches);
+  void dispatch(Frame& f, const CompositeTarget& t, const std::vector<TileGroup>& groups,
+                const std::vector<Dispatch>& dispatches);
 
   const VkContext& ctx_;
   int width_, height_, row_pixels_;
@@ -42,7 +58,7 @@ class CompositePass : public Pass {
     Buffer acc;     // float16 accumulator, allocated only for stacks deeper than kMaxStack
     bool need_acc = false;
   };
-  std::vector<PerSlot> slots_;
+  PerFrameSets<PerSlot> slots_;  // one set per composite within a frame (intermediates, then the final one)
 };
 
 }  // namespace reelforge

@@ -20,7 +20,8 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
     : ctx_(std::move(ctx)), width_(width), height_(height), row_pixels_(align16(width)),
       sources_(std::move(sources)), rgba_readback_(rgba_readback), cmd_pool_(make_command_pool(*ctx_)),
       static_images_(*ctx_, cmd_pool_, sources_), convert_(*ctx_, slots), generated_(slots),
-      composite_(*ctx_, width, height, row_pixels_, background, slots, static_images_.dummy(), rgba_readback) {
+      composite_(*ctx_, width, height, row_pixels_, background, slots, static_images_.dummy(), rgba_readback),
+      graph_(*ctx_, slots, static_images_, convert_, generated_, composite_) {
   for (int k = 0; k < slots; ++k)
     slots_.push_back(std::make_unique<FrameSlot>(*ctx_, cmd_pool_, row_pixels_, height_, rgba_readback_));
 }
@@ -33,14 +34,9 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
   if (want_rgba && !rgba_readback_) throw Error("this compositor was created without RGBA readback");
   FrameSlot& s = *slots_.at(size_t(slot));
   Frame f{*ctx_, s, size_t(slot), s.begin(), draws, sources_, std::vector<Texture>(draws.size()), want_rgba, want_nv12};
-  for (size_t n = 0; n < draws.size(); ++n) {
-    const size_t layer = size_t(draws[n].layer);
-    if (sources_.at(layer).kind == LayerKind::Image)
-      f.textures[n] = {&static_images_.image(layer), static_images_.opaque(layer), {}};
-  }
-  // The passes in order; a render graph inserts its effect passes between these two.
-  convert_.record(f);
-  generated_.record(f);
+  // Textures (images, converted video), then the nodes (nested content, effects, masks), then
+  // the tiled final composite (render_graph.h).
+  graph_.prepare(f);
   composite_.record(f);
   s.submit(want_nv12, want_rgba);
 }

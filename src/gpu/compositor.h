@@ -13,6 +13,7 @@
 #include "gpu/frame_slot.h"
 #include "gpu/generated_pass.h"
 #include "gpu/layers.h"
+#include "gpu/render_graph.h"
 #include "gpu/static_images.h"
 
 namespace reelforge {
@@ -50,6 +51,7 @@ class Compositor {
   ConvertPass convert_;
   GeneratedPass generated_;
   CompositePass composite_;
+  RenderGraph graph_;
   std::vector<std::unique_ptr<FrameSlot>> slots_;  // last: destroyed (waited for) first
 };
 

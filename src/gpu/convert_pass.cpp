@@ -61,19 +61,19 @@ ConvertPass::ConvertPass(const VkContext& ctx, int slots)
                {{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
                 {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr}},
                sizeof(ConvertPush)),
-      slots_(size_t(slots)) {}
+      slots_(slots) {}
 
 void ConvertPass::record(Frame& f) {
   VkDeviceSize staging_bytes = 0, converted_px = 0;
   std::vector<Upload> videos = plan(f, staging_bytes, converted_px);
   if (videos.empty()) return;
-  PerSlot& s = slots_.at(f.slot_index);
+  PerSlot& s = slots_.next(f.slot, f.slot_index);
   ensure_buffer(f.ctx, s.staging, staging_bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, true);
   ensure_buffer(f.ctx, s.converted, converted_px * 4,
                 VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT, false);
-  upload(f, videos);
-  dispatch(f, videos);
-  copy_to_images(f, videos);
+  upload(f, s, videos);
+  dispatch(f, s, videos);
+  copy_to_images(f, s, videos);
 }
 
 std::vector<ConvertPass::Upload> ConvertPass::plan(Frame& f, VkDeviceSize& staging_bytes, VkDeviceSize& converted_px) {
@@ -118,8 +118,8 @@ std::vector<ConvertPass::Upload> ConvertPass::plan(Frame& f, VkDeviceSize& stagi
   return videos;
 }
 
-void ConvertPass::upload(Frame& f, const std::vector<Upload>& videos) {
-  auto* staging = static_cast<uint8_t*>(slots_[f.slot_index].staging.mapped);
+void ConvertPass::upload(Frame& f, PerSlot& s, const std::vector<Upload>& videos) {
+  auto* staging = static_cast<uint8_t*>(s.staging.mapped);
   for (const Upload& v : videos) {
     const AVFrame* fr = f.draws[v.draw].video;
     const int planes = v.alpha ? 4 : 3;
@@ -133,8 +133,7 @@ void ConvertPass::upload(Frame& f, const std::vector<Upload>& videos) {
   }
 }
 
-void ConvertPass::dispatch(Frame& f, const std::vector<Upload>& videos) {
-  const PerSlot& s = slots_[f.slot_index];
+void ConvertPass::dispatch(Frame& f, const PerSlot& s, const std::vector<Upload>& videos) {
   const VkDescriptorBufferInfo in{s.staging.buffer, 0, VK_WHOLE_SIZE}, out{s.converted.buffer, 0, VK_WHOLE_SIZE};
   for (const Upload& v : videos) {
     VkDescriptorSet set = f.slot.allocate(program_.set_layout());
@@ -162,7 +161,7 @@ void ConvertPass::dispatch(Frame& f, const std::vector<Upload>& videos) {
   }
 }
 
-void ConvertPass::copy_to_images(Frame& f, const std::vector<Upload>& videos) {
+void ConvertPass::copy_to_images(Frame& f, const PerSlot& s, const std::vector<Upload>& videos) {
   VkCommandBuffer cb = f.cmd;
   memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                  VK_PIPELINE_STAGE_TRANSFER_BIT);
@@ -175,7 +174,7 @@ void ConvertPass::copy_to_images(Frame& f, const std::vector<Upload>& videos) {
     r.bufferRowLength = uint32_t(align16(v.out_w()));
     r.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     r.imageExtent = {uint32_t(v.out_w()), uint32_t(v.out_h()), 1};
-    vkCmdCopyBufferToImage(cb, slots_[f.slot_index].converted.buffer, v.image->image,
+    vkCmdCopyBufferToImage(cb, s.converted.buffer, v.image->image,
                            VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &r);
     record_mipmaps(cb, *v.image);  // ends in SHADER_READ_ONLY_OPTIMAL, visible to compute
   }

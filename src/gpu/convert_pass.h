@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gpu/compute_program.h"
+#include "gpu/per_frame_sets.h"
 #include "gpu/pass.h"
 
 namespace reelforge {
@@ -17,16 +18,17 @@ class ConvertPass : public Pass {
  private:
   struct Upload;  // one video layer's staging layout and output image
   std::vector<Upload> plan(Frame& f, VkDeviceSize& staging_bytes, VkDeviceSize& converted_px);
-  void upload(Frame& f, const std::vector<Upload>& videos);
-  void dispatch(Frame& f, const std::vector<Upload>& videos);
-  void copy_to_images(Frame& f, const std::vector<Upload>& videos);
+  struct PerSlot;
+  void upload(Frame& f, PerSlot& s, const std::vector<Upload>& videos);
+  void dispatch(Frame& f, const PerSlot& s, const std::vector<Upload>& videos);
+  void copy_to_images(Frame& f, const PerSlot& s, const std::vector<Upload>& videos);
 
   ComputeProgram program_;
   struct PerSlot {
     Buffer staging;    // host-visible: the frame's video planes (padded rows), read by the shader
     Buffer converted;  // the shader's RGBA8 output, copied into the pooled images
   };
-  std::vector<PerSlot> slots_;
+  PerFrameSets<PerSlot> slots_;  // one set per use within a frame (nested draw lists)
 };
 
 }  // namespace reelforge

@@ -70,6 +70,7 @@ VkCommandBuffer FrameSlot::begin() {
   for (auto& p : descriptors_) RF_VK(vkResetDescriptorPool(ctx_.device, p, 0));
   descriptor_pool_ = 0;
   images_.begin_frame();
+  ++serial_;
   RF_VK(vkResetCommandBuffer(cmd_, 0));
   VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;

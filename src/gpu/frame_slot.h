@@ -21,6 +21,8 @@ class FrameSlot {
   // A descriptor set valid for this frame (pools grow as needed and are reset by begin()).
   VkDescriptorSet allocate(VkDescriptorSetLayout layout);
   ImagePool& images() { return images_; }
+  // Counts begin() calls: passes use it to tell a new frame from another use within the same one.
+  uint64_t serial() const { return serial_; }
   // Buffers the final pass writes.
   const Buffer& nv12_target() const { return nv12_gpu_; }
   const Buffer& rgba_target() const { return rgba_gpu_; }
@@ -43,6 +45,7 @@ class FrameSlot {
   VkCommandBuffer cmd_ = VK_NULL_HANDLE;
   Fence fence_;
   bool in_flight_ = false;
+  uint64_t serial_ = 0;
 };
 
 }  // namespace reelforge

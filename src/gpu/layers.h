@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <memory>
+#include <vector>
 
 #include "media/orientation.h"
 #include "timeline/frame_state.h"
@@ -19,6 +20,19 @@ struct LayerSource {
   int video_width = 0, video_height = 0;   // Video layers: decoded (coded) size (even)
   bool video_alpha = false;
   Orientation orientation;                 // Video layers: how the decoded picture is displayed
+  // Render-graph nodes (render_graph.h): the sources of a composition's nested timeline and of a
+  // mask's timeline, and those timelines (size, background, mask mode).
+  std::vector<LayerSource> children, mask;
+  std::shared_ptr<const Timeline> composition, mask_timeline;
+  MaskMode mask_mode = MaskMode::Alpha;
+  bool mask_invert = false;
+};
+
+// Per-frame style of a drawn layer, in layer-local pixels (composite.comp's styled path).
+struct LayerStyle {
+  float corner_radius = 0.0f, border_width = 0.0f;
+  std::array<float, 4> border_color{0, 0, 0, 1};  // straight RGBA 0..1
+  bool active() const { return corner_radius > 0.0f || border_width > 0.0f; }
 };
 
 // One active layer at one frame.
@@ -29,6 +43,15 @@ struct LayerDraw {
   std::array<float, 4> color{1, 1, 1, 1};  // Solid: straight RGBA 0..1
   const AVFrame* video = nullptr;          // Video: yuv420p / yuvj420p / yuva420p frame
   std::shared_ptr<const RgbaImage> picture;  // Generated: this frame's picture (GeneratedPass uploads it)
+  LayerStyle style;
+  // Render-graph nodes: a composition's nested draws (its timeline's frame, in its own canvas
+  // space), a masked layer's mask draws (the parent's canvas space), bottom to top.
+  std::vector<LayerDraw> children, mask;
+  bool composition = false;   // a composition layer: its texture is rendered from `children`
+  bool masked = false;        // `mask` (possibly empty at this frame: nothing shows) applies
+  float mask_feather = 0.0f;  // layer-local pixels
+  // Needs the render graph before the final pass (effects add their own condition here).
+  bool node() const { return composition || masked; }
 };
 
 }  // namespace reelforge

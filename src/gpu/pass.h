@@ -11,7 +11,10 @@
 //  3. Replace f.textures[n] for the layer you rendered: the final CompositePass (tiled, straight
 //     to NV12/RGBA) samples whatever f.textures holds, so tiling and the single-pass fast path of
 //     layers without effects are untouched.
-//  4. Insert the pass between ConvertPass and CompositePass in Compositor::submit.
+//  4. Insert the pass between ConvertPass and CompositePass in Compositor::submit; a per-layer
+//     pass (an effect) goes into RenderGraph's per-draw preparation instead (render_graph.h).
+// A pass may run more than once per frame (once per nested draw list: a sub-frame shares the
+// slot and command buffer): per-slot buffers written on the CPU then come from PerFrameSets.
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -28,15 +31,22 @@ struct Texture {
   Orientation orientation;       // display orientation of the texels (rotation/flip of the source)
 };
 
+class NodeRenderer;
+
+// One draw list being prepared and composited: the frame's own, or a nested one (a sub-frame:
+// same slot and command buffer, the nested timeline's draws and sources).
 struct Frame {
   VkContext& ctx;
   FrameSlot& slot;
   size_t slot_index = 0;
   VkCommandBuffer cmd = VK_NULL_HANDLE;
-  const std::vector<LayerDraw>& draws;      // bottom to top
+  // Bottom to top; this frame's copy: a pass may change a draw's placement (an effect grows it).
+  std::vector<LayerDraw> draws;
   const std::vector<LayerSource>& sources;  // indexed by LayerDraw::layer
   std::vector<Texture> textures;            // per draw
   bool want_rgba = false, want_nv12 = true;
+  // The render-draws-into-an-image primitive, for passes that need one (node_renderer.h).
+  NodeRenderer* nodes = nullptr;
 };
 
 class Pass {

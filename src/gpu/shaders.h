@@ -7,4 +7,5 @@ namespace reelforge::shaders {
 struct Spirv { const uint32_t* words; size_t size_bytes; };
 Spirv composite();
 Spirv yuv_to_rgba();
+Spirv mask();
 }  // namespace reelforge::shaders

@@ -34,4 +34,14 @@ static_assert(offsetof(ConvertSpec, div) == 4 * CONVERT_DIV);
 static_assert(offsetof(ConvertSpec, chroma_left) == 4 * CONVERT_CHROMA_LEFT);
 static_assert(sizeof(ConvertSpec) == 4 * (CONVERT_CHROMA_LEFT + 1));
 
+struct MaskSpec {  // shaders/mask.comp
+  int32_t stage = 2;   // 0: matte blurred along x; 1: along y, applied; 2: matte applied (no feather)
+  int32_t luma = 0;    // luminance matte, else alpha
+  int32_t invert = 0;  // 1 - matte
+};
+static_assert(offsetof(MaskSpec, stage) == 4 * MASK_STAGE);
+static_assert(offsetof(MaskSpec, luma) == 4 * MASK_LUMA);
+static_assert(offsetof(MaskSpec, invert) == 4 * MASK_INVERT);
+static_assert(sizeof(MaskSpec) == 4 * (MASK_INVERT + 1));
+
 }  // namespace reelforge

@@ -1,5 +1,6 @@
 #include "gpu/static_images.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "gpu/vk_commands.h"
@@ -7,23 +8,30 @@
 
 namespace reelforge {
 
+namespace {
+// Every image layer's picture in the tree of sources (nested timelines, masks), once each.
+void collect(const std::vector<LayerSource>& sources, std::vector<const RgbaImage*>& out) {
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const LayerSource& s = sources[i];
+    if (s.kind == LayerKind::Image) {
+      if (!s.image || s.image->pixels.empty()) throw InputError("image layer " + std::to_string(i) + " has no pixels");
+      if (std::find(out.begin(), out.end(), s.image.get()) == out.end()) out.push_back(s.image.get());
+    }
+    collect(s.children, out);
+    collect(s.mask, out);
+  }
+}
+}  // namespace
+
 StaticImages::StaticImages(VkContext& ctx, VkCommandPool pool, const std::vector<LayerSource>& sources) {
   const RgbaImage transparent{1, 1, {0, 0, 0, 0}};
+  std::vector<const RgbaImage*> pictures;
+  collect(sources, pictures);
   VkDeviceSize total = 4;
-  opaque_.assign(sources.size(), false);
-  for (size_t i = 0; i < sources.size(); ++i)
-    if (sources[i].kind == LayerKind::Image) {
-      const auto& img = sources[i].image;
-      if (!img || img->pixels.empty()) throw InputError("image layer " + std::to_string(i) + " has no pixels");
-      total += img->pixels.size();
-      bool opaque = true;
-      for (size_t k = 3; k < img->pixels.size() && opaque; k += 4) opaque = img->pixels[k] == 255;
-      opaque_[i] = opaque;
-    }
+  for (const RgbaImage* img : pictures) total += img->pixels.size();
   Buffer staging = make_buffer(ctx, total, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
   const VkImageUsageFlags use =
       VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-  images_.resize(sources.size());
   VkCommandBuffer cb = begin_one_time(ctx.device, pool);
   VkDeviceSize offset = 0;
   auto upload = [&](const RgbaImage& img, Image& dst, uint32_t levels) {
@@ -40,11 +48,13 @@ StaticImages::StaticImages(VkContext& ctx, VkCommandPool pool, const std::vector
     offset += img.pixels.size();
   };
   upload(transparent, dummy_, 1);
-  for (size_t i = 0; i < sources.size(); ++i)
-    if (sources[i].kind == LayerKind::Image) {
-      const RgbaImage& img = *sources[i].image;
-      upload(img, images_[i], full_mip_levels(img.width, img.height));
-    }
+  for (const RgbaImage* img : pictures) {
+    Entry& e = images_[img];
+    bool opaque = true;
+    for (size_t k = 3; k < img->pixels.size() && opaque; k += 4) opaque = img->pixels[k] == 255;
+    e.opaque = opaque;
+    upload(*img, e.image, full_mip_levels(img->width, img->height));
+  }
   submit_and_wait(ctx, pool, cb);
 }
 

@@ -25,6 +25,7 @@ FrameFeeder::FrameFeeder(const Timeline& tl) : tl_(tl) {
       if (l.start_frame == 0) videos_[i] = std::move(v);
     }
   }
+  open_nodes();
 }
 
 std::vector<LayerSource> FrameFeeder::layer_sources() const {
@@ -36,6 +37,7 @@ std::vector<LayerSource> FrameFeeder::layer_sources() const {
     out[i].video_height = formats_[i].height;
     out[i].video_alpha = formats_[i].alpha;
     out[i].orientation = formats_[i].orientation;
+    node_sources(i, out[i]);
   }
   return out;
 }
@@ -70,7 +72,8 @@ FrameInputs FrameFeeder::frame(int64_t i) {
       d.video = ref.get();
       in.refs.push_back(std::move(ref));
     }
-    in.draws.push_back(d);
+    feed_node(k, i, d, in);
+    in.draws.push_back(std::move(d));
   }
   return in;
 }

@@ -35,6 +35,11 @@ class FrameFeeder {
   struct VideoFormat { int width = 0, height = 0; bool alpha = false; Orientation orientation; };
   std::vector<VideoFormat> formats_;
   std::vector<double> last_t_;
+  // Render-graph nodes (frame_feeder_nodes.cpp): feeders of nested and mask timelines, per layer.
+  std::vector<std::unique_ptr<FrameFeeder>> children_, masks_;
+  void open_nodes();
+  void node_sources(size_t layer, LayerSource& out) const;
+  void feed_node(size_t layer, int64_t frame, LayerDraw& d, FrameInputs& in);
 };
 
 }  // namespace reelforge

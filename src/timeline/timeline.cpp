@@ -20,7 +20,7 @@ void check_track(const Layer& l, const std::vector<float>& v, const char* prop) 
 }
 }  // namespace
 
-void Timeline::validate() const {
+void Timeline::validate_nested(int depth) const {
   if (width <= 0 || height <= 0 || width % 2 || height % 2)
     throw InputError("width and height must be positive and even (4:2:0 chroma needs even sizes), got " +
                      std::to_string(width) + "x" + std::to_string(height));
@@ -41,6 +41,7 @@ void Timeline::validate() const {
       throw InputError("layer '" + l.name + "' is a generated layer without a generator");
     if ((l.kind == LayerKind::Video || (l.kind == LayerKind::Image && !l.image && !l.generator)) && l.path.empty())
       throw InputError("layer '" + l.name + "' has no source path");
+    validate_graph(l, *this, depth);
   }
   for (const auto& c : audio)
     if (!c.gain_db_per_frame.empty() && int64_t(c.gain_db_per_frame.size()) != frame_count)

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "timeline/layer_graph.h"
 #include "util/rational.h"
 
 namespace reelforge {
@@ -14,7 +15,8 @@ namespace reelforge {
 // Generated: a picture from Layer::generator per frame (generated/image_generator.h); Shape: a
 // generated layer holding a vector shape (shapes/shape_generator.h). An Image layer with a
 // generator (SVG) is drawn from the generator too.
-enum class LayerKind { Solid = 0, Image = 1, Video = 2, Generated = 3, Shape = 4 };
+// Composition: a nested timeline (nested scene or group), see LayerGraph.
+enum class LayerKind { Solid = 0, Image = 1, Video = 2, Generated = 3, Shape = 4, Composition = 8 };
 
 // W3C Compositing and Blending Level 1 modes; numbering shared with shaders/composite.comp.
 enum class BlendMode { Normal = 0, Multiply, Screen, Overlay, Darken, Lighten, Add, Difference };
@@ -58,6 +60,7 @@ struct Layer {
   DecodeErrors on_decode_error = DecodeErrors::Hold;  // Video: damaged source data
   BlendMode blend = BlendMode::Normal;
   LayerTrack track;
+  LayerGraph graph;  // nested content, mask, corners and border (timeline/layer_graph.h)
 };
 
 struct AudioClip {
@@ -80,7 +83,8 @@ struct Timeline {
   std::vector<AudioClip> audio;
 
   // Throws InputError naming the first inconsistent field.
-  void validate() const;
+  void validate() const { validate_nested(0); }
+  void validate_nested(int depth) const;  // `depth`: levels of nesting above this timeline
 };
 
 }  // namespace reelforge
