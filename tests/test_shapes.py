@@ -317,3 +317,13 @@ def test_shapes_in_nested_scenes_and_as_masks():
     solid.set_mask(s.add_shape(shapes.Ellipse(60, 60), x=50, y=18))
     cov = coverage(render(s))
     assert abs(cov.sum() - math.pi * 900) / (math.pi * 900) < 0.005
+
+
+def test_effects_apply_to_shape_layers():
+    # A Gaussian blur spreads the square's edge but keeps its total (premultiplied) coverage.
+    s = scene()
+    s.add_shape(shapes.Rect(40, 40), x=60, y=28).add_effect(rf.effects.GaussianBlur(4))
+    cov = coverage(render(s))
+    assert abs(cov.sum() - 1600) / 1600 < 0.01
+    assert 0.3 < cov[48, 60] < 0.7  # half way across the blurred left edge
+    assert cov[48, 56] > 0.02       # blur reaches outside the square

@@ -6,6 +6,7 @@ Build a :class:`Scene`, preview frames with :class:`Renderer`, write files with 
 from .errors import (EncoderError, ExportCancelled, ExportStalled, GpuError, MediaError, MediaNotFoundError,
                      ReelforgeError, SceneError, SceneTypeError)
 from . import audio, easing, notebook, testing
+from . import effects
 from .easing import cubic_bezier, spring
 from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
 from . import shapes, svg
@@ -18,7 +19,7 @@ from .stills import export_still
 from ._core import __version__  # pyproject.toml's version, compiled into the extension
 
 __all__ = [
-    "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "export_still", "audio", "easing", "notebook", "testing", "cubic_bezier", "spring",
+    "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "export_still", "audio", "easing", "effects", "notebook", "testing", "cubic_bezier", "spring",
     "PROPERTIES", "BLEND_MODES", "ReelforgeError", "SceneError", "SceneTypeError", "MediaError", "MediaNotFoundError",
     "EncoderError", "GpuError", "ExportStalled", "ExportCancelled",
     "shapes", "svg", "LinearGradient", "RadialGradient",

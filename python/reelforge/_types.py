@@ -32,8 +32,10 @@ TextAnchor = Literal["top_left", "top_center", "top_right", "center_left", "cent
 LineJoinName = Literal["miter", "round", "bevel"]
 LineCapName = Literal["butt", "round", "square"]
 
+#: Edge handling of :class:`reelforge.effects.GaussianBlur` (``edge=``).
+BlurEdge = Literal["transparent", "extend"]
 #: Mask modes of :meth:`reelforge.scene.Layer.set_mask` (W3C CSS Masking mask-mode).
 MaskMode = Literal["alpha", "luma"]
 
-__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
+__all__ = ["BlurEdge", "EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat",
            "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName"]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import composition as _composition
+from . import effects as _effects
 from .errors import SceneError
 
 #: ``--resolution`` names and their frame height in pixels (width follows the scene's aspect ratio).
@@ -81,7 +82,8 @@ class ScaledScene:
 
 def _scaled_layers(layers: Any, sx: float, sy: float) -> list[Any]:
     """Compiled layers with canvas positions and sizes scaled; their masks (drawn in the same
-    canvas space) alike, and layer-local pixel styles (corner radius, border, feather) with the size."""
+    canvas space) alike, and layer-local pixel styles (corner radius, border, feather) and effect
+    lengths (blur radii, shadow offsets) with the size."""
     out = list(layers)
     for layer in out:
         t = layer.track
@@ -91,6 +93,7 @@ def _scaled_layers(layers: Any, sx: float, sy: float) -> list[Any]:
         if (w > 0).all() and (h > 0).all():
             t.width, t.height = (w * sx).astype(np.float32), (h * sy).astype(np.float32)
             _composition.scale_styles(layer.graph, (sx + sy) / 2)
+            layer.effects = _effects.scale_lengths(layer.effects, (sx + sy) / 2)
         else:  # size from the source: scale the layer instead
             t.scale_x = (np.asarray(t.scale_x) * sx).astype(np.float32)
             t.scale_y = (np.asarray(t.scale_y) * sy).astype(np.float32)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from fractions import Fraction
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from . import easing as _easing
 from . import text as _text
 from . import _types
 from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
+
+if TYPE_CHECKING:
+    from .effects import Effect
 
 #: Animatable layer properties, their units and defaults (None = from the source).
 PROPERTIES = {
@@ -141,6 +144,7 @@ class Layer:
         self.trim_start = 0.0
         self.autorotate = True
         self.on_decode_error = "hold"
+        self.effects: list = []  # reelforge.effects objects, applied in order (add_effect)
         self._props: dict[str, object] = {}
         self.graph = _composition.GraphState()  # nested content and mask (reelforge.composition)
         for k, v in props.items():
@@ -228,6 +232,17 @@ class Layer:
     def _compile_generated(self, c, t) -> None:
         """Generated layers (reelforge.shapes, reelforge.svg) attach their generator to the compiled
         layer ``c`` and may set its track ``t``'s size tables here; other layers have nothing to do."""
+
+    def add_effect(self, effect: "Effect") -> "Layer":
+        """Append ``effect`` (a :mod:`reelforge.effects` object: GaussianBlur, DropShadow, Glow,
+        ColorAdjust, Grayscale, Sepia, Invert, LUT, ChromaKey, Shader) to this layer's chain; effects
+        apply in the order added. Raises SceneTypeError for anything else. Returns the layer."""
+        from .effects import Effect
+        if not isinstance(effect, Effect):
+            raise SceneTypeError(f"layer {self.name!r}: add_effect needs a reelforge.effects object (e.g. "
+                                 f"rf.effects.GaussianBlur(8)), got {type(effect).__name__} {effect!r}")
+        self.effects.append(effect)
+        return self
 
     def set_mask(self, mask_layer: "Layer | None", mode: _types.MaskMode = "alpha", invert: bool = False,
                  feather=0.0) -> "Layer":
@@ -811,6 +826,7 @@ class Scene:
             setattr(t, prop, arr)
         layer._compile_generated(c, t)
         c.track = t
+        c.effects = [e._compile(self, layer.name, i, c.start_frame, c.end_frame) for i, e in enumerate(layer.effects)]
         _composition.compile_graph(self, layer, c, n)  # nested content, mask, corners, border
         return c
 

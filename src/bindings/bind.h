@@ -15,6 +15,7 @@ void bind_audio(pybind11::module_& m);
 void bind_join(pybind11::module_& m);
 void bind_generated(pybind11::module_& m);  // after bind_timeline
 void bind_shapes(pybind11::module_& m);     // after bind_generated
+void bind_effects(pybind11::module_& m);
 void bind_graph(pybind11::module_& m);
 
 // Moves `v` into a numpy array of `shape` without copying: numpy owns the vector through a

@@ -79,7 +79,8 @@ void bind_timeline(py::module_& m) {
       .def_readwrite("autorotate", &Layer::autorotate)
       .def_readwrite("on_decode_error", &Layer::on_decode_error)
       .def_readwrite("blend", &Layer::blend)
-      .def_readwrite("track", &Layer::track);
+      .def_readwrite("track", &Layer::track)
+      .def_readwrite("effects", &Layer::effects);
 
   py::class_<AudioClip>(m, "AudioClip")
       .def(py::init<>())

@@ -41,6 +41,7 @@ PYBIND11_MODULE(_core, m) {
     } catch (const reelforge::Error& e) { raise("ReelforgeError", e);
     }
   });
+  reelforge::bind_effects(m);
   reelforge::bind_timeline(m);
   reelforge::bind_generated(m);
   reelforge::bind_shapes(m);

@@ -10,6 +10,7 @@
 
 #include "gpu/composite_pass.h"
 #include "gpu/convert_pass.h"
+#include "gpu/effects/effect_chain.h"
 #include "gpu/frame_slot.h"
 #include "gpu/generated_pass.h"
 #include "gpu/layers.h"

@@ -20,6 +20,7 @@ struct LayerSource {
   int video_width = 0, video_height = 0;   // Video layers: decoded (coded) size (even)
   bool video_alpha = false;
   Orientation orientation;                 // Video layers: how the decoded picture is displayed
+  std::vector<Effect> effects;             // the layer's effect chain (gpu/effects/effect_chain.h)
   // Render-graph nodes (render_graph.h): the sources of a composition's nested timeline and of a
   // mask's timeline, and those timelines (size, background, mask mode).
   std::vector<LayerSource> children, mask;
@@ -43,6 +44,7 @@ struct LayerDraw {
   std::array<float, 4> color{1, 1, 1, 1};  // Solid: straight RGBA 0..1
   const AVFrame* video = nullptr;          // Video: yuv420p / yuvj420p / yuva420p frame
   std::shared_ptr<const RgbaImage> picture;  // Generated: this frame's picture (GeneratedPass uploads it)
+  int64_t local_frame = 0;                 // frame - the layer's start_frame (effect parameter tables)
   LayerStyle style;
   // Render-graph nodes: a composition's nested draws (its timeline's frame, in its own canvas
   // space), a masked layer's mask draws (the parent's canvas space), bottom to top.
@@ -51,7 +53,8 @@ struct LayerDraw {
   bool masked = false;        // `mask` (possibly empty at this frame: nothing shows) applies
   float mask_feather = 0.0f;  // layer-local pixels
   // Needs the render graph before the final pass (effects add their own condition here).
-  bool node() const { return composition || masked; }
+  bool effects = false;       // the layer has effects (EffectsHook)
+  bool node() const { return composition || masked || effects; }
 };
 
 }  // namespace reelforge

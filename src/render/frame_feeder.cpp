@@ -37,6 +37,7 @@ std::vector<LayerSource> FrameFeeder::layer_sources() const {
     out[i].video_height = formats_[i].height;
     out[i].video_alpha = formats_[i].alpha;
     out[i].orientation = formats_[i].orientation;
+    out[i].effects = tl_.layers[i].effects;
     node_sources(i, out[i]);
   }
   return out;
@@ -57,6 +58,8 @@ FrameInputs FrameFeeder::frame(int64_t i) {
     LayerDraw d;
     d.layer = int(k);
     d.place = place_layer(l, i);
+    d.local_frame = i - l.start_frame;
+    d.effects = !l.effects.empty();
     if (d.place.opacity <= 0.0f) continue;
     d.blend = l.blend;
     d.color = l.color;

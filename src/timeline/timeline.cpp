@@ -41,6 +41,8 @@ void Timeline::validate_nested(int depth) const {
       throw InputError("layer '" + l.name + "' is a generated layer without a generator");
     if ((l.kind == LayerKind::Video || (l.kind == LayerKind::Image && !l.image && !l.generator)) && l.path.empty())
       throw InputError("layer '" + l.name + "' has no source path");
+    for (size_t e = 0; e < l.effects.size(); ++e)
+      l.effects[e].validate("layer '" + l.name + "' effect " + std::to_string(e), l.end_frame - l.start_frame);
     validate_graph(l, *this, depth);
   }
   for (const auto& c : audio)

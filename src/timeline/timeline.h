@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "timeline/effect.h"
 #include "timeline/layer_graph.h"
 #include "util/rational.h"
 
@@ -60,6 +61,7 @@ struct Layer {
   DecodeErrors on_decode_error = DecodeErrors::Hold;  // Video: damaged source data
   BlendMode blend = BlendMode::Normal;
   LayerTrack track;
+  std::vector<Effect> effects;  // applied in order (timeline/effect.h)
   LayerGraph graph;  // nested content, mask, corners and border (timeline/layer_graph.h)
 };
 
