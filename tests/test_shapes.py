@@ -301,3 +301,29 @@ def test_shape_scene_exports(tmp_path):
     for i in range(5):  # the square's centre moves 20 px per frame
         cx = np.average(np.arange(W) + 0.5, weights=luma[i].sum(axis=0))
         assert abs(cx - (40 + 20 * i)) < 1.0, i
+
+
+def test_shapes_in_nested_scenes_and_as_masks():
+    # A shape inside a nested scene, and a shape masking a solid: both through the render graph.
+    inner = rf.Scene(80, 48, fps=10, duration=0.1, background=(0, 0, 0, 0))
+    inner.add_shape(shapes.Rect(40, 20), x=10, y=10)
+    s = scene()
+    s.add_scene(inner, x=20, y=30)
+    cov = coverage(render(s))
+    assert abs(cov.sum() - 800) / 800 < 0.005
+    assert np.abs(cov - box_coverage(30, 40, 70, 60)).max() <= 2.5 / 255
+    s = scene()
+    solid = s.add_solid("white")
+    solid.set_mask(s.add_shape(shapes.Ellipse(60, 60), x=50, y=18))
+    cov = coverage(render(s))
+    assert abs(cov.sum() - math.pi * 900) / (math.pi * 900) < 0.005
+
+
+def test_effects_apply_to_shape_layers():
+    # A Gaussian blur spreads the square's edge but keeps its total (premultiplied) coverage.
+    s = scene()
+    s.add_shape(shapes.Rect(40, 40), x=60, y=28).add_effect(rf.effects.GaussianBlur(4))
+    cov = coverage(render(s))
+    assert abs(cov.sum() - 1600) / 1600 < 0.01
+    assert 0.3 < cov[48, 60] < 0.7  # half way across the blurred left edge
+    assert cov[48, 56] > 0.02       # blur reaches outside the square

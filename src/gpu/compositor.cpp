@@ -34,8 +34,8 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
   if (want_rgba && !rgba_readback_) throw Error("this compositor was created without RGBA readback");
   FrameSlot& s = *slots_.at(size_t(slot));
   Frame f{*ctx_, s, size_t(slot), s.begin(), draws, sources_, std::vector<Texture>(draws.size()), want_rgba, want_nv12};
-  // Textures (images, converted video, generated pictures), then the nodes (nested content,
-  // effects, masks), then the tiled final composite (render_graph.h).
+  // Textures (images, converted video), then the nodes (nested content, effects, masks), then
+  // the tiled final composite (render_graph.h).
   graph_.prepare(f);
   composite_.record(f);
   s.submit(want_nv12, want_rgba);

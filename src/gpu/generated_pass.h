@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "gpu/pass.h"
+#include "gpu/per_frame_sets.h"
 
 namespace reelforge {
 
 class GeneratedPass : public Pass {
  public:
-  explicit GeneratedPass(int slots) : slots_(size_t(slots)) {}
+  explicit GeneratedPass(int slots) : slots_(size_t(slots)), staging_(slots) {}
   void record(Frame& f) override;
   uint64_t uploads() const { return uploads_; }  // pictures uploaded so far (tests: reuse)
 
@@ -28,13 +29,14 @@ class GeneratedPass : public Pass {
     int idle = 0;
   };
   struct PerSlot {
-    // By source: a nested draw list's layer indices refer to its own sources (render_graph.h).
+    // By source: a nested draw list's layer indices are its own timeline's (Frame::sources).
     std::unordered_map<const LayerSource*, Cached> layers;
-    Buffer staging;
+    uint64_t last_frame = ~uint64_t(0);  // FrameSlot::serial() of the frame last recorded
   };
   void upload(Frame& f, PerSlot& s, const std::vector<size_t>& changed);
 
   std::vector<PerSlot> slots_;
+  PerFrameSets<Buffer> staging_;  // one staging buffer per use within a frame
   uint64_t uploads_ = 0;
 };
 

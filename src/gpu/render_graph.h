@@ -29,7 +29,7 @@ class RenderGraph {
 
   const StaticImages& images_;
   ConvertPass& convert_;
-  GeneratedPass& generated_;
+  GeneratedPass& generated_;  // generated layers' pictures (shapes, SVG, subtitles)
   NodeRenderer nodes_;
   EffectsHook effects_;
   MaskPass masks_;
