@@ -530,7 +530,7 @@ class Scene:
         at ``trim_start`` whenever the source ends). Without ``end`` the layer lasts
         ``(duration - trim_start) / speed`` seconds, or to the scene's end for ``loop`` and
         ``freeze_at``. The audio follows: ``preserve_pitch=True`` keeps its pitch at any speed
-        (libavfilter ``atempo``), False resamples it (varispeed: 2x is an octave up); reversed
+        (libavfilter ``atempo``; Rubber Band for ramps), False resamples it (varispeed: 2x is an octave up); reversed
         video plays reversed audio; a freeze is silent. Raises SceneError naming the parameter
         for speed <= 0, ``freeze_at`` past the source's end or combined with speed, reverse or
         loop, and reverse/loop on a source without a known duration; SceneTypeError for
