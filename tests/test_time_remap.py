@@ -429,3 +429,15 @@ def test_audio_without_rubber_band_uses_atempo(tone_video, monkeypatch):
     a = _core.mix_audio(s.compile())
     assert _rms_windows(a[24000:-1920]).min() > 0.04
     assert any("rubberband" in w for w in _core.take_media_warnings())
+
+
+def test_export_of_a_frame_range_of_a_reversed_layer(numbered, tmp_path):
+    path, ref, _ = numbered
+    s = rf.Scene(W, H, fps=FPS, duration=3)
+    s.add_video(path, reverse=True)
+    out = tmp_path / "range.mp4"
+    rf.Exporter(s, out, crf=0, frames=(30, 60)).run()  # starts mid-source: its own seek, no earlier state
+    got = decode_video(out, W, H)
+    assert len(got) == 30
+    for j in (0, 15, 29):
+        assert psnr(got[j], ref[N_SRC - 1 - (30 + j)]) >= 40.0

@@ -625,7 +625,20 @@ class Scene:
         time; ``"raise"`` raises MediaError there instead (strict pipelines). Raises
         MediaNotFoundError / MediaError for missing or unreadable files, SceneError for times
         outside the scene, a ``trim_start`` past the end of the file or an unknown
-        ``on_decode_error``."""
+        ``on_decode_error``.
+
+        Time remapping (:mod:`reelforge.timeremap`; also :meth:`Layer.set_time_remap`):
+        ``speed`` (> 0, at most 1000; source seconds per second: 2.0 plays twice as fast, 0.5 in
+        slow motion), ``reverse`` (play ``[trim_start, end)`` of the source backwards),
+        ``freeze_at`` (source seconds: that one frame for the layer's span), ``loop`` (restart
+        at ``trim_start`` whenever the source ends). Without ``end`` the layer lasts
+        ``(duration - trim_start) / speed`` seconds, or to the scene's end for ``loop`` and
+        ``freeze_at``. The audio follows: ``preserve_pitch=True`` keeps its pitch at any speed
+        (libavfilter ``atempo``; Rubber Band for ramps), False resamples it (varispeed: 2x is an octave up); reversed
+        video plays reversed audio; a freeze is silent. Raises SceneError naming the parameter
+        for speed <= 0, ``freeze_at`` past the source's end or combined with speed, reverse or
+        loop, and reverse/loop on a source without a known duration; SceneTypeError for
+        non-numbers and non-bools."""
         name = self._name(name, "video")
         if on_decode_error not in ("hold", "raise"):
             raise SceneError(f"layer {name!r}: on_decode_error must be 'hold' or 'raise', got {on_decode_error!r}")

@@ -25,8 +25,10 @@ option                 source seconds shown at layer time ``tau``
 
 Audio: at each output frame the source span between the map's values at the frame's two
 boundaries is played in the order the map runs (backwards when it decreases), stretched to the
-frame's samples: with ``preserve_pitch=True`` (default) by libavfilter's ``atempo`` (WSOLA: the
-pitch is kept), else resampled (varispeed: pitch follows the speed, cubic interpolation). A frame
+frame's samples: with ``preserve_pitch=True`` (default) with the pitch kept, by libavfilter's
+``atempo`` (WSOLA) at constant speeds and Rubber Band (the ``rubberband`` filter) for ramps
+(resampled, with a warning, where FFmpeg lacks it); with ``preserve_pitch=False`` resampled
+(varispeed: pitch follows the speed, cubic interpolation). A frame
 whose map does not move (a freeze or hold) is silent; one that moves faster than
 ``MAX_AUDIO_RATE`` times real time (a cut, a loop's wrap) is silent too.
 """

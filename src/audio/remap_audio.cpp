@@ -33,7 +33,8 @@ RemapAudio::RemapAudio(const std::string& path, std::vector<double> boundaries, 
     hi = std::max(hi, r);
   }
   min_rate_ = std::min(1.0, lo);
-  if (preserve_pitch_ && hi > lo * 1.01 && !TempoStretcher::follows_ramps()) {
+  ramps_ = hi > lo * 1.01;
+  if (preserve_pitch_ && ramps_ && !TempoStretcher::follows_ramps()) {
     // atempo cannot follow a ramp (see tempo.h): varispeed keeps the sound continuous instead.
     preserve_pitch_ = false;
     warn_media("'" + path_ + "': this FFmpeg has no rubberband filter, so the audio of a speed ramp is "
@@ -110,7 +111,7 @@ void RemapAudio::stretch(int64_t j, int64_t m) {
   // atempo needs input ahead of what it outputs (a WSOLA window): later frames' spans are fed
   // until frame j's samples are out, each at its own tempo; a silent frame or the end flushes it.
   if (!tempo_) {
-    tempo_ = std::make_unique<TempoStretcher>(min_rate_);
+    tempo_ = std::make_unique<TempoStretcher>(min_rate_, ramps_);
     feed_ = j;
     flushed_ = false;
   }

@@ -61,6 +61,7 @@ class RemapAudio {
   Rational fps_;
   bool preserve_pitch_ = true;
   double min_rate_ = 1.0;
+  bool ramps_ = false;  // the audible rate changes (Rubber Band rather than atempo)
   std::unique_ptr<AudioSource> fwd_;  // forward reader and its next sample's index
   int64_t fwd_pos_ = 0;
   std::vector<float> chunk_;  // backward reads: source samples [chunk_first_, chunk_first_ + size/2)

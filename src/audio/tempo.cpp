@@ -34,8 +34,8 @@ bool TempoStretcher::follows_ramps() {
   return avfilter_get_by_name("rubberband") != nullptr && !std::getenv("REELFORGE_NO_RUBBERBAND");
 }
 
-TempoStretcher::TempoStretcher(double min_tempo)
-    : rubberband_(follows_ramps()),
+TempoStretcher::TempoStretcher(double min_tempo, bool ramps)
+    : rubberband_(ramps && follows_ramps()),
       min_tempo_(std::clamp(min_tempo, kMinTempo, 1.0)) {
   build(1.0);
 }

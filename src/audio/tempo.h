@@ -13,9 +13,10 @@ namespace reelforge {
 struct FilterGraphDeleter { void operator()(AVFilterGraph* g) const { avfilter_graph_free(&g); } };
 using FilterGraphPtr = std::unique_ptr<AVFilterGraph, FilterGraphDeleter>;
 
-// 48 kHz interleaved stereo float in and out, through libavfilter's `rubberband` filter (Rubber
-// Band, real-time mode) where the build has it: its tempo follows each push (the "tempo" runtime
-// command, 0.01..100), so speed ramps stretch continuously. Otherwise `atempo` (WSOLA): one
+// 48 kHz interleaved stereo float in and out. For a changing tempo, libavfilter's `rubberband`
+// filter (Rubber Band, real-time mode) where the build has it: its tempo follows each push (the
+// "tempo" runtime command, 0.01..100), so speed ramps stretch continuously. Otherwise (and for
+// constant tempos) `atempo` (WSOLA): one
 // instance accepts 0.5..100, slower tempos chain constant 0.5 instances; atempo's runtime tempo
 // changes can trip an assertion in FFmpeg 5.1 (af_atempo.c "zeros != nsamples", an abort), so
 // tempos are rounded to a 1/12-octave grid and a step flushes the graph and starts a new one (a
@@ -25,7 +26,9 @@ class TempoStretcher {
  public:
   static constexpr double kMinTempo = 1.0 / 16, kMaxTempo = 100.0;
 
-  explicit TempoStretcher(double min_tempo);
+  // `ramps`: the tempo will change (use Rubber Band where available); constant tempos use atempo,
+  // which costs a fraction of Rubber Band's CPU time.
+  TempoStretcher(double min_tempo, bool ramps);
 
   // Feeds n stereo samples (2n floats) to be played at `tempo` (source seconds per output second,
   // clamped to [kMinTempo, kMaxTempo]) and appends every stretched sample ready to `out`.

@@ -50,7 +50,7 @@ const AVFrame* RemapSource::pick(double t) const {
   return win_[k].get();
 }
 
-void RemapSource::decode_up_to(double t) {
+void RemapSource::decode_up_to(double t, size_t keep) {
   // The next frame is taken while it is due (pts <= t within the tolerance), or when nothing is
   // kept yet (times before the first frame show it, as in VideoSource).
   while (const auto n = dec_->next_frame_time()) {
@@ -60,7 +60,7 @@ void RemapSource::decode_up_to(double t) {
     ++decoded_;
     win_.push_back(std::move(f));
     win_t_.push_back(*n);
-    if (win_.size() > cap_) {
+    while (win_.size() > keep) {
       win_.pop_front();
       win_t_.pop_front();
     }
@@ -72,8 +72,12 @@ const AVFrame* RemapSource::frame_at(double t) {
   if (dec_ && covers(t)) return pick(t);
   const auto next = dec_ ? dec_->next_frame_time() : std::nullopt;
   const bool ahead = dec_ && !win_.empty() && t + tol_ >= win_t_.back();
-  if (!ahead || (next && t - *next > kSeekAheadSeconds)) reopen(t);  // backwards, or a long jump
-  decode_up_to(t);
+  if (ahead && !(next && t - *next > kSeekAheadSeconds)) {
+    decode_up_to(t, 2);  // playing forward: nothing older is needed
+  } else {
+    reopen(t);  // backwards, or a long jump: decoded from the keyframe before t, the last frames kept
+    decode_up_to(t, cap_);
+  }
   return pick(t);
 }
 

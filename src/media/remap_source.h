@@ -26,9 +26,9 @@ bool remap_goes_backward(const Layer& l);
 //  - a request before the window of kept frames reopens at the keyframe before it and decodes up
 //    to it (a GOP at a time, not a seek per frame), keeping the last frames in the window; reverse
 //    play is then served from the window until it runs out. With `backward` the window holds up to
-//    kWindowBytes of pictures (at least 2 frames): memory stays bounded whatever the GOP length,
-//    at the cost of decoding a long GOP's start again for each window (about gop² / (2 · window)
-//    frames per GOP played in reverse). Without it, 2 frames.
+//    kWindowBytes of pictures (at least 2 frames), else 2; forward play trims it to 2. Memory stays
+//    bounded whatever the GOP length, at the cost of decoding a long GOP's start again for each
+//    window (about gop² / (2 · window) frames per GOP played in reverse).
 class RemapSource {
  public:
   static constexpr double kSeekAheadSeconds = 2.0;
@@ -48,7 +48,7 @@ class RemapSource {
   bool covers(double t) const;
   const AVFrame* pick(double t) const;
   void reopen(double t);
-  void decode_up_to(double t);
+  void decode_up_to(double t, size_t keep);  // decodes the frames due by t, keeping the last `keep`
 
   std::string path_;
   bool strict_ = false, backward_ = false;
