@@ -609,7 +609,8 @@ class Scene:
                   x: PropertyValue = 0, y: PropertyValue = 0, width: PropertyValue | None = None,
                   height: PropertyValue | None = None, opacity: PropertyValue = 1.0, audio: bool = False,
                   gain_db: float = 0.0, name: str | None = None, autorotate: bool = True,
-                  on_decode_error: DecodeErrorPolicy = "hold") -> Layer:
+                  on_decode_error: DecodeErrorPolicy = "hold", speed: float = 1.0, reverse: bool = False,
+                  freeze_at: float | None = None, loop: bool = False, preserve_pitch: bool = True) -> Layer:
         """Add a video file, decoded sequentially by FFmpeg.
 
         ``trim_start``: seconds into the source shown at ``start``. The layer ends with the source
@@ -655,9 +656,15 @@ class Scene:
         if info.duration > 0 and trim_start >= info.duration:
             raise SceneError(f"layer {name!r}: trim_start {trim_start}s is past the end of {p!r} "
                              f"({info.duration:.3f}s long); use trim_start < {info.duration:.3f}")
-        if end is None and info.duration > 0:
+        remap = _timeremap.from_options(name, speed=speed, reverse=reverse, loop=loop, freeze_at=freeze_at,
+                                        preserve_pitch=preserve_pitch, trim_start=trim_start,
+                                        source_duration=info.duration)
+        if end is None and not remap.identity:
+            end = _timeremap.natural_end(remap, start, trim_start)
+        elif end is None and info.duration > 0:
             end = start + info.duration - trim_start
         layer = Layer(self, _core.LayerKind.VIDEO, name, start, end, x=x, y=y, opacity=opacity)
+        layer._remap = remap
         layer.path = p
         layer.trim_start = trim_start
         layer.autorotate = _check_bool(autorotate, f"layer {name!r} autorotate")
@@ -673,7 +680,8 @@ class Scene:
         self.layers.append(layer)
         if audio:
             dur = None if end is None else end - start
-            self.add_audio(p, start=start, trim_start=trim_start, duration=dur, gain_db=gain_db)
+            clip = self.add_audio(p, start=start, trim_start=trim_start, duration=dur, gain_db=gain_db)
+            clip._remap_layer = layer  # a remapped layer's audio follows its map (timeremap.compile_clip)
         return layer
 
     def add_scene(self, other: "Scene", *, start: float = 0.0, trim_start: float = 0.0, end: float | None = None,
