@@ -156,6 +156,7 @@ class Layer:
         self.trim_start = 0.0
         self.autorotate = True
         self.on_decode_error: DecodeErrorPolicy = "hold"
+        self._remap: _timeremap.TimeRemap | None = None  # video layers: speed, reverse, ... (timeremap.py)
         self.effects: list[Any] = []  # reelforge.effects objects, applied in order (add_effect)
         self._props: dict[str, object] = {}
         self.graph = _composition.GraphState()  # nested content and mask (reelforge.composition)
@@ -258,6 +259,43 @@ class Layer:
                                  f"rf.effects.GaussianBlur(8)), got {type(effect).__name__} {effect!r}")
         self.effects.append(effect)
         return self
+
+    def set_time_remap(self, remap: "_timeremap.RemapValue", easing="linear") -> "Layer":
+        """Map scene time to source time for a video layer (speed ramps, holds, freeze frames).
+
+        Each frame shows the source frame normal playback would show at that source time (the
+        latest with pts <= it); the layer's audio (``add_video(audio=True)``) follows the map
+        (see :mod:`reelforge.timeremap`). The layer keeps its span: give ``add_video`` an
+        ``end`` for a ramp that outlasts the source.
+
+        Parameters
+        ----------
+        remap : keyframes, array or callable
+            Source seconds (from the file's start; ``trim_start`` is not added) as a function of
+            scene time ``t`` in seconds: keyframes ``[(t, source_seconds[, easing]), ...]``
+            (``t`` strictly increasing; the value holds before the first and after the last), a
+            float array of shape ``(scene.frame_count,)`` (one value per frame) or a callable
+            ``f(t)`` (given a float64 array of frame times it returns one value per time; a
+            scalar-only callable is called once per frame). Values must be finite and >= 0; past
+            the source's end the last frame holds. Sampled once in ``Scene.compile()``.
+        easing : str or easing object
+            Default easing of keyframe segments (see :meth:`animate`).
+
+        Returns
+        -------
+        Layer
+            This layer (chainable).
+
+        Raises
+        ------
+        SceneError
+            Not a video layer, combined with ``speed``/``reverse``/``loop``/``freeze_at``, bad
+            keyframes, or a negative / non-finite source time (the frame is named).
+        SceneTypeError
+            ``remap`` of another type.
+        """
+        return _timeremap.set_time_remap(self, remap, easing)
+
 
     def set_mask(self, mask_layer: "Layer | None", mode: _types.MaskMode = "alpha", invert: bool = False,
                  feather=0.0) -> "Layer":
@@ -394,6 +432,7 @@ class AudioClip:
         self.loop = loop
         self._gain: Any = None  # keyframes, or a table/callable/source (reelforge._audio_dynamics)
         self._duck: Any = None
+        self._remap_layer: Layer | None = None  # set by add_video(audio=True): follows its time remap
 
     def __repr__(self) -> str:
         return f"<AudioClip {os.path.basename(self.path)!r} at {self.start}s>"
@@ -924,6 +963,7 @@ class Scene:
         if clip._duck is not None:
             from . import _audio_dynamics
             a.duck = _audio_dynamics.compile_ducking(self, clip)
+        _timeremap.compile_clip(self, clip, a)
         return a
 
 
