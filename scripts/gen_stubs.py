@@ -28,7 +28,8 @@ STUBGEN_ARGS = ["--numpy-array-use-type-var", "--exit-code"]
 TYPES_IMPORT = ("from reelforge._types import ExportStage, Preset, ProgressPhase, TextAlign, VideoCodec, "
                 "VideoCodecOrAuto\n")
 TYPING_REWRITES: list[tuple[str, str]] = [
-    ("    preset: str\n    video_codec: str\n", "    preset: Preset\n    video_codec: VideoCodecOrAuto\n"),
+    ("    preset: str\n    subtitles: str\n    video_codec: str\n",
+     "    preset: Preset\n    subtitles: str\n    video_codec: VideoCodecOrAuto\n"),
     ("    phase: str\n", "    phase: ProgressPhase\n"),
     ("def stall(stage: str,", "def stall(stage: ExportStage,"),
     ("def encoder_candidates(codec: str)", "def encoder_candidates(codec: VideoCodec)"),

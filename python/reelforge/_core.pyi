@@ -9,127 +9,14 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AUDIO_SAMPLE_RATE', 'AudioClip', 'BlendMode', 'CodecSpec', 'CompiledShader', 'CubeLut', 'DecodeErrors', 'Effect', 'EffectKind', 'Export', 'ExportHooks', 'ExportOptions', 'ExportProgress', 'ExportResult', 'JoinResult', 'Layer', 'LayerGraph', 'LayerKind', 'LayerTrack', 'MaskMode', 'MediaInfo', 'Renderer', 'RgbaImage', 'SegmentInfo', 'Timeline', 'analyze_audio', 'audio_only_extensions', 'codec_specs', 'compile_effect_shader', 'decoded_audio_seconds', 'default_gop', 'effect_shader_glsl', 'encoder_candidates', 'ffmpeg_versions', 'inspect_segment', 'is_audio_only_path', 'is_image_sequence_path', 'join_segments', 'load_cube_lut', 'measure_throughput', 'mix_audio', 'presets', 'probe', 'render_text', 'resolve_output_codec', 'take_media_warnings', 'validate_export_options']
-class EffectKind:
-    """
-    Members:
+from reelforge._types import ExportStage, Preset, ProgressPhase, TextAlign, VideoCodec, VideoCodecOrAuto
 
-      BLUR
+@typing.type_check_only
+class _pybind11_type(type):
+    """The metaclass of pybind11 classes (pybind11_builtins.pybind11_type)."""
 
-      DROP_SHADOW
 
-      GLOW
-
-      COLOR
-
-      LUT
-
-      CHROMA_KEY
-
-      SHADER
-    """
-    BLUR: typing.ClassVar[EffectKind]
-    CHROMA_KEY: typing.ClassVar[EffectKind]
-    COLOR: typing.ClassVar[EffectKind]
-    DROP_SHADOW: typing.ClassVar[EffectKind]
-    GLOW: typing.ClassVar[EffectKind]
-    LUT: typing.ClassVar[EffectKind]
-    SHADER: typing.ClassVar[EffectKind]
-    __members__: typing.ClassVar[dict[str, EffectKind]]
-    @typing.overload
-    def __eq__(self, other: EffectKind) -> bool:
-        ...
-    @typing.overload
-    def __eq__(self, other: typing.Any) -> bool:
-        ...
-    def __getstate__(self) -> int:
-        ...
-    def __hash__(self) -> int:
-        ...
-    def __index__(self) -> int:
-        ...
-    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
-        ...
-    def __int__(self) -> int:
-        ...
-    @typing.overload
-    def __ne__(self, other: EffectKind) -> bool:
-        ...
-    @typing.overload
-    def __ne__(self, other: typing.Any) -> bool:
-        ...
-    def __repr__(self) -> str:
-        ...
-    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
-        ...
-    def __str__(self) -> str:
-        ...
-    @property
-    def name(self) -> str:
-        ...
-    @property
-    def value(self) -> int:
-        ...
-class CubeLut:
-    """
-    A parsed .cube LUT (Adobe Cube LUT Specification 1.0).
-    """
-    @property
-    def domain_max(self) -> typing.Annotated[list[float], "FixedSize(3)"]:
-        ...
-    @property
-    def domain_min(self) -> typing.Annotated[list[float], "FixedSize(3)"]:
-        ...
-    @property
-    def path(self) -> str:
-        ...
-    @property
-    def size1d(self) -> int:
-        ...
-    @property
-    def size3d(self) -> int:
-        ...
-    @property
-    def table(self) -> numpy.typing.NDArray[numpy.float32]:
-        """
-        float32 (entries, 3): RGB rows, red fastest for 3D tables
-        """
-class CompiledShader:
-    """
-    A user GLSL effect compiled to SPIR-V.
-    """
-    @property
-    def source(self) -> str:
-        ...
-    @property
-    def spirv_words(self) -> int:
-        ...
-    @property
-    def uniforms(self) -> list[str]:
-        ...
-class Effect:
-    """
-    One effect of a layer's chain: kind, per-frame parameter tables (float32, length
-    1 or the layer's frame count, in the kind's slot order), colour, LUT or shader.
-    """
-    kind: EffectKind
-    lut: CubeLut
-    shader: CompiledShader
-    def __init__(self) -> None:
-        ...
-    @property
-    def color(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
-        ...
-    @color.setter
-    def color(self, arg0: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]) -> None:
-        ...
-    @property
-    def params(self) -> list:
-        ...
-    @params.setter
-    def params(self, arg1: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float32]]) -> None:
-        ...
-class LayerKind:
+class LayerKind(metaclass=_pybind11_type):
     """
     Members:
 
@@ -139,10 +26,16 @@ class LayerKind:
 
       VIDEO
 
+      GENERATED
+
+      SHAPE
+
       COMPOSITION
     """
     COMPOSITION: typing.ClassVar[LayerKind]
+    GENERATED: typing.ClassVar[LayerKind]
     IMAGE: typing.ClassVar[LayerKind]
+    SHAPE: typing.ClassVar[LayerKind]
     SOLID: typing.ClassVar[LayerKind]
     VIDEO: typing.ClassVar[LayerKind]
     __members__: typing.ClassVar[dict[str, LayerKind]]
@@ -180,7 +73,7 @@ class LayerKind:
     @property
     def value(self) -> int:
         ...
-class BlendMode:
+class BlendMode(metaclass=_pybind11_type):
     """
     Members:
 
@@ -243,7 +136,7 @@ class BlendMode:
     @property
     def value(self) -> int:
         ...
-class DecodeErrors:
+class DecodeErrors(metaclass=_pybind11_type):
     """
     Members:
 
@@ -288,7 +181,7 @@ class DecodeErrors:
     @property
     def value(self) -> int:
         ...
-class RgbaImage:
+class RgbaImage(metaclass=_pybind11_type):
     """
     Premultiplied RGBA8 pixels, from a uint8 array of shape (height, width, 4).
     """
@@ -303,7 +196,7 @@ class RgbaImage:
     @property
     def width(self) -> int:
         ...
-class LayerTrack:
+class LayerTrack(metaclass=_pybind11_type):
     """
     float32 tables over the layer's frames [start_frame, end_frame): each of length
     end_frame - start_frame (one value per frame) or 1 (a constant). Set from 1-D arrays.
@@ -394,7 +287,11 @@ class LayerTrack:
     @y.setter
     def y(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
         ...
-class Layer:
+class ImageGenerator(metaclass=_pybind11_type):
+    """
+    Produces a generated layer's premultiplied RGBA8 picture per frame, in the decode stage (C++).
+    """
+class Layer(metaclass=_pybind11_type):
     autorotate: bool
     blend: BlendMode
     image: RgbaImage
@@ -412,16 +309,18 @@ class Layer:
     def color(self, arg0: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]) -> None:
         ...
     @property
-    def effects(self) -> list[Effect]:
-        ...
-    @effects.setter
-    def effects(self, arg0: collections.abc.Sequence[Effect]) -> None:
-        ...
-    @property
     def end_frame(self) -> int:
         ...
     @end_frame.setter
     def end_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def generator(self) -> ImageGenerator:
+        """
+        The picture's source per frame for generated layers (None: none).
+        """
+    @generator.setter
+    def generator(self, arg1: ImageGenerator) -> None:
         ...
     @property
     def graph(self) -> LayerGraph:
@@ -430,6 +329,14 @@ class Layer:
         """
     @graph.setter
     def graph(self, arg0: LayerGraph) -> None:
+        ...
+    @property
+    def source_time(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Time remap: float64 source seconds per frame of the layer (or 1 value); empty: none.
+        """
+    @source_time.setter
+    def source_time(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> None:
         ...
     @property
     def start_frame(self) -> int:
@@ -443,9 +350,91 @@ class Layer:
     @trim_start.setter
     def trim_start(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
-class AudioClip:
+class ClipDucking(metaclass=_pybind11_type):
+    """
+    A clip ducked under other clips (see src/audio/ducker.h).
+    """
+    def __init__(self) -> None:
+        ...
+    @property
+    def amount_db(self) -> float:
+        ...
+    @amount_db.setter
+    def amount_db(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def attack(self) -> float:
+        ...
+    @attack.setter
+    def attack(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hold(self) -> float:
+        ...
+    @hold.setter
+    def hold(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def keys(self) -> list[int]:
+        ...
+    @keys.setter
+    def keys(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def release(self) -> float:
+        ...
+    @release.setter
+    def release(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def threshold_db(self) -> float:
+        ...
+    @threshold_db.setter
+    def threshold_db(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class AudioMaster(metaclass=_pybind11_type):
+    """
+    Master gain (dB) and true-peak limiter (dBTP) of the mix.
+    """
+    limit: bool
+    def __init__(self) -> None:
+        ...
+    @property
+    def gain_db(self) -> float:
+        ...
+    @gain_db.setter
+    def gain_db(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def true_peak_db(self) -> float:
+        ...
+    @true_peak_db.setter
+    def true_peak_db(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class LoudnessReport(metaclass=_pybind11_type):
+    """
+    BS.1770 / EBU R128 measurement (libebur128).
+    """
+    @property
+    def integrated_lufs(self) -> float:
+        ...
+    @property
+    def range_lu(self) -> float:
+        ...
+    @property
+    def sample_peak_db(self) -> float:
+        ...
+    @property
+    def samples(self) -> int:
+        ...
+    @property
+    def true_peak_db(self) -> float:
+        ...
+class AudioClip(metaclass=_pybind11_type):
+    duck: ClipDucking
     loop: bool
     path: str
+    preserve_pitch: bool
     def __init__(self) -> None:
         ...
     @property
@@ -479,6 +468,21 @@ class AudioClip:
     def gain_db_per_frame(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
         ...
     @property
+    def remap_first_frame(self) -> int:
+        ...
+    @remap_first_frame.setter
+    def remap_first_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def source_time(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Time remap: float64 source seconds at the frame boundaries from remap_first_frame
+        (frames + 1 values); empty: none.
+        """
+    @source_time.setter
+    def source_time(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> None:
+        ...
+    @property
     def start(self) -> float:
         ...
     @start.setter
@@ -490,7 +494,8 @@ class AudioClip:
     @trim_start.setter
     def trim_start(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
-class Timeline:
+class Timeline(metaclass=_pybind11_type):
+    audio_master: AudioMaster
     def __init__(self) -> None:
         ...
     def validate(self) -> None:
@@ -537,7 +542,7 @@ class Timeline:
     @width.setter
     def width(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
-class MediaInfo:
+class MediaInfo(metaclass=_pybind11_type):
     @property
     def audio_codec(self) -> str:
         ...
@@ -580,7 +585,7 @@ class MediaInfo:
     @property
     def width(self) -> int:
         ...
-class MaskMode:
+class MaskMode(metaclass=_pybind11_type):
     """
     Members:
 
@@ -625,7 +630,7 @@ class MaskMode:
     @property
     def value(self) -> int:
         ...
-class LayerGraph:
+class LayerGraph(metaclass=_pybind11_type):
     """
     A layer's render-graph data: nested timeline (composition layers: nested scenes, groups) with
     the nested frame shown at each of the layer's frames, mask timeline and mode, and per-frame
@@ -685,7 +690,337 @@ class LayerGraph:
     @mask_feather.setter
     def mask_feather(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
         ...
-class Renderer:
+class SequenceGenerator(ImageGenerator):
+    """
+    Pictures from a list: index[k] is the picture shown at the layer's frame k (-1: none); one
+    index holds for every frame. Equal indices are one picture, uploaded once.
+    """
+    def __init__(self, images: collections.abc.Sequence[RgbaImage], index: typing.Annotated[numpy.typing.ArrayLike, numpy.int32]) -> None:
+        ...
+class ShapeType(metaclass=_pybind11_type):
+    """
+    Members:
+
+      RECT
+
+      ELLIPSE
+
+      LINE
+
+      POLYGON
+
+      PATH
+    """
+    ELLIPSE: typing.ClassVar[ShapeType]
+    LINE: typing.ClassVar[ShapeType]
+    PATH: typing.ClassVar[ShapeType]
+    POLYGON: typing.ClassVar[ShapeType]
+    RECT: typing.ClassVar[ShapeType]
+    __members__: typing.ClassVar[dict[str, ShapeType]]
+    @typing.overload
+    def __eq__(self, other: ShapeType) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: ShapeType) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class LineJoin(metaclass=_pybind11_type):
+    """
+    Members:
+
+      MITER
+
+      ROUND
+
+      BEVEL
+    """
+    BEVEL: typing.ClassVar[LineJoin]
+    MITER: typing.ClassVar[LineJoin]
+    ROUND: typing.ClassVar[LineJoin]
+    __members__: typing.ClassVar[dict[str, LineJoin]]
+    @typing.overload
+    def __eq__(self, other: LineJoin) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: LineJoin) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class LineCap(metaclass=_pybind11_type):
+    """
+    Members:
+
+      BUTT
+
+      ROUND
+
+      SQUARE
+    """
+    BUTT: typing.ClassVar[LineCap]
+    ROUND: typing.ClassVar[LineCap]
+    SQUARE: typing.ClassVar[LineCap]
+    __members__: typing.ClassVar[dict[str, LineCap]]
+    @typing.overload
+    def __eq__(self, other: LineCap) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: LineCap) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class PaintKind(metaclass=_pybind11_type):
+    """
+    Members:
+
+      NONE
+
+      SOLID
+
+      LINEAR
+
+      RADIAL
+    """
+    LINEAR: typing.ClassVar[PaintKind]
+    NONE: typing.ClassVar[PaintKind]
+    RADIAL: typing.ClassVar[PaintKind]
+    SOLID: typing.ClassVar[PaintKind]
+    __members__: typing.ClassVar[dict[str, PaintKind]]
+    @typing.overload
+    def __eq__(self, other: PaintKind) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: PaintKind) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class Paint(metaclass=_pybind11_type):
+    """
+    A fill or stroke: none, a straight RGBA colour (0..1), or a gradient in shape pixels.
+    """
+    kind: PaintKind
+    def __init__(self) -> None:
+        ...
+    @property
+    def color(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        ...
+    @color.setter
+    def color(self, arg0: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]) -> None:
+        ...
+    @property
+    def geometry(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        """
+        Linear: x0, y0, x1, y1; radial: cx, cy, r, 0 (pixels)
+        """
+    @geometry.setter
+    def geometry(self, arg0: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]) -> None:
+        ...
+    @property
+    def stops(self) -> list[tuple[float, typing.Annotated[list[float], "FixedSize(4)"]]]:
+        """
+        (offset 0..1, straight RGBA 0..1) pairs, increasing offsets
+        """
+    @stops.setter
+    def stops(self, arg1: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]]]) -> None:
+        ...
+class ShapeSpec(metaclass=_pybind11_type):
+    """
+    A vector shape with its per-frame parameter tables (see shapes/shape_spec.h).
+    """
+    cap: LineCap
+    fill: Paint
+    join: LineJoin
+    path: str
+    stroke: Paint
+    type: ShapeType
+    def __init__(self) -> None:
+        ...
+    @property
+    def dash(self) -> list[float]:
+        ...
+    @dash.setter
+    def dash(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def dash_offset(self) -> float:
+        ...
+    @dash_offset.setter
+    def dash_offset(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def height(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @height.setter
+    def height(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def miter_limit(self) -> float:
+        ...
+    @miter_limit.setter
+    def miter_limit(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def points(self) -> list[float]:
+        ...
+    @points.setter
+    def points(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def radius(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @radius.setter
+    def radius(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def stroke_end(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @stroke_end.setter
+    def stroke_end(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def stroke_start(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @stroke_start.setter
+    def stroke_start(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def stroke_width(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @stroke_width.setter
+    def stroke_width(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    @property
+    def width(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    @width.setter
+    def width(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+class CachedGenerator(ImageGenerator):
+    """
+    A generator keeping its last few pictures by the values that determine them.
+    """
+    @property
+    def renders(self) -> int:
+        """
+        Pictures rasterised so far (cache misses).
+        """
+class ShapeGenerator(CachedGenerator):
+    """
+    A shape layer's pictures: the ShapeSpec rasterised by cairo at the displayed size.
+    """
+    def __init__(self, spec: ShapeSpec, frames: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class SvgGenerator(CachedGenerator):
+    """
+    An SVG file rendered by librsvg at the displayed size (cached per size).
+    """
+    def __init__(self, path: str) -> None:
+        ...
+class Renderer(metaclass=_pybind11_type):
     def __init__(self, timeline: Timeline) -> None:
         ...
     def render_nv12(self, frame: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.uint8], numpy.typing.NDArray[numpy.uint8]]:
@@ -695,14 +1030,20 @@ class Renderer:
     @property
     def device(self) -> str:
         ...
-class ExportOptions:
+    @property
+    def generated_uploads(self) -> int:
+        """
+        Generated-layer pictures uploaded to the GPU so far (unchanged ones are reused).
+        """
+class ExportOptions(metaclass=_pybind11_type):
     """
     Options of one export (see reelforge.Exporter).
     """
     encoder: str
     path: str
-    preset: str
-    video_codec: str
+    preset: Preset
+    subtitles: str
+    video_codec: VideoCodecOrAuto
     def __init__(self) -> None:
         ...
     @property
@@ -765,11 +1106,11 @@ class ExportOptions:
     @threads.setter
     def threads(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
-class ExportProgress:
+class ExportProgress(metaclass=_pybind11_type):
     """
     A progress report: frames_done of total_frames; elapsed and eta in seconds; fps in frames per second; phase one of starting, rendering, finishing, done, failed, cancelled.
     """
-    phase: str
+    phase: ProgressPhase
     def __init__(self) -> None:
         ...
     def __repr__(self) -> str:
@@ -809,7 +1150,7 @@ class ExportProgress:
     @total_frames.setter
     def total_frames(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
-class ExportResult:
+class ExportResult(metaclass=_pybind11_type):
     """
     What an export produced (see reelforge.ExportResult).
     """
@@ -858,16 +1199,16 @@ class ExportResult:
     @stage_fps.setter
     def stage_fps(self, arg0: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex]) -> None:
         ...
-class ExportHooks:
+class ExportHooks(metaclass=_pybind11_type):
     """
     Test hooks of the export pipeline (tests only).
     """
     @staticmethod
-    def stall(stage: str, frame: typing.SupportsInt | typing.SupportsIndex = 1) -> ExportHooks:
+    def stall(stage: ExportStage, frame: typing.SupportsInt | typing.SupportsIndex = 1) -> ExportHooks:
         """
         Hooks that make `stage` (decode, render, encode) hang at `frame` until cancelled.
         """
-class CodecSpec:
+class CodecSpec(metaclass=_pybind11_type):
     """
     One output video codec: the containers that hold it (extensions; empty: an image sequence), whether it carries audio, its crf range.
     """
@@ -892,12 +1233,12 @@ class CodecSpec:
     @property
     def rgba_input(self) -> bool:
         ...
-class Export:
+class Export(metaclass=_pybind11_type):
     """
     The threaded export of a Timeline with the given ExportOptions. Raises SceneError for a
     codec/container mismatch or an option out of range, before any output is written.
     """
-    def __init__(self, timeline: Timeline, options: ExportOptions, hooks: ExportHooks = None) -> None:
+    def __init__(self, timeline: Timeline, options: ExportOptions, hooks: ExportHooks | None = None) -> None:
         ...
     def cancel(self) -> None:
         ...
@@ -913,7 +1254,7 @@ class Export:
         ...
     def wait_for(self, seconds: typing.SupportsFloat | typing.SupportsIndex) -> bool:
         ...
-class SegmentInfo:
+class SegmentInfo(metaclass=_pybind11_type):
     @property
     def codec(self) -> str:
         ...
@@ -941,7 +1282,7 @@ class SegmentInfo:
     @property
     def width(self) -> int:
         ...
-class JoinResult:
+class JoinResult(metaclass=_pybind11_type):
     @property
     def audio_packets(self) -> int:
         ...
@@ -954,7 +1295,22 @@ class JoinResult:
     @property
     def segments(self) -> list[SegmentInfo]:
         ...
-def analyze_audio(timeline: Timeline, bands: typing.SupportsInt | typing.SupportsIndex = 8, fmin: typing.SupportsFloat | typing.SupportsIndex = 40.0, fmax: typing.SupportsFloat | typing.SupportsIndex = 16000.0) -> dict:
+class AssGenerator(ImageGenerator):
+    """
+    ASS/SSA script rendered by libass over a width x height canvas, one picture per frame
+    (script time floor(frame * 1000 / fps) - offset_ms); unchanged pictures are reused.
+    """
+    def __init__(self, script: str, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, fps_num: typing.SupportsInt | typing.SupportsIndex, fps_den: typing.SupportsInt | typing.SupportsIndex, offset_ms: typing.SupportsInt | typing.SupportsIndex = 0, default_font: str = '') -> None:
+        ...
+    def events(self) -> list[tuple[int, int]]:
+        """
+        The script's events as (start_ms, end_ms), script time, in file order.
+        """
+    def script_ms(self, frame: typing.SupportsInt | typing.SupportsIndex) -> int:
+        """
+        Script time (ms) rendered at a timeline frame.
+        """
+def analyze_audio(timeline: Timeline, bands: typing.SupportsInt | typing.SupportsIndex = 8, fmin: typing.SupportsFloat | typing.SupportsIndex = 40.0, fmax: typing.SupportsFloat | typing.SupportsIndex = 16000.0) -> dict[str, typing.Any]:
     """
     Per-frame features of the timeline's mixed audio (see src/audio/analysis.h), as a dict:
     rms_db (n,) dBFS over both channels, floor -120; peak (n,) max |x|; bands (n, bands) band energies in
@@ -966,14 +1322,13 @@ def analyze_audio(timeline: Timeline, bands: typing.SupportsInt | typing.Support
     """
 def audio_only_extensions() -> list[str]:
     ...
+def check_svg_path(d: str) -> int:
+    """
+    Parses SVG path data; returns the number of segments. Raises SceneError for malformed data.
+    """
 def codec_specs() -> list[CodecSpec]:
     """
     Every output video codec, in documentation order.
-    """
-def compile_effect_shader(source: str, uniforms: collections.abc.Sequence[str]) -> CompiledShader:
-    """
-    Compile `source` (defining vec4 effect(vec2 uv)) with float uniforms `uniforms` (shaderc).
-    Cached by (source, uniforms). SceneError with the compiler log, lines counted from the source's first.
     """
 def decoded_audio_seconds(path: str) -> float:
     """
@@ -984,13 +1339,9 @@ def default_gop(num: typing.SupportsInt | typing.SupportsIndex, den: typing.Supp
     """
     Keyframe interval in frames when none is given: 2 s of frames, rounded half up.
     """
-def effect_shader_glsl(source: str, uniforms: collections.abc.Sequence[str]) -> str:
-    """
-    The complete GLSL compute shader compiled for a user effect.
-    """
-def encoder_candidates(codec: str) -> list[str]:
+def encoder_candidates(codec: VideoCodec) -> list[str]:
     ...
-def ffmpeg_versions() -> dict:
+def ffmpeg_versions() -> dict[str, typing.Any]:
     ...
 def inspect_segment(path: str, fps: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]) -> SegmentInfo:
     ...
@@ -1000,11 +1351,19 @@ def is_image_sequence_path(path: str) -> bool:
     ...
 def join_segments(segments: collections.abc.Sequence[str], output: str, fps: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex], total_frames: typing.SupportsInt | typing.SupportsIndex, segment_frames: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [], audio: str = '') -> JoinResult:
     ...
-def load_cube_lut(path: str) -> CubeLut:
+def measure_file_loudness(path: str) -> LoudnessReport:
     """
-    Parse a .cube file. MediaNotFoundError if missing; SceneError '<path> line N: ...' for bad content.
+    As measure_loudness, for a file's audio stream decoded and resampled to 48 kHz stereo.
+    Raises MediaError naming the file.
     """
-def measure_throughput(timeline: Timeline, frames: typing.SupportsInt | typing.SupportsIndex = 300, distinct: typing.SupportsInt | typing.SupportsIndex = 30, warmup: typing.SupportsInt | typing.SupportsIndex = 10, slots: typing.SupportsInt | typing.SupportsIndex = 3, nv12: bool = True) -> dict:
+def measure_loudness(timeline: Timeline, full: bool = True) -> LoudnessReport:
+    """
+    Integrated loudness (LUFS), loudness range (LU), true peak (dBTP) and sample peak (dBFS) of the
+    timeline's mix as exported (master stage included), measured with libebur128 (BS.1770-4).
+    full=False: the integrated loudness only (range and peaks left 0), about twice as fast.
+    Raises MediaError for unreadable clips.
+    """
+def measure_throughput(timeline: Timeline, frames: typing.SupportsInt | typing.SupportsIndex = 300, distinct: typing.SupportsInt | typing.SupportsIndex = 30, warmup: typing.SupportsInt | typing.SupportsIndex = 10, slots: typing.SupportsInt | typing.SupportsIndex = 3, nv12: bool = True) -> dict[str, typing.Any]:
     """
     GPU throughput of the scene without decoding or encoding: the inputs of its first
     ``distinct`` frames are decoded once, then ``frames`` frames are uploaded, composited,
@@ -1024,7 +1383,26 @@ def presets() -> list[str]:
     ...
 def probe(path: str) -> MediaInfo:
     ...
-def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typing.SupportsIndex = 48.0, color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [255, 255, 255, 255], line_spacing: typing.SupportsFloat | typing.SupportsIndex = 1.2, align: str = 'left') -> tuple[numpy.typing.NDArray[numpy.uint8], float]:
+def remap_decode_stats(path: str, times: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> dict:
+    """
+    Decode the frames a time-remapped layer would show at source `times` (seconds) as the render
+    does (media/remap_source.h) and report the work: reopens (each a seek), frames decoded,
+    window_frames (capacity of the backward window) and pts (stream pts of each frame shown).
+    """
+def render_rich_text(spans: collections.abc.Sequence[tuple[str, str, typing.SupportsFloat | typing.SupportsIndex, typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"], bool]], max_width: typing.SupportsFloat | typing.SupportsIndex = 0.0, align: str = 'left', line_height: typing.SupportsFloat | typing.SupportsIndex = 1.2, letter_spacing: typing.SupportsFloat | typing.SupportsIndex = 0.0, stroke_width: typing.SupportsFloat | typing.SupportsIndex = 0.0, stroke_color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [0, 0, 0, 255], shadow: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(3)"] = [0.0, 0.0, 0.0], shadow_color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [0, 0, 0, 0], box_color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [0, 0, 0, 0], box_padding: typing.SupportsFloat | typing.SupportsIndex = 0.0, box_radius: typing.SupportsFloat | typing.SupportsIndex = 0.0, paint_box: bool = True, paint_glyphs: bool = True, glyph_begin: typing.SupportsInt | typing.SupportsIndex = 0, glyph_end: typing.SupportsInt | typing.SupportsIndex = -1) -> dict:
+    """
+    Lay out and paint styled text (src/text/rich_text.h); reelforge.text wraps it.
+
+    ``spans``: list of ``(text, font_path, size_px, (r, g, b, a) 0-255 straight, embolden)``. Lengths in
+    pixels; ``shadow``: ``(dx, dy, blur)`` (Gaussian sigma = blur / 2, CSS text-shadow); colours with
+    alpha 0 disable the shadow / box. ``glyph_begin``/``glyph_end``: code point range painted (-1: all).
+
+    Returns a dict: ``pixels`` uint8 ``(h, w, 4)`` PREMULTIPLIED RGBA; ``baseline_y``; ``text_box`` and
+    ``box`` ``(x0, y0, x1, y1)`` image pixels; ``ink_box`` (text box united with the glyph ink); ``lines``; ``clusters`` float64 ``(n, 7)`` rows
+    ``(first, last, line, x0, y0, x1, y1)`` (code point range and advance box, visual order per line).
+    Raises SceneError for bad values, MediaError for unreadable fonts. The GIL is released.
+    """
+def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typing.SupportsIndex = 48.0, color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [255, 255, 255, 255], line_spacing: typing.SupportsFloat | typing.SupportsIndex = 1.2, align: TextAlign = 'left') -> tuple[numpy.typing.NDArray[numpy.uint8], float]:
     """
     Shape (HarfBuzz) and rasterise (FreeType) UTF-8 ``text`` with the TTF/OTF font at ``font_path``.
 
@@ -1039,8 +1417,16 @@ def render_text(text: str, font_path: str, size_px: typing.SupportsFloat | typin
     reelforge.errors.MediaError when the font cannot be opened or parsed. The GIL is released while
     rendering.
     """
-def resolve_output_codec(path: str, video_codec: str = 'auto', crf: typing.SupportsInt | typing.SupportsIndex = -1, bitrate: typing.SupportsInt | typing.SupportsIndex = 0) -> str:
+def resolve_output_codec(path: str, video_codec: VideoCodecOrAuto = 'auto', crf: typing.SupportsInt | typing.SupportsIndex = -1, bitrate: typing.SupportsInt | typing.SupportsIndex = 0) -> str:
     ...
+def shape_boxes(spec: ShapeSpec, frames: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    Layer boxes (x0, y0, x1, y1) in shape pixels per layer frame, float64 (n, 4); n = 1 when constant.
+    """
+def svg_size(path: str) -> tuple[float, float]:
+    """
+    (width, height) in pixels of an SVG file (96 dpi; the viewBox when it has no width/height).
+    """
 def take_media_warnings() -> list[str]:
     """
     Queued media warnings (damaged data skipped ...), oldest first; empties the queue.
@@ -1048,6 +1434,12 @@ def take_media_warnings() -> list[str]:
 def validate_export_options(options: ExportOptions, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, frame_count: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     Every check an export makes before it starts; resolves options.video_codec and last_frame = -1 in place. Returns the codec ('' for audio only). Raises SceneError naming the parameter and the fix.
+    """
+def waveform_points(timeline: Timeline, points: typing.SupportsInt | typing.SupportsIndex, window: typing.SupportsInt | typing.SupportsIndex = 0) -> numpy.typing.NDArray[numpy.float32]:
+    """
+    Per-frame waveform of the mix, float32 (frame_count, points): for frame i, `window` samples of the
+    mono mix from floor(i*48000/fps) (0: the frame's own samples) split into `points` segments, each
+    giving its sample of largest magnitude (sign kept). Raises ValueError (InputError) for points < 1.
     """
 AUDIO_SAMPLE_RATE: int = 48000
 __version__: str
