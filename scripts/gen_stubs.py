@@ -36,12 +36,15 @@ TYPING_REWRITES: list[tuple[str, str]] = [
     ("align: str = 'left')", "align: TextAlign = 'left')"),
     ("video_codec: str = 'auto'", "video_codec: VideoCodecOrAuto = 'auto'"),
     ("hooks: ExportHooks = None", "hooks: ExportHooks | None = None"),
+    # Effect.params returns a py::list of float32 arrays (bind_effects.cpp).
+    ("    def params(self) -> list:\n", "    def params(self) -> list[numpy.typing.NDArray[numpy.float32]]:\n"),
 ]
 # Stands for pybind11_builtins.pybind11_type (no stub exists for it).
 PYBIND11_METACLASS = ("\n@typing.type_check_only\nclass _pybind11_type(type):\n"
                       "    \"\"\"The metaclass of pybind11 classes (pybind11_builtins.pybind11_type).\"\"\"\n\n\n")
 # Functions returning a dict built in C++ (string keys, values of several types).
-DICT_FUNCTIONS = ("analyze_audio", "ffmpeg_versions", "measure_throughput")
+DICT_FUNCTIONS = ("analyze_audio", "ffmpeg_versions", "measure_throughput", "remap_decode_stats",
+                  "render_rich_text")
 
 
 def retype(text: str) -> str:

@@ -23,7 +23,11 @@ EasingName = Literal["linear", "step", "ease_in", "ease_out", "ease_in_out"]
 BlendMode = Literal["normal", "multiply", "screen", "overlay", "darken", "lighten", "add", "difference"]
 #: Layer property names (:data:`reelforge.PROPERTIES`), for ``Layer.set`` / ``Layer.animate``.
 PropertyName = Literal["x", "y", "width", "height", "anchor_x", "anchor_y", "scale", "scale_x", "scale_y",
-                       "rotation", "opacity", "crop", "crop_left", "crop_top", "crop_right", "crop_bottom"]
+                       "rotation", "opacity", "crop", "crop_left", "crop_top", "crop_right", "crop_bottom",
+                       # render-graph styles (reelforge.composition.STYLE_PROPERTIES)
+                       "corner_radius", "border_width", "border_color", "mask_feather"]
+#: Extra properties of shape layers (:data:`reelforge.shapes.SHAPE_PROPERTIES`), for ``ShapeLayer.set``.
+ShapePropertyName = Literal["width", "height", "radius", "stroke_width", "stroke_start", "stroke_end"]
 #: Video codecs of :class:`reelforge.Exporter` (``video_codec=``).
 VideoCodec = Literal["h264", "hevc", "vp9", "prores", "gif", "png"]
 #: x264-style speed presets (``preset=``).
@@ -93,4 +97,4 @@ Keyframes = Sequence[Union[tuple[float, float], tuple[float, float, EasingLike]]
 #: callable of time in seconds (float64 array in, array of the same shape out).
 PropertyValue = Union[float, Sequence[float], npt.NDArray[Any], Callable[[npt.NDArray[np.float64]], Any]]
 
-__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "AudioFeatureName", "VisualizerStyle", "PropertyName", "VideoCodecOrAuto", "PreviewFormat", "DecodeErrorPolicy", "ExportStage", "ProgressPhase", "SceneLike", "PathLike", "FpsLike", "ColorLike", "EasingLike", "Keyframes", "PropertyValue", "BlurEdge"]
+__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "AudioFeatureName", "VisualizerStyle", "PropertyName", "ShapePropertyName", "VideoCodecOrAuto", "PreviewFormat", "DecodeErrorPolicy", "ExportStage", "ProgressPhase", "SceneLike", "PathLike", "FpsLike", "ColorLike", "EasingLike", "Keyframes", "PropertyValue", "BlurEdge"]

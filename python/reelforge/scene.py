@@ -157,7 +157,7 @@ class Layer:
         self.autorotate = True
         self.on_decode_error: DecodeErrorPolicy = "hold"
         self._remap: _timeremap.TimeRemap | None = None  # video layers: speed, reverse, ... (timeremap.py)
-        self.effects: list[Any] = []  # reelforge.effects objects, applied in order (add_effect)
+        self.effects: list["Effect"] = []  # reelforge.effects objects, applied in order (add_effect)
         self._props: dict[str, object] = {}
         self.graph = _composition.GraphState()  # nested content and mask (reelforge.composition)
         # Informational for text layers (not used by compile): what was rendered.
@@ -236,6 +236,9 @@ class Layer:
         easing object (``cubic_bezier``, ``spring``). Times are scene seconds, strictly increasing.
         Raises SceneError for an unknown property or easing, keyframes out of order, NaN/inf, or a
         keyframe value outside the property's range (see :meth:`set`)."""
+        return self._animate(name, keyframes, easing)
+
+    def _animate(self, name: str, keyframes: Keyframes, easing: EasingLike) -> "Layer":
         self._check_prop(name)
         if name == "crop":
             raise SceneError(f"{self._what('crop')}: animate crop_left, crop_top, crop_right or crop_bottom instead")

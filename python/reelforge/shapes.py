@@ -27,7 +27,7 @@ import numpy as np
 
 from . import _checks
 from . import _core
-from ._types import LineCapName, LineJoinName
+from ._types import EasingLike, Keyframes, LineCapName, LineJoinName, PropertyName, PropertyValue, ShapePropertyName
 from .errors import SceneError, SceneTypeError
 from .scene import Layer, parse_color
 
@@ -61,7 +61,7 @@ class Shape:
     #: Properties this shape's own parameters animate (besides stroke_*).
     _dims: tuple[str, ...] = ()
 
-    def _props(self) -> dict[str, Animatable]:
+    def _props(self) -> dict[ShapePropertyName, Animatable]:
         return {}
 
     def _fill_spec(self, spec: "_core.ShapeSpec") -> None:
@@ -83,7 +83,7 @@ class Rect(Shape):
     def __init__(self, width: Animatable, height: Animatable, radius: Animatable = 0.0) -> None:
         self.width, self.height, self.radius = width, height, radius
 
-    def _props(self) -> dict[str, Animatable]:
+    def _props(self) -> dict[ShapePropertyName, Animatable]:
         return {"width": self.width, "height": self.height, "radius": self.radius}
 
     def __repr__(self) -> str:
@@ -101,7 +101,7 @@ class Ellipse(Shape):
     def __init__(self, width: Animatable, height: Animatable) -> None:
         self.width, self.height = width, height
 
-    def _props(self) -> dict[str, Animatable]:
+    def _props(self) -> dict[ShapePropertyName, Animatable]:
         return {"width": self.width, "height": self.height}
 
     def __repr__(self) -> str:
@@ -300,6 +300,19 @@ class ShapeLayer(Layer):
         self.set("stroke_width", stroke_width)
         if isinstance(shape, Line) and isinstance(stroke_width, (int, float)) and stroke_width <= 0:
             raise SceneError(f"{what}: a Line is drawn by its stroke: give stroke_width > 0 pixels")
+
+    def set(self, name: PropertyName | ShapePropertyName, value: PropertyValue) -> "ShapeLayer":
+        """:meth:`Layer.set`, also for the shape properties of :data:`SHAPE_PROPERTIES` (pixels /
+        fractions as listed there). Returns the layer (chainable)."""
+        self._set(name, value)
+        return self
+
+    def animate(self, name: PropertyName | ShapePropertyName, keyframes: Keyframes,
+                easing: EasingLike = "linear") -> "ShapeLayer":
+        """:meth:`Layer.animate`, also for the shape properties of :data:`SHAPE_PROPERTIES`
+        (e.g. ``stroke_end`` 0 -> 1 draws the outline on). Returns the layer (chainable)."""
+        self._animate(name, keyframes, easing)
+        return self
 
     def _check_prop(self, name: str) -> None:
         if isinstance(name, str) and name in getattr(self, "_shape_props", ()):
