@@ -7,7 +7,7 @@ gain table and, for a ducked clip, the indices of its key clips (src/timeline/au
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -17,10 +17,13 @@ from . import animation as _anim
 from .errors import SceneError, SceneTypeError
 from .frame_source import FrameSource
 
+if TYPE_CHECKING:
+    from .scene import AudioClip
+
 __all__ = ["set_gain", "gain_table", "duck_under", "compile_ducking", "Ducking"]
 
 
-def set_gain(clip: Any, name: str, value: Any) -> Any:
+def set_gain(clip: "AudioClip", name: str, value: Any) -> "AudioClip":
     """Set an audio clip's ``gain_db`` (dB) to a constant, a per-frame array, a callable or a source.
 
     Parameters
@@ -116,8 +119,8 @@ class Ducking:
         self.attack, self.release, self.hold = attack, release, hold
 
 
-def duck_under(clip: Any, keys: Any, amount_db: float = -12.0, threshold_db: float = -30.0, attack: float = 0.05,
-               release: float = 0.4, hold: float = 0.0) -> Any:
+def duck_under(clip: "AudioClip", keys: Any, amount_db: float = -12.0, threshold_db: float = -30.0, attack: float = 0.05,
+               release: float = 0.4, hold: float = 0.0) -> "AudioClip":
     """Lower ``clip`` by ``amount_db`` while the clips ``keys`` are louder than ``threshold_db``.
 
     A sidechain ducker in the mixer (src/audio/ducker.h), sample by sample at 48 kHz:

@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 if TYPE_CHECKING:
     from .easing import Easing
+    from .loudness import MasteredScene
     from .rescale import ScaledScene
     from .scene import Layer as Layer, Scene as Scene  # re-exported for modules that must not import scene
 
@@ -81,8 +82,10 @@ ProgressPhase = Literal["starting", "rendering", "finishing", "done", "failed", 
 ExportStage = Literal["decode", "render", "encode"]
 
 # -- value shapes (not string options) used in signatures --------------------------------------
-#: What renders and exports: a :class:`~reelforge.Scene` or a render-scaled one (:mod:`reelforge.rescale`).
-SceneLike = Union["Scene", "ScaledScene"]
+#: What renders and exports: a :class:`~reelforge.Scene`, a render-scaled one (:mod:`reelforge.rescale`)
+#: or one with a fixed loudness master stage (:class:`reelforge.loudness.MasteredScene`, made by
+#: ``Exporter(workers=N)`` for the segment processes).
+SceneLike = Union["Scene", "ScaledScene", "MasteredScene"]
 #: A file path.
 PathLike = Union[str, "os.PathLike[str]"]
 #: A frame rate: int, float or exact Fraction (e.g. ``Fraction(30000, 1001)``).

@@ -177,6 +177,9 @@ def _video_only(scene: SceneLike) -> SceneLike:
     from .rescale import ScaledScene
     if isinstance(scene, ScaledScene):  # the wrapped scene holds the clips
         return ScaledScene(_video_only(scene._scene), scene.width, scene.height)
+    from .loudness import MasteredScene
+    if isinstance(scene, MasteredScene):  # compile() reads the wrapped scene's clips
+        return MasteredScene(_video_only(scene._scene), scene.master_gain_db, scene.true_peak_db)
     v = copy.copy(scene)
     v.audio = []
     return v

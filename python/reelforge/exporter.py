@@ -453,7 +453,7 @@ class Exporter:
         self._hooks: _core.ExportHooks | None = _hooks
         self._handle: ExportHandle | None = None
 
-    def _compiled(self):
+    def _compiled(self) -> "_core.Timeline":
         """The scene's timeline, with the loudness gain and limiter when asked for."""
         tl = self.scene.compile()
         lufs, tp = self._loudness

@@ -89,7 +89,8 @@ class _Combined(FrameSource):
         vb = self.b.frame_values(scene) if isinstance(self.b, FrameSource) else float(self.b)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.asarray(self.fn(va, vb), dtype=np.float64)
-        return np.broadcast_to(out, (scene.frame_count,)).copy()
+        values: np.ndarray = np.broadcast_to(out, (int(scene.frame_count),)).copy()
+        return values
 
     def __repr__(self) -> str:
         return f"({self.a!r} {self.name} {self.b!r})"

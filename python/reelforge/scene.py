@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Literal, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Mapping, NoReturn, Sequence
 
 import numpy as np
 
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     from .effects import Effect
+    from .shapes import Color as ShapeColor, Gradient, Shape, ShapeLayer
+    from .subtitles import Cue
+    from .typography import Span, TextLayer
 
 #: Animatable layer properties, their units and defaults (None = from the source).
 PROPERTIES = {
@@ -263,7 +266,7 @@ class Layer:
         self.effects.append(effect)
         return self
 
-    def set_time_remap(self, remap: "_timeremap.RemapValue", easing="linear") -> "Layer":
+    def set_time_remap(self, remap: "_timeremap.RemapValue", easing: EasingLike = "linear") -> "Layer":
         """Map scene time to source time for a video layer (speed ramps, holds, freeze frames).
 
         Each frame shows the source frame normal playback would show at that source time (the
@@ -301,7 +304,7 @@ class Layer:
 
 
     def set_mask(self, mask_layer: "Layer | None", mode: _types.MaskMode = "alpha", invert: bool = False,
-                 feather=0.0) -> "Layer":
+                 feather: PropertyValue = 0.0) -> "Layer":
         """Show this layer only where ``mask_layer`` is opaque or bright (W3C CSS Masking Level 1,
         ``mask-mode``).
 
@@ -336,7 +339,7 @@ class Layer:
         """
         return _composition.set_mask(self, mask_layer, mode, invert, feather)
 
-    def _compile_generated(self, c, t) -> None:
+    def _compile_generated(self, c: "_core.Layer", t: "_core.LayerTrack") -> None:
         """Generated layers (reelforge.shapes, reelforge.svg) attach their generator to the compiled
         layer ``c`` and may set its track ``t``'s size tables here; other layers have nothing to do."""
 
@@ -574,7 +577,7 @@ class Scene:
             raise SceneTypeError(f"layer name must be a str, got {type(name).__name__} {name!r}")
         return name
 
-    def add_solid(self, color: ColorLike, *, start: float = 0.0, end: float | None = None, x: PropertyValue = 0,
+    def add_solid(self, color: "ColorLike | Gradient", *, start: float = 0.0, end: float | None = None, x: PropertyValue = 0,
                   y: PropertyValue = 0, width: PropertyValue | None = None, height: PropertyValue | None = None,
                   opacity: PropertyValue = 1.0, name: str | None = None) -> Layer:
         """Add a rectangle of one colour (default: covering the whole canvas).
@@ -584,7 +587,7 @@ class Scene:
         solid's top-left corner): the solid is then a shape layer (:mod:`reelforge.shapes`).
         Returns the :class:`Layer`."""
         from . import shapes as _shapes
-        if _shapes.is_gradient(color):
+        if isinstance(color, (_shapes.LinearGradient, _shapes.RadialGradient)):
             return _shapes.gradient_solid(self, color, start=start, end=end, x=x, y=y, width=width, height=height,
                                           opacity=opacity, name=name)
         name = self._name(name, "solid")
@@ -631,8 +634,10 @@ class Scene:
         self.layers.append(layer)
         return layer
 
-    def add_shape(self, shape, *, fill=(255, 255, 255, 255), stroke=None, stroke_width=0.0, start=0.0, end=None,
-                  x=0, y=0, opacity=1.0, name=None, **style):
+    def add_shape(self, shape: "Shape", *, fill: "ShapeColor | Gradient | None" = (255, 255, 255, 255),
+                  stroke: "ShapeColor | Gradient | None" = None, stroke_width: PropertyValue = 0.0,
+                  start: float = 0.0, end: float | None = None, x: PropertyValue = 0, y: PropertyValue = 0,
+                  opacity: PropertyValue = 1.0, name: str | None = None, **style: Any) -> "ShapeLayer":
         """Add a vector shape (:mod:`reelforge.shapes`: ``Rect``, ``Ellipse``, ``Line``, ``Polygon``,
         ``Path``) rasterised by cairo at its displayed size, antialiased.
 
@@ -836,10 +841,13 @@ class Scene:
         self.audio.append(clip)
         return clip
 
-    def add_text(self, text, *, font=None, size_px=48.0, color=(255, 255, 255, 255), start=0.0, end=None, x=0,
-                 y=0, anchor="top_left", align="left", line_spacing=1.2, opacity=1.0, name=None,
-                 line_height=None, max_width=None, letter_spacing=0.0, weight="normal", stroke_width=0.0,
-                 stroke_color=(0, 0, 0, 255), shadow=None, background=None) -> Layer:
+    def add_text(self, text: "str | Sequence[str | Span]", *, font: PathLike | None = None, size_px: float = 48.0,
+                 color: ColorLike = (255, 255, 255, 255), start: float = 0.0, end: float | None = None,
+                 x: PropertyValue = 0, y: PropertyValue = 0, anchor: TextAnchor = "top_left",
+                 align: TextAlign = "left", line_spacing: float = 1.2, opacity: PropertyValue = 1.0,
+                 name: str | None = None, line_height: float | None = None, max_width: float | None = None,
+                 letter_spacing: float = 0.0, weight: _types.TextWeight = "normal", stroke_width: float = 0.0,
+                 stroke_color: ColorLike = (0, 0, 0, 255), shadow: Any = None, background: Any = None) -> "TextLayer":
         """Add a text layer (a :class:`reelforge.typography.TextLayer`), laid out and painted once:
         HarfBuzz shaping, FriBidi bidi, libunibreak wrapping, FreeType outline, shadow and box (see
         :func:`reelforge.text.add_text_layer` for every argument, unit and error, and
@@ -852,7 +860,8 @@ class Scene:
             max_width=max_width, letter_spacing=letter_spacing, weight=weight, stroke_width=stroke_width,
             stroke_color=stroke_color, shadow=shadow, background=background)
 
-    def add_subtitles(self, path_or_cues, *, style=None, start=0.0, name=None) -> list[Layer]:
+    def add_subtitles(self, path_or_cues: "PathLike | Sequence[Cue]", *, style: Mapping[str, Any] | None = None,
+                      start: float = 0.0, name: str | None = None) -> list[Layer]:
         """Burn in subtitles: SRT/WebVTT cues as styled text layers (exact on/off frames), ASS/SSA
         through libass. See :func:`reelforge.subtitles.add_subtitles` for the arguments and errors."""
         from . import subtitles as _subtitles
@@ -962,7 +971,8 @@ class Scene:
         a.start, a.trim_start, duration, a.gain_db, a.fade_in, a.fade_out, a.loop = args
         a.duration = -1.0 if duration is None else float(duration)
         if clip._gain is not None:
-            a.gain_db_per_frame = clip._gain_table(self.frame_times())
+            # pybind11-stubgen types the std::vector<float> setter as a Sequence; the caster takes arrays too
+            a.gain_db_per_frame = clip._gain_table(self.frame_times())  # type: ignore[assignment]
         if clip._duck is not None:
             from . import _audio_dynamics
             a.duck = _audio_dynamics.compile_ducking(self, clip)

@@ -223,6 +223,9 @@ def with_media_paths(scene: SceneLike, mapping: dict[str, str]) -> SceneLike:
     from .rescale import ScaledScene
     if isinstance(scene, ScaledScene):
         return ScaledScene(with_media_paths(scene._scene, mapping), scene.width, scene.height)
+    from .loudness import MasteredScene
+    if isinstance(scene, MasteredScene):  # compile() reads the wrapped scene's layers and clips
+        return MasteredScene(with_media_paths(scene._scene, mapping), scene.master_gain_db, scene.true_peak_db)
     s = copy.copy(scene)
     s.layers = [_repathed(layer, mapping) for layer in scene.layers]
     s.audio = [_repathed(clip, mapping) for clip in scene.audio]

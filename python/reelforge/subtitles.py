@@ -258,7 +258,7 @@ def add_subtitles(scene: "Scene", path_or_cues: Any, *, style: Mapping[str, Any]
         if key in ("text", "start", "end", "name"):
             raise SceneError(f"subtitles style: {key!r} is set per cue; remove it from style=")
         st[key] = v
-    layers = []
+    layers: list[Layer] = []
     assert isinstance(content, list)
     for k, cue in enumerate(content):
         t0, t1 = start + cue.start, start + cue.end

@@ -170,7 +170,7 @@ def _check_times(values: np.ndarray, what: str, first: int | None, where: str = 
 
 def layer_frames(scene: "Scene", layer: "Layer") -> tuple[int, int]:
     """The frames ``[first, end)`` a layer is shown, as ``Scene._compile_layer`` computes them."""
-    start, end = scene._span(layer.name, layer.start, layer.end)  # type: ignore[no-untyped-call]
+    start, end = scene._span(layer.name, layer.start, layer.end)
     first = scene._first_frame(start)
     n = scene.frame_count
     return first, n if end is None else min(n, max(first + 1, scene._first_frame(end)))
