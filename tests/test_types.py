@@ -20,3 +20,10 @@ def test_literals_match_runtime_tables():
     from reelforge import audio_reactive
     assert set(get_args(_types.AudioFeatureName)) == set(audio_reactive.FEATURES)
     assert set(get_args(_types.VisualizerStyle)) == set(audio_reactive.STYLES)
+
+
+def test_shape_property_literal_matches_runtime():
+    from reelforge import shapes
+    assert set(get_args(_types.ShapePropertyName)) == set(shapes.SHAPE_PROPERTIES)
+    # Plain layers reject the shape-only names that ShapeLayer.set accepts.
+    assert not set(get_args(_types.ShapePropertyName)) - {"width", "height"} & set(rf.PROPERTIES)

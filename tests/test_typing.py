@@ -52,13 +52,15 @@ def test_literal_types_reject_typos(tmp_path):
         _core.render_text("x", "f.ttf", align="center")
         _core.encoder_candidates("hevc")
         s.add_solid("#00ff00").set("opacity", 0.5).blend = "screen"
+        s.add_shape(rf.shapes.Rect(10, 10), stroke="#fff").animate("stroke_end", [(0, 0), (1, 1)]).set("radius", 2)
+        s.add_solid(rf.shapes.LinearGradient((0, 0), (64, 0), [(0, "red"), (1, "blue")]))
     """)
     bad = textwrap.dedent("""
         import reelforge as rf
         from reelforge import _core
         s = rf.Scene(64, 64, fps=24, duration=1)
         s.add_solid("#ff0000").animate("x", [(0, 0), (1, 10)], easing="ease_inout")  # E1
-        s.add_text("hi", anchor="middle", align="justify")  # E2 E3
+        s.add_text("hi", anchor="middle", align="centre")  # E2 E3 ("justify" is an alignment since h-text)
         rf.Exporter(s, "a.mp4", video_codec="h265", preset="fastest", quality="best")  # E4 E5 E6
         rf.export_still(s, 0.5, "a.png", format="gif")  # E7
         o = _core.ExportOptions()
