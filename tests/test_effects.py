@@ -562,3 +562,17 @@ def test_effects_pickle_for_distributed_export(tmp_path):
         fx.Shader("vec4 effect(vec2 uv) { vec4 c = sample_layer(uv); return vec4(c.rgb * k, c.a); }", k=0.8))
     copy = pickle.loads(pickle.dumps(sc))
     np.testing.assert_array_equal(rf.Renderer(copy).render_frame(1), rf.Renderer(sc).render_frame(1))
+
+
+def test_parameter_tables_follow_scene_frames_for_a_late_layer():
+    """Per-frame arrays are one value per *scene* frame; a layer starting at 0.5 s shows the
+    values of the frames it is on (the core indexes them from the layer's first frame)."""
+    img = picture()
+    sc = rf.Scene(48, 32, fps=10, duration=1.0)
+    amount = np.linspace(0.0, 0.9, 10)
+    sc.add_image(img, start=0.5).add_effect(fx.Invert(amount))
+    r = rf.Renderer(sc)
+    for i in (5, 8):
+        out = r.render_frame(i).astype(float)
+        want = np.floor(ref.invert(_rgb(img), float(np.float32(amount[i]))) * 255 + 0.5)
+        assert np.abs(out[..., :3] - want).max() <= 1.0, i
