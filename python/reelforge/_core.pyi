@@ -16,6 +16,125 @@ class _pybind11_type(type):
     """The metaclass of pybind11 classes (pybind11_builtins.pybind11_type)."""
 
 
+class EffectKind(metaclass=_pybind11_type):
+    """
+    Members:
+
+      BLUR
+
+      DROP_SHADOW
+
+      GLOW
+
+      COLOR
+
+      LUT
+
+      CHROMA_KEY
+
+      SHADER
+    """
+    BLUR: typing.ClassVar[EffectKind]
+    CHROMA_KEY: typing.ClassVar[EffectKind]
+    COLOR: typing.ClassVar[EffectKind]
+    DROP_SHADOW: typing.ClassVar[EffectKind]
+    GLOW: typing.ClassVar[EffectKind]
+    LUT: typing.ClassVar[EffectKind]
+    SHADER: typing.ClassVar[EffectKind]
+    __members__: typing.ClassVar[dict[str, EffectKind]]
+    @typing.overload
+    def __eq__(self, other: EffectKind) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: EffectKind) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class CubeLut(metaclass=_pybind11_type):
+    """
+    A parsed .cube LUT (Adobe Cube LUT Specification 1.0).
+    """
+    @property
+    def domain_max(self) -> typing.Annotated[list[float], "FixedSize(3)"]:
+        ...
+    @property
+    def domain_min(self) -> typing.Annotated[list[float], "FixedSize(3)"]:
+        ...
+    @property
+    def path(self) -> str:
+        ...
+    @property
+    def size1d(self) -> int:
+        ...
+    @property
+    def size3d(self) -> int:
+        ...
+    @property
+    def table(self) -> numpy.typing.NDArray[numpy.float32]:
+        """
+        float32 (entries, 3): RGB rows, red fastest for 3D tables
+        """
+class CompiledShader(metaclass=_pybind11_type):
+    """
+    A user GLSL effect compiled to SPIR-V.
+    """
+    @property
+    def source(self) -> str:
+        ...
+    @property
+    def spirv_words(self) -> int:
+        ...
+    @property
+    def uniforms(self) -> list[str]:
+        ...
+class Effect(metaclass=_pybind11_type):
+    """
+    One effect of a layer's chain: kind, per-frame parameter tables (float32, length
+    1 or the layer's frame count, in the kind's slot order), colour, LUT or shader.
+    """
+    kind: EffectKind
+    lut: CubeLut
+    shader: CompiledShader
+    def __init__(self) -> None:
+        ...
+    @property
+    def color(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        ...
+    @color.setter
+    def color(self, arg0: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]) -> None:
+        ...
+    @property
+    def params(self) -> list:
+        ...
+    @params.setter
+    def params(self, arg1: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float32]]) -> None:
+        ...
 class LayerKind(metaclass=_pybind11_type):
     """
     Members:
@@ -307,6 +426,12 @@ class Layer(metaclass=_pybind11_type):
         ...
     @color.setter
     def color(self, arg0: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]) -> None:
+        ...
+    @property
+    def effects(self) -> list[Effect]:
+        ...
+    @effects.setter
+    def effects(self, arg0: collections.abc.Sequence[Effect]) -> None:
         ...
     @property
     def end_frame(self) -> int:
@@ -1330,6 +1455,11 @@ def codec_specs() -> list[CodecSpec]:
     """
     Every output video codec, in documentation order.
     """
+def compile_effect_shader(source: str, uniforms: collections.abc.Sequence[str]) -> CompiledShader:
+    """
+    Compile `source` (defining vec4 effect(vec2 uv)) with float uniforms `uniforms` (shaderc).
+    Cached by (source, uniforms). SceneError with the compiler log, lines counted from the source's first.
+    """
 def decoded_audio_seconds(path: str) -> float:
     """
     Seconds of audio in the file, found by decoding its best audio stream to the end (48 kHz samples /
@@ -1338,6 +1468,10 @@ def decoded_audio_seconds(path: str) -> float:
 def default_gop(num: typing.SupportsInt | typing.SupportsIndex, den: typing.SupportsInt | typing.SupportsIndex) -> int:
     """
     Keyframe interval in frames when none is given: 2 s of frames, rounded half up.
+    """
+def effect_shader_glsl(source: str, uniforms: collections.abc.Sequence[str]) -> str:
+    """
+    The complete GLSL compute shader compiled for a user effect.
     """
 def encoder_candidates(codec: VideoCodec) -> list[str]:
     ...
@@ -1351,6 +1485,10 @@ def is_image_sequence_path(path: str) -> bool:
     ...
 def join_segments(segments: collections.abc.Sequence[str], output: str, fps: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex], total_frames: typing.SupportsInt | typing.SupportsIndex, segment_frames: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [], audio: str = '') -> JoinResult:
     ...
+def load_cube_lut(path: str) -> CubeLut:
+    """
+    Parse a .cube file. MediaNotFoundError if missing; SceneError '<path> line N: ...' for bad content.
+    """
 def measure_file_loudness(path: str) -> LoudnessReport:
     """
     As measure_loudness, for a file's audio stream decoded and resampled to 48 kHz stereo.
