@@ -1,0 +1,816 @@
+"""Scenes as data: :class:`~reelforge.Scene` to and from JSON-compatible dicts and JSON files.
+
+A scene document is a JSON object validated against a published JSON Schema (Draft 2020-12,
+shipped as ``reelforge/schema/scene.schema.json``; :func:`schema` builds the same schema from the
+registry below)::
+
+    {
+      "version": 1, "width": 1280, "height": 720, "fps": 30, "duration": 5,
+      "background": "#101020",
+      "variables": {"title": "Hello"},
+      "layers": [
+        {"kind": "solid", "name": "bar", "color": "tomato", "width": 400, "height": 80,
+         "keyframes": {"x": [{"t": 0, "value": -400, "easing": "ease_out"}, {"t": 1, "value": 40}]}},
+        {"kind": "text", "name": "title", "text": "${title}", "size_px": 64, "x": 60, "y": 60}
+      ],
+      "audio": [{"path": "music.mp3", "gain_db": -6, "fade_out": 1}],
+      "export": {"video_codec": "h264", "quality": "high"}
+    }
+
+* Every layer has a ``kind`` (see :data:`LAYER_KINDS`), a ``name``, ``start``/``end`` (seconds)
+  and ``blend``; its animatable properties (:data:`reelforge.PROPERTIES`) are numbers
+  (constants), lists of numbers (one value per frame of the scene, ``frame_count`` long) or
+  keyframes under ``"keyframes"``: ``[{"t": seconds, "value": v, "easing": e}, ...]`` (or
+  ``[t, v]`` / ``[t, v, e]`` arrays), ``easing`` being a name of :data:`reelforge.easing.NAMES`,
+  ``{"cubic_bezier": [x1, y1, x2, y2]}`` or ``{"spring": {"stiffness": k, "damping": c, "mass": m}}``
+  and applying to the segment that starts at that keyframe.
+* Colours are CSS strings (``"#rrggbb[aa]"``, names, ``rgb()``, ``hsl()``) or ``[r, g, b(, a)]``
+  in 0-255. fps is a number or an exact ``"30000/1001"``.
+* Relative media paths are relative to the document's folder (:func:`load`) or ``base_dir``.
+* ``export`` holds :class:`~reelforge.Exporter` keyword arguments; they are kept on the scene as
+  ``scene.export_settings`` (the ``reelforge render`` command uses them).
+* ``variables`` gives defaults of the ``${name}`` template variables (:mod:`reelforge.templating`).
+
+Callables (``layer.set("x", lambda t: ...)``) and custom easing functions are not data: writing
+a scene holding one raises :class:`NotSerializableError` naming the layer and property; sample it
+first (``layer.set("x", f(scene.frame_times()))``).
+
+Invalid documents raise :class:`~reelforge.errors.SceneError` whose message starts with the
+JSON path of the offending value, e.g. ``layers[2].keyframes.x[1].easing: ...``.
+
+Extending (other layer kinds, layer features such as effects or masks, audio-clip features,
+export settings): see :func:`register_layer_kind`, :func:`register_feature` and
+:func:`register_export_setting`; then regenerate the shipped schema with
+``python scripts/gen_schema.py`` (``tests/test_serialize.py`` checks that it is current).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable, Iterator, Literal, Mapping
+
+import numpy as np
+
+from . import easing as _easing
+from . import scene as _scene
+from .errors import ReelforgeError, SceneError, SceneTypeError
+from .templating import JsonPath, coercible, escape, format_path, substitute
+
+__all__ = ["to_dict", "from_dict", "load", "save", "validate", "schema", "SCHEMA_PATH", "SCHEMA_VERSION",
+           "NotSerializableError", "register_layer_kind", "register_feature", "register_export_setting",
+           "LayerKindEntry", "FeatureEntry", "LAYER_KINDS", "FEATURES", "EXPORT_SETTINGS", "Writer", "Reader"]
+
+#: Version of the document format written by :func:`to_dict` (the ``version`` field).
+SCHEMA_VERSION = 1
+#: The schema's ``$id``.
+SCHEMA_ID = "https://reelforge.dev/schema/scene-1.schema.json"
+#: The published schema file inside the package.
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "scene.schema.json"
+#: Draft of the JSON Schema language the schema is written in.
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+Json = Any  # a JSON-compatible value: dict, list, str, int, float, bool or None
+
+
+class NotSerializableError(SceneTypeError):
+    """A scene holds something that is not data (a callable property, a custom easing function);
+    the message names the layer or clip, the property and how to make it data."""
+
+
+# -- registry ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LayerKindEntry:
+    """How one kind of layer becomes data and back (see :func:`register_layer_kind`).
+
+    Attributes:
+        kind: the document's ``"kind"`` string, e.g. ``"text"``.
+        matches: ``matches(layer) -> bool``: whether a :class:`~reelforge.Layer` is of this kind
+            (entries are tried from the most recently registered, so specific kinds win).
+        to_dict: ``to_dict(layer, writer) -> dict``: the kind's own fields (not the common ones:
+            kind, name, start, end, blend, properties, keyframes and registered features).
+        from_dict: ``from_dict(scene, d, reader) -> Layer``: add the layer to ``scene`` from the
+            layer's whole dict ``d`` (``reader.span(d)`` gives ``name``, ``start``, ``end``); the
+            common fields are applied afterwards.
+        fields: JSON Schema of each own field (the ``properties`` of the kind's schema).
+        required: own fields that must be present.
+        derived: ``derived(layer) -> {property: value}``: property values the kind computes
+            itself when the layer is built (a text layer's size); :func:`to_dict` leaves out
+            properties equal to them, so templated content can change them.
+        description: one line for the schema.
+        extra: more JSON Schema keywords for the kind's schema (e.g. ``oneOf`` of two fields).
+    """
+
+    kind: str
+    matches: Callable[[Any], bool]
+    to_dict: Callable[[Any, "Writer"], dict[str, Json]]
+    from_dict: Callable[[Any, dict[str, Json], "Reader"], Any]
+    fields: dict[str, Json]
+    required: tuple[str, ...] = ()
+    derived: Callable[[Any], dict[str, float]] | None = None
+    description: str = ""
+    extra: dict[str, Json] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FeatureEntry:
+    """An optional field of a layer, an audio clip or the scene (see :func:`register_feature`).
+
+    Attributes:
+        target: ``"layer"``, ``"audio"`` (an audio clip) or ``"scene"``.
+        key: the field's name in the document, e.g. ``"effects"``.
+        schema: JSON Schema of the field's value.
+        to_dict: ``to_dict(obj, writer) -> value``, or None when ``obj`` does not use the feature
+            (the field is then left out).
+        apply: ``apply(obj, value, reader)``: give ``obj`` (already built, common fields applied)
+            the feature; ``reader.scene`` is the scene being built.
+    """
+
+    target: Literal["layer", "audio", "scene"]
+    key: str
+    schema: dict[str, Json]
+    to_dict: Callable[[Any, "Writer"], Json | None]
+    apply: Callable[[Any, Json, "Reader"], None]
+
+
+#: Registered layer kinds by ``kind`` name.
+LAYER_KINDS: dict[str, LayerKindEntry] = {}
+#: Registered features by ``(target, key)``.
+FEATURES: dict[tuple[str, str], FeatureEntry] = {}
+#: Exporter keyword arguments allowed under ``"export"``, with their JSON Schema.
+EXPORT_SETTINGS: dict[str, dict[str, Json]] = {}
+
+
+def register_layer_kind(entry: LayerKindEntry) -> LayerKindEntry:
+    """Register (or replace) a layer kind; returns ``entry``.
+
+    Example (a branch adding ``Scene.add_shape``)::
+
+        register_layer_kind(LayerKindEntry(
+            kind="shape", matches=lambda layer: getattr(layer, "shape", None) is not None,
+            to_dict=lambda layer, w: {"shape": layer.shape.to_dict(), "fill": w.color(layer.fill)},
+            from_dict=lambda scene, d, r: scene.add_shape(Shape.from_dict(d["shape"]), fill=d.get("fill"),
+                                                          **r.span(d)),
+            fields={"shape": {"type": "object"}, "fill": {"$ref": "#/$defs/color"}}, required=("shape",)))
+    """
+    if not isinstance(entry, LayerKindEntry):
+        raise SceneTypeError(f"register_layer_kind: expected a LayerKindEntry, got {type(entry).__name__}")
+    clash = set(entry.fields) & (set(_COMMON_LAYER_FIELDS) | set(_property_names()))
+    if clash:
+        raise SceneError(f"register_layer_kind({entry.kind!r}): fields {sorted(clash)} clash with common layer fields")
+    LAYER_KINDS.pop(entry.kind, None)
+    LAYER_KINDS[entry.kind] = entry
+    return entry
+
+
+def register_feature(entry: FeatureEntry) -> FeatureEntry:
+    """Register (or replace) an optional feature field; returns ``entry``.
+
+    Example (effects on layers)::
+
+        register_feature(FeatureEntry(
+            target="layer", key="effects", schema={"type": "array", "items": {"type": "object"}},
+            to_dict=lambda layer, w: [e.to_dict(w) for e in layer.effects] or None,
+            apply=lambda layer, value, r: [layer.add_effect(effect_from_dict(v, r)) for v in value]))
+    """
+    if not isinstance(entry, FeatureEntry):
+        raise SceneTypeError(f"register_feature: expected a FeatureEntry, got {type(entry).__name__}")
+    if entry.target not in ("layer", "audio", "scene"):
+        raise SceneError(f"register_feature: target must be 'layer', 'audio' or 'scene', got {entry.target!r}")
+    FEATURES[(entry.target, entry.key)] = entry
+    return entry
+
+
+def register_export_setting(name: str, value_schema: dict[str, Json]) -> None:
+    """Allow the :class:`~reelforge.Exporter` keyword argument ``name`` under ``"export"``."""
+    EXPORT_SETTINGS[name] = value_schema
+
+
+def _features(target: str) -> list[FeatureEntry]:
+    return [f for (t, _k), f in FEATURES.items() if t == target]
+
+
+def _property_names() -> list[str]:
+    return list(_scene.PROPERTIES)
+
+
+#: Numeric (animatable) layer properties; "scale" and "crop" are inputs only (written as their parts).
+def _numeric_properties() -> list[str]:
+    return [p for p in _scene.PROPERTIES if p not in ("scale", "crop")]
+
+
+_COMMON_LAYER_FIELDS = ("kind", "name", "start", "end", "blend", "keyframes")
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+@dataclass
+class Writer:
+    """Helpers for entries' ``to_dict``: paths, colours and animatable values as data.
+
+    Attributes:
+        scene: the scene being written.
+        base_dir: folder that relative paths are written against (None: absolute paths).
+    """
+
+    scene: Any
+    base_dir: str | None = None
+
+    def path(self, p: str) -> str:
+        """A media path as written: relative to ``base_dir`` when it lies inside it, else absolute."""
+        a = os.path.abspath(p)
+        if self.base_dir is not None:
+            rel = os.path.relpath(a, self.base_dir)
+            if not rel.startswith(os.pardir + os.sep) and rel != os.pardir:
+                return rel
+        return a
+
+    @staticmethod
+    def color(rgba: Any) -> Json:
+        """Straight RGBA floats in 0..1 -> ``"#rrggbbaa"`` when exact, else ``[r, g, b, a]`` in 0-255."""
+        comps = [float(c) for c in rgba]
+        if all(round(c * 255) / 255 == c for c in comps):
+            return "#" + "".join(f"{round(c * 255):02x}" for c in comps)
+        return [c * 255.0 for c in comps]
+
+    @staticmethod
+    def easing(e: Any, what: str) -> Json:
+        """An easing (name or object) as data. Raises NotSerializableError for custom functions."""
+        e = _easing.get(e)
+        named = getattr(_easing, "_NAMED", {})
+        if named.get(e.name) is e:
+            return e.name
+        if isinstance(e, _easing.Spring):
+            return {"spring": {"stiffness": e.stiffness, "damping": e.damping, "mass": e.mass}}
+        if isinstance(e, _easing.CubicBezier):
+            return {"cubic_bezier": [e.x1, e.y1, e.x2, e.y2]}
+        raise NotSerializableError(f"{what}: easing {e!r} is a custom function, which cannot be written as data; use "
+                                   f"a named easing, cubic_bezier(...) or spring(...)")
+
+    def keyframes(self, kf: Any, what: str) -> list[Json]:
+        """A ``_Keyframes`` (keyframes + default easing) as a list of ``{"t", "value", "easing"}``;
+        each keyframe gets its effective easing (left out when linear)."""
+        out: list[Json] = []
+        for i, k in enumerate(kf.keyframes):
+            e = k[2] if len(k) == 3 and k[2] is not None else kf.easing
+            item: dict[str, Json] = {"t": float(k[0]), "value": float(k[1])}
+            name = self.easing(e, f"{what} keyframe {i}")
+            if name != "linear":
+                item["easing"] = name
+            out.append(item)
+        return out
+
+    def animatable(self, value: Any, what: str) -> tuple[Json | None, list[Json] | None]:
+        """``(constant_or_list, None)`` or ``(None, keyframes)`` for a property value.
+        Raises NotSerializableError for a callable, naming ``what``."""
+        if isinstance(value, _scene._Keyframes):
+            return None, self.keyframes(value, what)
+        if callable(value):
+            fn = getattr(value, "__name__", type(value).__name__)
+            raise NotSerializableError(f"{what} is a callable ({fn}), which cannot be written as data; sample it "
+                                       f"into a per-frame array first, e.g. layer.set(name, "
+                                       f"f(scene.frame_times()))")
+        if _scene._is_per_frame(value):
+            arr = np.asarray(value, dtype=np.float64).ravel()
+            return [float(v) for v in arr], None
+        return float(value), None
+
+
+def to_dict(scene: Any, *, base_dir: str | os.PathLike[str] | None = None) -> dict[str, Json]:
+    """The scene as a JSON-compatible dict (see the module documentation for the format).
+
+    Parameters
+    ----------
+    scene : Scene
+    base_dir : path, optional
+        Media paths inside this folder are written relative to it (:func:`save` passes the
+        file's folder); others, and all paths when None, are written absolute.
+
+    Returns
+    -------
+    dict
+        Strings holding ``${`` are written ``$${`` (a template escape). A document that :func:`from_dict` turns back into an equivalent scene (the same frames
+        and audio), valid against :func:`schema`.
+
+    Raises
+    ------
+    NotSerializableError
+        A property is a callable, or an easing a custom function (the layer and property named).
+    SceneError
+        A layer of a kind no entry matches.
+    """
+    w = Writer(scene, None if base_dir is None else os.path.abspath(os.fspath(base_dir)))
+    fps = Fraction(scene.fps)
+    doc: dict[str, Json] = {
+        "$schema": SCHEMA_ID, "version": SCHEMA_VERSION, "width": int(scene.width), "height": int(scene.height),
+        "fps": int(fps) if fps.denominator == 1 else f"{fps.numerator}/{fps.denominator}",
+        "duration": float(scene.duration), "background": w.color(scene.background),
+        "layers": [_layer_to_dict(layer, w) for layer in scene.layers],
+        "audio": [_clip_to_dict(clip, w) for clip in scene.audio],
+    }
+    settings = dict(getattr(scene, "export_settings", None) or {})
+    if settings:
+        doc["export"] = _jsonable(settings, "export settings")
+    for f in _features("scene"):
+        v = f.to_dict(scene, w)
+        if v is not None:
+            doc[f.key] = v
+    return escape(doc)  # literal "${" in text or paths must not read as a template variable
+
+
+def _jsonable(value: Any, what: str) -> Json:
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as e:
+        raise NotSerializableError(f"{what}: {e}") from None
+
+
+def _kind_of(layer: Any) -> LayerKindEntry:
+    for entry in reversed(list(LAYER_KINDS.values())):
+        if entry.matches(layer):
+            return entry
+    raise SceneError(f"layer {layer.name!r}: no serialisation entry for this kind of layer ({layer.kind!r}); "
+                     f"see reelforge.serialize.register_layer_kind")
+
+
+def _layer_to_dict(layer: Any, w: Writer) -> dict[str, Json]:
+    entry = _kind_of(layer)
+    d: dict[str, Json] = {"kind": entry.kind, "name": layer.name, "start": float(layer.start)}
+    if layer.end is not None:
+        d["end"] = float(layer.end)
+    if layer.blend != "normal":
+        d["blend"] = layer.blend
+    d.update(entry.to_dict(layer, w))
+    defaults = dict(_scene.Scene._DEFAULTS)
+    if entry.derived is not None:
+        defaults.update(entry.derived(layer))
+    keyframes: dict[str, Json] = {}
+    for prop in _numeric_properties():
+        if prop not in layer._props:
+            continue
+        value, kf = w.animatable(layer._props[prop], f"layer {layer.name!r} property {prop!r}")
+        if kf is not None:
+            keyframes[prop] = kf
+        elif not (isinstance(value, float) and prop in defaults and value == defaults[prop]):
+            d[prop] = value
+    if keyframes:
+        d["keyframes"] = keyframes
+    for f in _features("layer"):
+        v = f.to_dict(layer, w)
+        if v is not None:
+            d[f.key] = v
+    return d
+
+
+def _clip_to_dict(clip: Any, w: Writer) -> dict[str, Json]:
+    d: dict[str, Json] = {"path": w.path(clip.path), "start": float(clip.start)}
+    for key, default in (("trim_start", 0.0), ("duration", None), ("gain_db", 0.0), ("fade_in", 0.0),
+                         ("fade_out", 0.0), ("loop", False)):
+        v = getattr(clip, key)
+        if v != default:
+            d[key] = v if isinstance(v, bool) else float(v)
+    if getattr(clip, "_gain", None) is not None:
+        d["keyframes"] = {"gain_db": w.keyframes(clip._gain, clip._what())}
+    for f in _features("audio"):
+        v = f.to_dict(clip, w)
+        if v is not None:
+            d[f.key] = v
+    return d
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+@dataclass
+class Reader:
+    """Helpers for entries' ``from_dict`` and features' ``apply``.
+
+    Attributes:
+        scene: the scene being built.
+        base_dir: folder that relative media paths are resolved against.
+        where: the JSON path of the object being read (for error messages).
+    """
+
+    scene: Any
+    base_dir: str
+    where: JsonPath = ()
+    clips: list[Any] = field(default_factory=list)
+
+    def path(self, p: str) -> str:
+        """A media path from the document, resolved against ``base_dir`` when relative."""
+        p = os.path.expanduser(p)
+        return p if os.path.isabs(p) else os.path.join(self.base_dir, p)
+
+    def media(self, d: Mapping[str, Json], key: str = "path") -> str:
+        """``d[key]`` resolved (:meth:`path`) and checked to be an existing file; errors name the
+        JSON path of the field (MediaNotFoundError for a missing file)."""
+        with self.at(key):
+            return str(_scene._check_path(self.path(d[key]), "media file"))
+
+    @staticmethod
+    def span(d: Mapping[str, Json]) -> dict[str, Any]:
+        """``name``, ``start`` and ``end`` keyword arguments of an ``add_*`` call from a layer dict."""
+        return {"name": d.get("name"), "start": d.get("start", 0.0), "end": d.get("end")}
+
+    @contextlib.contextmanager
+    def at(self, *parts: str | int) -> Iterator["Reader"]:
+        """Within the block, errors are prefixed with the JSON path ``where + parts``."""
+        saved = self.where
+        self.where = saved + parts
+        try:
+            yield self
+        except ReelforgeError as e:
+            raise _at(e, self.where) from e.__cause__
+        except (ValueError, TypeError) as e:
+            raise SceneError(f"{format_path(self.where)}: {e}") from e
+        finally:
+            self.where = saved
+
+    @staticmethod
+    def keyframes(items: list[Json]) -> list[tuple[Any, ...]]:
+        """Keyframes from the document (objects or arrays) as ``(t, value[, easing])`` tuples."""
+        out: list[tuple[Any, ...]] = []
+        for k in items:
+            if isinstance(k, dict):
+                e = k.get("easing")
+                out.append((k["t"], k["value"]) if e is None else (k["t"], k["value"], Reader.easing(e)))
+            else:
+                out.append(tuple(k[:2]) if len(k) == 2 else (k[0], k[1], Reader.easing(k[2])))
+        return out
+
+    @staticmethod
+    def easing(e: Json) -> Any:
+        """An easing from the document: a name, ``{"cubic_bezier": [...]}`` or ``{"spring": {...}}``."""
+        if isinstance(e, dict) and "cubic_bezier" in e:
+            return _easing.cubic_bezier(*e["cubic_bezier"])
+        if isinstance(e, dict) and "spring" in e:
+            return _easing.spring(**e["spring"])
+        return _easing.get(e)
+
+    def animate(self, obj: Any, d: Mapping[str, Json], names: list[str]) -> None:
+        """Apply constants / per-frame lists ``d[name]`` and ``d["keyframes"][name]`` to ``obj``
+        through ``obj.set`` / ``obj.animate``, errors naming the JSON path of each."""
+        for name in names:
+            if name in d:
+                with self.at(name):
+                    obj.set(name, d[name])
+        for name, items in (d.get("keyframes") or {}).items():
+            with self.at("keyframes", name):
+                if name in d:
+                    raise SceneError(f"{name!r} is given both as a value and as keyframes; keep one")
+                for i, k in enumerate(items):
+                    with self.at(i):
+                        self.keyframes([k])
+                obj.animate(name, self.keyframes(items))
+
+
+def _at(e: ReelforgeError, where: JsonPath) -> ReelforgeError:
+    """``e`` re-made with the JSON path in front of its message (once)."""
+    prefix = format_path(where)
+    msg = str(e)
+    if msg.startswith(prefix) or not where:
+        return e
+    try:
+        return type(e)(f"{prefix}: {msg}")
+    except TypeError:
+        return SceneError(f"{prefix}: {msg}")
+
+
+def from_dict(data: Mapping[str, Json], *, variables: Mapping[str, Any] | None = None,
+              base_dir: str | os.PathLike[str] | None = None) -> Any:
+    """Build a :class:`~reelforge.Scene` from a document (see the module documentation).
+
+    Parameters
+    ----------
+    data : dict
+        The document (as :func:`to_dict` writes it, or by hand); not modified.
+    variables : mapping, optional
+        Template variables (``${name}``), over the document's own ``"variables"`` defaults.
+    base_dir : path, optional
+        Folder that relative media paths are resolved against (default: the current folder).
+
+    Returns
+    -------
+    Scene
+        With ``scene.export_settings`` set from ``"export"`` (an empty dict when absent).
+
+    Raises
+    ------
+    SceneError
+        The document does not match the schema, or a value is invalid for the scene (e.g. a
+        per-frame list of the wrong length, keyframes out of order, an unset template
+        variable); the message starts with the JSON path, e.g. ``layers[2].keyframes.x[1]``.
+    SceneTypeError
+        ``data`` is not a dict.
+    MediaNotFoundError, MediaError
+        A media file is missing or unreadable (the JSON path and the file named).
+    """
+    if not isinstance(data, Mapping):
+        raise SceneTypeError(f"a scene document must be a JSON object (dict), got {type(data).__name__}")
+    doc = dict(data)
+    defaults = doc.pop("variables", None) or {}
+    if not isinstance(defaults, dict):
+        raise SceneError(f"variables: must be an object of name -> value, got {type(defaults).__name__}")
+    doc, whole = substitute(doc, {**defaults, **(variables or {})})
+    doc = _validated(doc, whole)
+    r = Reader(None, os.path.abspath(os.fspath(base_dir)) if base_dir is not None else os.getcwd())
+    with r.at():
+        r.scene = _scene.Scene(doc["width"], doc["height"], fps=_fps(doc.get("fps", 30)), duration=doc["duration"],
+                               background=doc.get("background", (0, 0, 0, 255)))
+    scene = r.scene
+    for i, ld in enumerate(doc.get("layers", [])):
+        with r.at("layers", i):
+            _layer_from_dict(ld, r)
+    for i, cd in enumerate(doc.get("audio", [])):
+        with r.at("audio", i):
+            _clip_from_dict(cd, r)
+    scene.export_settings = dict(doc.get("export", {}))
+    for f in _features("scene"):
+        if f.key in doc:
+            with r.at(f.key):
+                f.apply(scene, doc[f.key], r)
+    return scene
+
+
+def _fps(v: Json) -> Any:
+    return Fraction(v) if isinstance(v, str) else v
+
+
+def _layer_from_dict(ld: dict[str, Json], r: Reader) -> None:
+    entry = LAYER_KINDS[ld["kind"]]
+    layer = entry.from_dict(r.scene, ld, r)
+    if "blend" in ld:
+        layer.blend = ld["blend"]
+    r.animate(layer, ld, _property_names())
+    for f in _features("layer"):
+        if f.key in ld:
+            with r.at(f.key):
+                f.apply(layer, ld[f.key], r)
+
+
+def _clip_from_dict(cd: dict[str, Json], r: Reader) -> None:
+    kw = {k: cd[k] for k in ("start", "trim_start", "duration", "gain_db", "fade_in", "fade_out", "loop") if k in cd}
+    path = r.media(cd)
+    clip = r.scene.add_audio(path, **kw)
+    for name, items in (cd.get("keyframes") or {}).items():
+        with r.at("keyframes", name):
+            clip.animate(name, r.keyframes(items))
+    for f in _features("audio"):
+        if f.key in cd:
+            with r.at(f.key):
+                f.apply(clip, cd[f.key], r)
+
+
+# -- files -------------------------------------------------------------------------------------
+
+def load(path: str | os.PathLike[str], *, variables: Mapping[str, Any] | None = None) -> Any:
+    """Read a scene from a JSON file (see :func:`from_dict`); relative media paths are relative to
+    the file's folder. Raises FileNotFoundError, SceneError (invalid JSON: line and column; or
+    an invalid document: the JSON path)."""
+    p = os.fspath(path)
+    return from_dict(read_json(p), variables=variables, base_dir=os.path.dirname(os.path.abspath(p)))
+
+
+def read_json(path: str) -> Json:
+    """The parsed JSON of ``path``. Raises FileNotFoundError, SceneError naming line and column."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"scene file not found: {path!r}") from None
+    except UnicodeDecodeError as e:
+        raise SceneError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        raise SceneError(f"{path}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON (numbers must be finite)")
+
+
+def save(scene: Any, path: str | os.PathLike[str], *, indent: int | None = 2) -> str:
+    """Write the scene as a JSON file (:func:`to_dict`; media paths inside the file's folder are
+    written relative to it). The file is written under a temporary name and renamed, so a
+    failure leaves no partial file. Returns the path. Raises NotSerializableError."""
+    p = os.fspath(path)
+    doc = to_dict(scene, base_dir=os.path.dirname(os.path.abspath(p)))
+    text = json.dumps(doc, indent=indent, allow_nan=False) + "\n"
+    tmp = f"{p}.tmp{os.getpid()}"
+    try:
+        Path(tmp).write_text(text, encoding="utf-8")
+        os.replace(tmp, p)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return p
+
+
+# -- schema ------------------------------------------------------------------------------------
+
+def _number(**limits: float) -> dict[str, Json]:
+    return {"type": "number", **limits}
+
+
+def _easing_schema() -> dict[str, Json]:
+    names = list(_easing.NAMES) + [n.replace("_", "-") for n in _easing.NAMES if "_" in n]
+    return {"description": "easing of the segment that starts at this keyframe (CSS Easing Functions Level 1)",
+            "anyOf": [
+                {"enum": names},
+                {"type": "object", "required": ["cubic_bezier"], "additionalProperties": False,
+                 "properties": {"cubic_bezier": {"type": "array", "minItems": 4, "maxItems": 4,
+                                                 "prefixItems": [_number(minimum=0, maximum=1), _number(),
+                                                                 _number(minimum=0, maximum=1), _number()]}}},
+                {"type": "object", "required": ["spring"], "additionalProperties": False,
+                 "properties": {"spring": {"type": "object", "additionalProperties": False,
+                                           "properties": {k: _number(exclusiveMinimum=0)
+                                                          for k in ("stiffness", "damping", "mass")}}}}]}
+
+
+def _defs() -> dict[str, Json]:
+    color = {"description": "CSS colour string or [r, g, b(, a)] in 0-255",
+             "anyOf": [{"type": "string", "minLength": 1},
+                       {"type": "array", "minItems": 3, "maxItems": 4, "items": _number(minimum=0, maximum=255)}]}
+    keyframe = {"anyOf": [
+        {"type": "object", "required": ["t", "value"], "additionalProperties": False,
+         "properties": {"t": _number(minimum=0, description="seconds"), "value": _number(),
+                        "easing": {"$ref": "#/$defs/easing"}}},
+        {"type": "array", "minItems": 2, "maxItems": 3,
+         "prefixItems": [_number(minimum=0), _number(), {"$ref": "#/$defs/easing"}]}]}
+    animatable = {"description": "a constant, or one value per frame of the scene",
+                  "anyOf": [_number(), {"type": "array", "items": _number(), "minItems": 1}]}
+    seconds = _number(minimum=0, description="seconds")
+    props = {p: {"$ref": "#/$defs/animatable", "description": desc} for p, desc in _scene.PROPERTIES.items()}
+    props["crop"] = {"type": "array", "minItems": 4, "maxItems": 4, "items": _number(minimum=0, maximum=1),
+                     "description": _scene.PROPERTIES["crop"]}
+    layer = {
+        "type": "object", "required": ["kind"],
+        "properties": {
+            "kind": {"enum": sorted(LAYER_KINDS)},
+            "name": {"type": "string"}, "start": seconds, "end": {"anyOf": [seconds, {"type": "null"}]},
+            "blend": {"enum": list(_scene.BLEND_MODES)},
+            **props,
+            "keyframes": {"type": "object", "additionalProperties": False,
+                          "properties": {p: {"$ref": "#/$defs/keyframes"} for p in _numeric_properties()}},
+            **{f.key: f.schema for f in _features("layer")},
+        },
+        "allOf": [{"if": {"properties": {"kind": {"const": k}}, "required": ["kind"]},
+                   "then": {"$ref": f"#/$defs/layer_{k}"}} for k in sorted(LAYER_KINDS)],
+        "unevaluatedProperties": False,
+    }
+    kinds = {f"layer_{k}": {"description": e.description, "required": list(e.required), "properties": e.fields,
+                            **e.extra} for k, e in sorted(LAYER_KINDS.items())}
+    clip = {"type": "object", "required": ["path"], "additionalProperties": False,
+            "properties": {"path": {"type": "string", "minLength": 1}, "start": seconds, "trim_start": seconds,
+                           "duration": {"anyOf": [_number(exclusiveMinimum=0), {"type": "null"}]},
+                           "gain_db": _number(minimum=_scene.GAIN_DB_RANGE[0], maximum=_scene.GAIN_DB_RANGE[1]),
+                           "fade_in": seconds, "fade_out": seconds, "loop": {"type": "boolean"},
+                           "keyframes": {"type": "object", "additionalProperties": False,
+                                         "properties": {"gain_db": {"$ref": "#/$defs/keyframes"}}},
+                           **{f.key: f.schema for f in _features("audio")}}}
+    export = {"type": "object", "additionalProperties": False, "properties": dict(sorted(EXPORT_SETTINGS.items()))}
+    return {"color": color, "easing": _easing_schema(), "keyframe": keyframe,
+            "keyframes": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/keyframe"}},
+            "animatable": animatable, "layer": layer, **kinds, "audio_clip": clip, "export": export}
+
+
+def schema() -> dict[str, Json]:
+    """The JSON Schema (Draft 2020-12) of scene documents, built from the registry (the shipped
+    file :data:`SCHEMA_PATH` holds the same)."""
+    size = {"type": "integer", "minimum": 2, "maximum": 16384, "multipleOf": 2, "description": "pixels, even"}
+    return {
+        "$schema": DRAFT, "$id": SCHEMA_ID, "title": "reelforge scene",
+        "description": "A reelforge scene: canvas, layers, audio clips and export settings (reelforge.serialize).",
+        "type": "object", "required": ["width", "height", "duration"], "additionalProperties": False,
+        "properties": {
+            "$schema": {"type": "string"}, "version": {"const": SCHEMA_VERSION},
+            "width": size, "height": size,
+            "fps": {"description": "frames per second in (0, 1000]: a number or an exact fraction 'N/D'",
+                    "anyOf": [_number(exclusiveMinimum=0, maximum=1000),
+                              {"type": "string", "pattern": r"^[0-9]+(/[0-9]+)?$"}]},
+            "duration": _number(exclusiveMinimum=0, description="seconds"),
+            "background": {"$ref": "#/$defs/color"},
+            "variables": {"type": "object", "description": "defaults of the ${name} template variables",
+                          "additionalProperties": {"type": ["string", "number", "boolean"]}},
+            "layers": {"type": "array", "items": {"$ref": "#/$defs/layer"}, "description": "bottom to top"},
+            "audio": {"type": "array", "items": {"$ref": "#/$defs/audio_clip"}},
+            "export": {"$ref": "#/$defs/export"},
+            **{f.key: f.schema for f in _features("scene")},
+        },
+        "$defs": _defs(),
+    }
+
+
+def _validator() -> Any:
+    import jsonschema
+    return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _errors_at(err: Any) -> Iterator[Any]:
+    yield err
+    for sub in err.context or ():
+        yield from _errors_at(sub)
+
+
+def _validated(doc: Json, whole: set[JsonPath]) -> Json:
+    """``doc`` checked against the schema; substituted strings where the schema wants a number or
+    a boolean are converted first (see :mod:`reelforge.templating`)."""
+    v = _validator()
+    while True:
+        errors = list(v.iter_errors(doc))
+        changed = False
+        for err in errors:
+            for e in _errors_at(err):
+                p = tuple(e.absolute_path)
+                if e.validator == "type" and p in whole and isinstance(e.instance, str):
+                    ok, value = coercible(e.instance)
+                    if ok:
+                        doc = _replace(doc, p, value)
+                        whole.discard(p)
+                        changed = True
+        if not changed:
+            break
+    if errors:
+        raise _schema_error(errors)
+    return doc
+
+
+def _replace(doc: Json, path: JsonPath, value: Json) -> Json:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(doc, list):
+        assert isinstance(head, int)
+        return [_replace(x, rest, value) if i == head else x for i, x in enumerate(doc)]
+    return {k: _replace(x, rest, value) if k == head else x for k, x in doc.items()}
+
+
+def _schema_error(errors: list[Any]) -> SceneError:
+    import jsonschema
+    # A kind's failed fields are also "unevaluated" at the layer: report the field's own error.
+    specific = [e for e in errors if e.validator != "unevaluatedProperties"] or errors
+    path, msg = _describe(jsonschema.exceptions.best_match(specific))
+    more = len(specific) - 1
+    tail = f" (and {more} more problem{'s' if more > 1 else ''}; reelforge.serialize.validate lists them)" if more else ""
+    return SceneError(f"{path}: {msg}{tail}")
+
+
+def _describe(err: Any) -> tuple[str, str]:
+    """``(json_path, message)`` of a schema error; for ``anyOf``/``oneOf`` the alternative that
+    got furthest, or the reasons of the alternatives of the value's own type."""
+    path = format_path(tuple(err.absolute_path))
+    if err.validator not in ("anyOf", "oneOf") or not err.context:
+        return path, str(err.message)
+    deeper = [e for e in err.context if len(e.absolute_path) > len(err.absolute_path)]
+    if deeper:
+        return _describe(max(deeper, key=lambda e: len(e.absolute_path)))
+    reasons = list(dict.fromkeys(_describe(e)[1] for e in err.context if e.validator != "type"))
+    if reasons:
+        return path, "; or ".join(reasons[:4])
+    allowed = sorted({str(e.validator_value) for e in err.context if e.validator == "type"})
+    return path, f"{json.dumps(err.instance)[:80]} is not valid here (expected {' or '.join(allowed)})"
+
+
+def validate(data: Json) -> list[str]:
+    """Every schema problem of a document (after nothing is substituted), as
+    ``"json.path: message"`` strings; empty when valid. Semantic checks (e.g. keyframe order)
+    happen in :func:`from_dict`."""
+    return [": ".join(_describe(e))
+            for e in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))]
+
+
+def write_schema(path: str | os.PathLike[str] = SCHEMA_PATH) -> str:
+    """Write :func:`schema` as JSON to ``path`` (the shipped file by default); returns the path."""
+    text = json.dumps(schema(), indent=2, sort_keys=False) + "\n"
+    Path(path).write_text(text, encoding="utf-8")
+    return os.fspath(path)
+
+
+def image_to_data_uri(rgba: np.ndarray) -> str:
+    """A uint8 ``(h, w, 4)`` array as a lossless ``data:image/png;base64,...`` URI (Pillow)."""
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def image_from_data_uri(uri: str) -> np.ndarray:
+    """The uint8 ``(h, w, 4)`` RGBA pixels of a ``data:image/...;base64,`` URI. Raises SceneError."""
+    from PIL import Image
+    head, sep, payload = uri.partition(",")
+    if not sep or not head.startswith("data:image/") or not head.endswith(";base64"):
+        raise SceneError("expected a 'data:image/png;base64,...' URI")
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(payload, validate=True))) as im:
+            return np.asarray(im.convert("RGBA"), dtype=np.uint8).copy()
+    except (ValueError, OSError) as e:
+        raise SceneError(f"the embedded image cannot be decoded: {e}") from None
+
+
+from . import _serialize_kinds  # noqa: E402,F401  (registers the built-in layer kinds and settings)
