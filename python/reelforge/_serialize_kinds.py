@@ -128,7 +128,7 @@ def _text_derived(layer: Any) -> dict[str, float]:
 
 
 def _text_from(scene: Any, d: dict[str, Json], r: Reader) -> Any:
-    kw = {k: d[k] for k in ("size_px", "color", "anchor", "align", "line_spacing") if k in d}
+    kw: dict[str, Any] = {k: d[k] for k in ("size_px", "color", "anchor", "align", "line_spacing") if k in d}
     if "font" in d:
         kw["font"] = r.media(d, "font")
     with r.at("text"):
@@ -153,8 +153,8 @@ register_layer_kind(LayerKindEntry(
 def _register_export_settings() -> None:
     from .exporter import VIDEO_CODECS
     from .quality import QUALITIES
-    integer = {"type": "integer"}
-    for name, s in {
+    integer: dict[str, Json] = {"type": "integer"}
+    settings: dict[str, dict[str, Json]] = {
         "video_codec": {"enum": list(VIDEO_CODECS)},
         "encoder": {"type": "string", "minLength": 1},
         "crf": {**integer, "minimum": 0, "maximum": 63},
@@ -169,7 +169,8 @@ def _register_export_settings() -> None:
         "workers": {**integer, "minimum": 1},
         "gpu_slots": {**integer, "minimum": 1, "maximum": 16},
         "stall_timeout": {"type": "number", "exclusiveMinimum": 0, "description": "seconds"},
-    }.items():
+    }
+    for name, s in settings.items():
         if name not in EXPORT_SETTINGS:
             register_export_setting(name, s)
 

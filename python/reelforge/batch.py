@@ -84,7 +84,7 @@ def with_scene_settings(scene: Any, kw: dict[str, Any]) -> dict[str, Any]:
 def add_batch_parser(sub: Any, add_scene_options: Callable[..., None],
                      add_encode_options: Callable[[argparse.ArgumentParser], None]) -> argparse.ArgumentParser:
     """The ``batch`` subcommand (its scene and encoding options are the ``render`` command's)."""
-    b = sub.add_parser("batch", help="render one video per row of a CSV file from a JSON template",
+    b: argparse.ArgumentParser = sub.add_parser("batch", help="render one video per row of a CSV file from a JSON template",
                        description="Render TEMPLATE.json once per row of ROWS.csv: the row's columns fill the "
                                    "template's ${name} variables and the {column} fields of -o. Each row is a "
                                    "separate export; failed rows are reported and the others continue (exit "

@@ -244,9 +244,9 @@ class Writer:
     def easing(e: Any, what: str) -> Json:
         """An easing (name or object) as data. Raises NotSerializableError for custom functions."""
         e = _easing.get(e)
-        named = getattr(_easing, "_NAMED", {})
-        if named.get(e.name) is e:
-            return e.name
+        name: str = e.name
+        if name in _easing.NAMES and _easing.get(name) is e:
+            return name
         if isinstance(e, _easing.Spring):
             return {"spring": {"stiffness": e.stiffness, "damping": e.damping, "mass": e.mass}}
         if isinstance(e, _easing.CubicBezier):
@@ -322,7 +322,8 @@ def to_dict(scene: Any, *, base_dir: str | os.PathLike[str] | None = None) -> di
         v = f.to_dict(scene, w)
         if v is not None:
             doc[f.key] = v
-    return escape(doc)  # literal "${" in text or paths must not read as a template variable
+    out: dict[str, Json] = escape(doc)  # literal "${" in text or paths must not read as a template variable
+    return out
 
 
 def _jsonable(value: Any, what: str) -> Json:
@@ -614,7 +615,7 @@ def save(scene: Any, path: str | os.PathLike[str], *, indent: int | None = 2) ->
 
 # -- schema ------------------------------------------------------------------------------------
 
-def _number(**limits: float) -> dict[str, Json]:
+def _number(**limits: Json) -> dict[str, Json]:
     return {"type": "number", **limits}
 
 
@@ -646,7 +647,8 @@ def _defs() -> dict[str, Json]:
     animatable = {"description": "a constant, or one value per frame of the scene",
                   "anyOf": [_number(), {"type": "array", "items": _number(), "minItems": 1}]}
     seconds = _number(minimum=0, description="seconds")
-    props = {p: {"$ref": "#/$defs/animatable", "description": desc} for p, desc in _scene.PROPERTIES.items()}
+    props: dict[str, Json] = {p: {"$ref": "#/$defs/animatable", "description": desc}
+                              for p, desc in _scene.PROPERTIES.items()}
     props["crop"] = {"type": "array", "minItems": 4, "maxItems": 4, "items": _number(minimum=0, maximum=1),
                      "description": _scene.PROPERTIES["crop"]}
     layer = {
@@ -708,7 +710,7 @@ def schema() -> dict[str, Json]:
 
 
 def _validator() -> Any:
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
     return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
