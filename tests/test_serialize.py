@@ -200,6 +200,15 @@ def test_semantic_errors_name_the_json_path(tmp_path):
         rf.Scene.from_dict([1, 2])
 
 
+def test_integral_floats_and_export_settings():
+    s = rf.Scene.from_dict({"width": 32.0, "height": 16, "duration": 1,
+                            "export": {"crf": 20.0, "frames": [0.0, 5], "scale": 2.0}})
+    assert (s.width, s.height) == (32, 16) and isinstance(s.width, int)
+    assert s.export_settings == {"crf": 20, "frames": [0, 5], "scale": 2.0}
+    assert isinstance(s.export_settings["crf"], int) and isinstance(s.export_settings["frames"][0], int)
+    rf.Exporter(s, "unused.mp4", **s.export_settings)  # the settings are valid Exporter arguments
+
+
 def test_hand_written_document_forms(font):
     doc = small(background=[0, 0, 64], fps="25/2", layers=[
         {"kind": "solid", "name": "a", "color": [255, 0, 0, 128], "width": 8, "height": 8, "scale": 2,
@@ -252,8 +261,10 @@ def test_shipped_schema_is_a_valid_draft_2020_12_schema_and_current():
     assert shipped["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert jsonschema.validators.validator_for(shipped) is jsonschema.Draft202012Validator
     assert shipped == serialize.schema(), "stale: run `python scripts/gen_schema.py`"
-    # Installed with the package (not only in the source tree).
-    assert Path(rf.__file__).parent / "schema" / "scene.schema.json" == serialize.SCHEMA_PATH
+    # Installed with the package (a package resource, not only a file of the source tree).
+    import importlib.resources
+    installed = importlib.resources.files("reelforge").joinpath("schema/scene.schema.json").read_text()
+    assert json.loads(installed) == shipped
 
 
 def test_registry_extends_the_schema_and_round_trip():

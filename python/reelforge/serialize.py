@@ -522,8 +522,8 @@ def from_dict(data: Mapping[str, Json], *, variables: Mapping[str, Any] | None =
     doc = _validated(doc, whole)
     r = Reader(None, os.path.abspath(os.fspath(base_dir)) if base_dir is not None else os.getcwd())
     with r.at():
-        r.scene = _scene.Scene(doc["width"], doc["height"], fps=_fps(doc.get("fps", 30)), duration=doc["duration"],
-                               background=doc.get("background", (0, 0, 0, 255)))
+        r.scene = _scene.Scene(int(doc["width"]), int(doc["height"]), fps=_fps(doc.get("fps", 30)),
+                               duration=doc["duration"], background=doc.get("background", (0, 0, 0, 255)))
     scene = r.scene
     for i, ld in enumerate(doc.get("layers", [])):
         with r.at("layers", i):
@@ -531,12 +531,23 @@ def from_dict(data: Mapping[str, Json], *, variables: Mapping[str, Any] | None =
     for i, cd in enumerate(doc.get("audio", [])):
         with r.at("audio", i):
             _clip_from_dict(cd, r)
-    scene.export_settings = dict(doc.get("export", {}))
+    scene.export_settings = {k: _integral(v, EXPORT_SETTINGS.get(k, {})) for k, v in doc.get("export", {}).items()}
     for f in _features("scene"):
         if f.key in doc:
             with r.at(f.key):
                 f.apply(scene, doc[f.key], r)
     return scene
+
+
+def _integral(v: Json, value_schema: Mapping[str, Json]) -> Json:
+    """JSON Schema's integers include ``20.0``; Python APIs want ``int``: convert where the
+    schema says integer (also the items of an array of integers)."""
+    if value_schema.get("type") == "integer" and isinstance(v, float):
+        return int(v)
+    items = value_schema.get("items")
+    if isinstance(v, list) and isinstance(items, dict):
+        return [_integral(x, items) for x in v]
+    return v
 
 
 def _fps(v: Json) -> Any:
