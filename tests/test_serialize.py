@@ -304,3 +304,83 @@ def _add_square(scene, side, fill, **span):
     layer = scene.add_solid(fill, width=side, height=side, **span)
     layer.square_side = side
     return layer
+
+
+# -- property-based: any scene the API builds round-trips; any document gives a scene or a SceneError
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None,
+                     suppress_health_check=[HealthCheck.too_slow])
+_finite = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False, width=32)
+_easings = st.one_of(st.sampled_from(rf.easing.NAMES),
+                     st.builds(rf.cubic_bezier, st.floats(0, 1), st.floats(-2, 2), st.floats(0, 1), st.floats(-2, 2)),
+                     st.builds(rf.spring, st.floats(1, 500), st.floats(0.5, 50), st.floats(0.1, 5)))
+
+
+@st.composite
+def _keyframes(draw):
+    times = sorted(draw(st.sets(st.floats(0, 2, allow_nan=False), min_size=1, max_size=4)))
+    return [(t, draw(_finite)) if draw(st.booleans()) else (t, draw(_finite), draw(_easings)) for t in times]
+
+
+@st.composite
+def _scenes(draw):
+    s = rf.Scene(32, 24, fps=draw(st.sampled_from([10, Fraction(30000, 1001), 12.5])), duration=1.0,
+                 background=draw(st.tuples(*[st.integers(0, 255)] * 4)))
+    n = s.frame_count
+    for i in range(draw(st.integers(1, 3))):
+        layer = s.add_solid(draw(st.tuples(*[st.floats(0, 255)] * 3)), name=f"l{i}", start=draw(st.floats(0, 0.5)),
+                            end=draw(st.one_of(st.none(), st.floats(0.6, 2))))
+        layer.blend = draw(st.sampled_from(rf.BLEND_MODES))
+        for prop in draw(st.sets(st.sampled_from(["x", "y", "rotation", "scale_x", "opacity", "anchor_y"]),
+                                 max_size=3)):
+            form = draw(st.sampled_from(["constant", "array", "keyframes"]))
+            if form == "constant":
+                layer.set(prop, draw(_finite))
+            elif form == "array":
+                layer.set(prop, np.array(draw(st.lists(_finite, min_size=n, max_size=n))))
+            else:
+                layer.animate(prop, draw(_keyframes()), easing=draw(_easings))
+    return s
+
+
+@_SETTINGS
+@given(_scenes())
+def test_any_api_scene_round_trips(scene):
+    doc = scene.to_dict()
+    back = rf.Scene.from_dict(json.loads(json.dumps(doc)))
+    assert back.to_dict() == doc
+    ta, tb = scene.compile(), back.compile()
+    for la, lb in zip(ta.layers, tb.layers, strict=True):
+        assert (la.start_frame, la.end_frame, la.blend, list(la.color)) == (lb.start_frame, lb.end_frame, lb.blend,
+                                                                            list(lb.color))
+        for prop in rf.Scene._DEFAULTS:
+            assert np.array_equal(getattr(la.track, prop), getattr(lb.track, prop)), (la.name, prop)
+    assert list(ta.background) == list(tb.background)
+
+
+_json = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-5, 100), st.floats(-10, 100),
+                               st.sampled_from(["red", "x", "${v}", "ease_in", "solid", "text", "", "1/0"])),
+                     lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                             st.dictionaries(st.sampled_from(
+                                                 ["kind", "x", "t", "value", "easing", "keyframes", "color",
+                                                  "width", "start", "end", "layers", "path", "cubic_bezier"]),
+                                                 inner, max_size=4)), max_leaves=12)
+
+
+@_SETTINGS
+@given(st.fixed_dictionaries({"width": st.sampled_from([32, 33, "32", 0]), "height": st.just(16),
+                              "duration": st.sampled_from([1, 0, -1, 1e9]),
+                              "layers": st.lists(st.one_of(_json, st.fixed_dictionaries(
+                                  {"kind": st.sampled_from(["solid", "image", "text", "video"])},
+                                  optional={"color": _json, "x": _json, "keyframes": _json, "start": _json,
+                                            "data": _json, "path": _json, "text": _json})), max_size=3)},
+                             optional={"fps": _json, "background": _json, "export": _json, "variables": _json}))
+def test_any_document_gives_a_scene_or_a_scene_error(doc):
+    try:
+        rf.Scene.from_dict(doc, variables={"v": "1"}, base_dir="/nonexistent")
+    except rf.ReelforgeError as e:
+        assert str(e) and isinstance(e, (rf.SceneError, rf.MediaError)), repr(e)

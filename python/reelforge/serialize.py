@@ -613,7 +613,7 @@ def save(scene: Any, path: str | os.PathLike[str], *, indent: int | None = 2) ->
     failure leaves no partial file. Returns the path. Raises NotSerializableError."""
     p = os.fspath(path)
     doc = to_dict(scene, base_dir=os.path.dirname(os.path.abspath(p)))
-    text = json.dumps(doc, indent=indent, allow_nan=False) + "\n"
+    text = json.dumps(doc, indent=indent, allow_nan=False, ensure_ascii=False) + "\n"
     tmp = f"{p}.tmp{os.getpid()}"
     try:
         Path(tmp).write_text(text, encoding="utf-8")
