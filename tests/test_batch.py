@@ -158,3 +158,22 @@ def test_batch_options_have_help_text():
     for action in sub.choices["batch"]._actions:
         if action.dest != "help":
             assert action.help and len(action.help) > 10, action.option_strings or action.dest
+
+
+def test_validate_lists_every_problem_with_its_path(template):
+    bad = dict(TEMPLATE, layers=[{"kind": "solid", "color": "red", "opactiy": 1},
+                                 {"kind": "solid", "color": "red", "keyframes": {"x": [[0, 0, "eese"]]}}])
+    (template / "bad.json").write_text(json.dumps(bad))
+    r = run_cli("validate", "bad.json", cwd=template)
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith("bad.json: layers[0]: Unevaluated properties") and "opactiy" in lines[0]
+    assert lines[1].startswith("bad.json: layers[1].keyframes.x[0][2]: 'eese' is not one of")
+    r = run_cli("validate", "t.json", "--set", "w=32", cwd=template)
+    assert r.returncode == 0 and "t.json: valid: 64x48, 5 frames at 10 fps, 1 layers, 0 audio clips" in r.stdout
+    r = run_cli("validate", "t.json", "--set", "w=wide", cwd=template)
+    assert r.returncode == 1 and "layers[0].width: " in r.stderr
+    bad = dict(TEMPLATE, layers=[{"kind": "solid", "color": "red", "x": [1, 2]}])  # semantic: 2 of 5 frames
+    (template / "short.json").write_text(json.dumps(bad))
+    r = run_cli("validate", "short.json", cwd=template)
+    assert r.returncode == 1 and "error: layers[0].x: " in r.stderr and "expected (5,)" in r.stderr

@@ -5,6 +5,7 @@
 * ``reelforge demo -o out/demo.mp4``: the showcase scene.
 * ``reelforge render scene.json -o out.mp4 --set title=Hello``: a JSON scene (reelforge.serialize).
 * ``reelforge batch template.json rows.csv -o "out/{id}.mp4"``: one video per CSV row (reelforge.batch).
+* ``reelforge validate scene.json``: check a JSON scene without rendering it.
 
 Scripts are run with ``__name__ == "__reelforge__"`` (not ``"__main__"``), so a script's own
 ``if __name__ == "__main__":`` block (e.g. its own export) does not run. Progress and the summary
@@ -125,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
     p = argparse.ArgumentParser(prog="reelforge", description="Render videos from Python scenes.")
     p.add_argument("--version", action="version", version=f"reelforge {__version__}")
-    sub = p.add_subparsers(dest="cmd", required=True, metavar="{render,still,demo,batch}")
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="{render,still,demo,batch,validate}")
     r = sub.add_parser("render", help="export a script's scene to a video, image sequence or audio file",
                        description="Export the scene defined by SCRIPT.py.")
     r.add_argument("-o", "--output", default="out.mp4", metavar="PATH",
@@ -147,8 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--duration", type=float, default=10.0, metavar="SECONDS", help="length in seconds, > 0 (default 10)")
     _add_scene_options(d, script=False)
     _add_encode_options(d)
-    from .batch import add_batch_parser
+    from .batch import add_batch_parser, add_validate_parser
     add_batch_parser(sub, _add_scene_options, _add_encode_options)
+    add_validate_parser(sub)
     return p
 
 
@@ -240,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "batch":
             from .batch import run_batch
             return run_batch(args, _export)
+        if args.cmd == "validate":
+            from .batch import run_validate
+            return run_validate(args)
         from .batch import load_cli_scene
         scene = load_cli_scene(args.script, args.scene, args.set, load_scene)
         return _render(scene, args) if args.cmd == "render" else _still(scene, args)

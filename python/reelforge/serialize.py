@@ -63,7 +63,7 @@ from . import scene as _scene
 from .errors import ReelforgeError, SceneError, SceneTypeError
 from .templating import JsonPath, coercible, escape, format_path, substitute
 
-__all__ = ["to_dict", "from_dict", "load", "save", "validate", "schema", "SCHEMA_PATH", "SCHEMA_VERSION",
+__all__ = ["to_dict", "from_dict", "load", "save", "validate", "problems", "schema", "SCHEMA_PATH", "SCHEMA_VERSION",
            "NotSerializableError", "register_layer_kind", "register_feature", "register_export_setting",
            "LayerKindEntry", "FeatureEntry", "LAYER_KINDS", "FEATURES", "EXPORT_SETTINGS", "Writer", "Reader"]
 
@@ -732,8 +732,16 @@ def _errors_at(err: Any) -> Iterator[Any]:
 
 
 def _validated(doc: Json, whole: set[JsonPath]) -> Json:
-    """``doc`` checked against the schema; substituted strings where the schema wants a number or
-    a boolean are converted first (see :mod:`reelforge.templating`)."""
+    """``doc`` checked against the schema (SceneError for the most specific problem)."""
+    doc, errors = _coerced(doc, whole)
+    if errors:
+        raise _schema_error(errors)
+    return doc
+
+
+def _coerced(doc: Json, whole: set[JsonPath]) -> tuple[Json, list[Any]]:
+    """``(doc, schema errors)``: substituted strings where the schema wants a number or a boolean
+    are converted first (see :mod:`reelforge.templating`)."""
     v = _validator()
     while True:
         errors = list(v.iter_errors(doc))
@@ -748,10 +756,7 @@ def _validated(doc: Json, whole: set[JsonPath]) -> Json:
                         whole.discard(p)
                         changed = True
         if not changed:
-            break
-    if errors:
-        raise _schema_error(errors)
-    return doc
+            return doc, errors
 
 
 def _replace(doc: Json, path: JsonPath, value: Json) -> Json:
@@ -766,8 +771,7 @@ def _replace(doc: Json, path: JsonPath, value: Json) -> Json:
 
 def _schema_error(errors: list[Any]) -> SceneError:
     import jsonschema
-    # A kind's failed fields are also "unevaluated" at the layer: report the field's own error.
-    specific = [e for e in errors if e.validator != "unevaluatedProperties"] or errors
+    specific = _specific(errors)
     path, msg = _describe(jsonschema.exceptions.best_match(specific))
     more = len(specific) - 1
     tail = f" (and {more} more problem{'s' if more > 1 else ''}; reelforge.serialize.validate lists them)" if more else ""
@@ -791,11 +795,41 @@ def _describe(err: Any) -> tuple[str, str]:
 
 
 def validate(data: Json) -> list[str]:
-    """Every schema problem of a document (after nothing is substituted), as
-    ``"json.path: message"`` strings; empty when valid. Semantic checks (e.g. keyframe order)
-    happen in :func:`from_dict`."""
-    return [": ".join(_describe(e))
-            for e in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))]
+    """Every schema problem of a document as it stands (no templating), as
+    ``"json.path: message"`` strings; empty when valid. Semantic checks (keyframe order, lengths
+    of per-frame lists, media files) happen in :func:`from_dict`."""
+    return _listed(list(_validator().iter_errors(data)))
+
+
+def problems(data: Json, *, variables: Mapping[str, Any] | None = None) -> list[str]:
+    """Like :func:`validate`, after filling the template variables as :func:`from_dict` does
+    (an unset variable is a problem too)."""
+    if not isinstance(data, Mapping):
+        return [f"(document): a scene document must be a JSON object, got {type(data).__name__}"]
+    doc = dict(data)
+    defaults = doc.pop("variables", None) or {}
+    if not isinstance(defaults, dict):
+        return ["variables: must be an object of name -> value"]
+    try:
+        doc, whole = substitute(doc, {**defaults, **(variables or {})})
+    except SceneError as e:
+        return [str(e)]
+    return _listed(_coerced(doc, whole)[1])
+
+
+def _specific(errors: list[Any]) -> list[Any]:
+    """``errors`` without the "unevaluated properties" ones that only echo another error inside
+    the same object (a kind's failed field is also unevaluated at the layer)."""
+    def echoed(e: Any) -> bool:
+        p = tuple(e.absolute_path)
+        return e.validator == "unevaluatedProperties" and any(
+            o.validator != "unevaluatedProperties" and tuple(o.absolute_path)[:len(p)] == p for o in errors)
+    return [e for e in errors if not echoed(e)]
+
+
+def _listed(errors: list[Any]) -> list[str]:
+    specific = _specific(errors)
+    return [": ".join(_describe(e)) for e in sorted(specific, key=lambda e: list(map(str, e.absolute_path)))]
 
 
 def write_schema(path: str | os.PathLike[str] = SCHEMA_PATH) -> str:
