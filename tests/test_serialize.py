@@ -384,3 +384,22 @@ def test_any_document_gives_a_scene_or_a_scene_error(doc):
         rf.Scene.from_dict(doc, variables={"v": "1"}, base_dir="/nonexistent")
     except rf.ReelforgeError as e:
         assert str(e) and isinstance(e, (rf.SceneError, rf.MediaError)), repr(e)
+
+
+def test_media_paths_relative_to_the_document(lavfi, tmp_path):
+    import shutil
+    proj = tmp_path / "proj"
+    (proj / "media").mkdir(parents=True)
+    shutil.copy(lavfi.png, proj / "media" / "logo.png")
+    s = rf.Scene(64, 48, fps=10, duration=0.5)
+    s.add_image(proj / "media" / "logo.png", width=32, name="logo")
+    s.save(proj / "scene.json")
+    doc = json.loads((proj / "scene.json").read_text())
+    assert doc["layers"][0]["path"] == os.path.join("media", "logo.png")
+    moved = tmp_path / "moved"
+    shutil.move(proj, moved)  # the project folder moves with its media
+    back = rf.Scene.load(moved / "scene.json")
+    assert back.layers[0].path == str(moved / "media" / "logo.png")
+    ref = rf.Scene(64, 48, fps=10, duration=0.5)
+    ref.add_image(moved / "media" / "logo.png", width=32)
+    assert np.array_equal(rendered(back, [2])[0], rendered(ref, [2])[0])
