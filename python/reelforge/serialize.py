@@ -69,8 +69,8 @@ __all__ = ["to_dict", "from_dict", "load", "save", "validate", "problems", "sche
 
 #: Version of the document format written by :func:`to_dict` (the ``version`` field).
 SCHEMA_VERSION = 1
-#: The schema's ``$id``.
-SCHEMA_ID = "https://reelforge.dev/schema/scene-1.schema.json"
+#: The schema's ``$id`` (a URN: the schema is a file of the package, not something to download).
+SCHEMA_ID = "urn:reelforge:scene-schema:1"
 #: The published schema file inside the package.
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "scene.schema.json"
 #: Draft of the JSON Schema language the schema is written in.
@@ -309,7 +309,7 @@ def to_dict(scene: Any, *, base_dir: str | os.PathLike[str] | None = None) -> di
     w = Writer(scene, None if base_dir is None else os.path.abspath(os.fspath(base_dir)))
     fps = Fraction(scene.fps)
     doc: dict[str, Json] = {
-        "$schema": SCHEMA_ID, "version": SCHEMA_VERSION, "width": int(scene.width), "height": int(scene.height),
+        "version": SCHEMA_VERSION, "width": int(scene.width), "height": int(scene.height),
         "fps": int(fps) if fps.denominator == 1 else f"{fps.numerator}/{fps.denominator}",
         "duration": float(scene.duration), "background": w.color(scene.background),
         "layers": [_layer_to_dict(layer, w) for layer in scene.layers],
@@ -702,7 +702,8 @@ def schema() -> dict[str, Json]:
         "description": "A reelforge scene: canvas, layers, audio clips and export settings (reelforge.serialize).",
         "type": "object", "required": ["width", "height", "duration"], "additionalProperties": False,
         "properties": {
-            "$schema": {"type": "string"}, "version": {"const": SCHEMA_VERSION},
+            "$schema": {"type": "string", "description": "where an editor finds this schema (ignored)"},
+            "version": {"const": SCHEMA_VERSION},
             "width": size, "height": size,
             "fps": {"description": "frames per second in (0, 1000]: a number or an exact fraction 'N/D'",
                     "anyOf": [_number(exclusiveMinimum=0, maximum=1000),
