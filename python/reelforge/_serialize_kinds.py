@@ -12,8 +12,9 @@ from typing import Any
 
 from . import _core
 from . import text as _text
-from .serialize import (EXPORT_SETTINGS, Json, LayerKindEntry, Reader, Writer, image_from_data_uri,
-                        image_to_data_uri, register_export_setting, register_layer_kind)
+from .errors import SceneError
+from .serialize import (EXPORT_SETTINGS, FeatureEntry, Json, LayerKindEntry, Reader, Writer, image_from_data_uri,
+                        image_to_data_uri, register_export_setting, register_feature, register_layer_kind)
 
 _SECONDS = {"type": "number", "minimum": 0, "description": "seconds"}
 _COLOR = {"$ref": "#/$defs/color"}
@@ -70,6 +71,12 @@ register_layer_kind(LayerKindEntry(
 
 
 # -- video -------------------------------------------------------------------------------------
+# Time remapping (reelforge.timeremap, where present): add_video's speed/reverse/loop/freeze_at/
+# preserve_pitch and Layer.set_time_remap, read from ``layer._remap``.
+
+_REMAP_DEFAULTS: dict[str, Json] = {"speed": 1.0, "reverse": False, "loop": False, "freeze_at": None,
+                                    "preserve_pitch": True}
+
 
 def _video_to(layer: Any, w: Writer) -> dict[str, Json]:
     d: dict[str, Json] = {"path": w.path(layer.path)}
@@ -79,22 +86,68 @@ def _video_to(layer: Any, w: Writer) -> dict[str, Json]:
         d["autorotate"] = False
     if layer.on_decode_error != "hold":
         d["on_decode_error"] = layer.on_decode_error
+    remap = getattr(layer, "_remap", None)
+    if remap is not None:
+        for key, default in _REMAP_DEFAULTS.items():
+            v = getattr(remap, key, default)
+            if v != default:
+                d[key] = v if isinstance(v, bool) else float(v)
+        if getattr(remap, "custom", None) is not None:
+            custom = remap.custom
+            if isinstance(custom, (list, tuple)):  # keyframes as given: make them a _Keyframes
+                from .scene import _Keyframes
+                custom = _Keyframes(list(custom), remap.easing)
+            value, kf = w.animatable(custom, f"layer {layer.name!r} time_remap")
+            d["time_remap"] = kf if kf is not None else value
     return d
 
 
 def _video_from(scene: Any, d: dict[str, Json], r: Reader) -> Any:
-    kw = {k: d[k] for k in ("trim_start", "autorotate", "on_decode_error") if k in d}
-    return scene.add_video(r.media(d), **kw, **r.span(d))
+    kw = {k: d[k] for k in ("trim_start", "autorotate", "on_decode_error", *_REMAP_DEFAULTS) if k in d}
+    layer = scene.add_video(r.media(d), **kw, **r.span(d))
+    if "time_remap" in d:
+        with r.at("time_remap"):
+            value = d["time_remap"]
+            is_keyframes = bool(value) and not isinstance(value[0], (int, float))
+            layer.set_time_remap(r.keyframes(value) if is_keyframes else value)
+    return layer
+
+
+def _follows_to(clip: Any, w: Writer) -> Json | None:
+    """The index of the video layer whose time remap an ``add_video(audio=True)`` clip follows."""
+    layer = getattr(clip, "_remap_layer", None)
+    layers = list(w.scene.layers)
+    return next((i for i, x in enumerate(layers) if x is layer), None) if layer is not None else None
+
+
+def _follows_from(clip: Any, index: Json, r: Reader) -> None:
+    layers = r.scene.layers
+    if not isinstance(index, int) or not 0 <= index < len(layers) or layers[index].kind != _core.LayerKind.VIDEO:
+        raise SceneError(f"{index!r} is not the index of a video layer in 'layers' (0..{len(layers) - 1})")
+    clip._remap_layer = layers[index]
 
 
 register_layer_kind(LayerKindEntry(
     kind="video", matches=lambda layer: layer.kind == _core.LayerKind.VIDEO, to_dict=_video_to,
     from_dict=_video_from,
     fields={"path": {"type": "string", "minLength": 1}, "trim_start": _SECONDS,
-            "autorotate": {"type": "boolean"}, "on_decode_error": {"enum": ["hold", "raise"]}},
+            "autorotate": {"type": "boolean"}, "on_decode_error": {"enum": ["hold", "raise"]},
+            "speed": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000,
+                      "description": "source seconds per second (reelforge.timeremap)"},
+            "reverse": {"type": "boolean"}, "loop": {"type": "boolean"},
+            "freeze_at": {"anyOf": [_SECONDS, {"type": "null"}], "description": "source seconds shown throughout"},
+            "preserve_pitch": {"type": "boolean"},
+            "time_remap": {"description": "source seconds by scene time: keyframes, or one value per frame",
+                           "anyOf": [{"type": "array", "minItems": 1, "items": {"type": "number", "minimum": 0}},
+                                     {"$ref": "#/$defs/keyframes"}]}},
     required=("path",),
     description="a video file (Scene.add_video); its sound is an entry of 'audio' (add_video(audio=True) adds "
-                "one); 'end' defaults to the end of the source"))
+                "one, with 'follow_layer'); 'end' defaults to the end of the (remapped) source"))
+register_feature(FeatureEntry(
+    target="audio", key="follow_layer", to_dict=_follows_to, apply=_follows_from,
+    schema={"type": "integer", "minimum": 0,
+            "description": "index in 'layers' of the video layer whose time remap this clip follows "
+                           "(add_video(audio=True))"}))
 
 
 # -- text --------------------------------------------------------------------------------------

@@ -106,6 +106,9 @@ class LayerKindEntry:
             properties equal to them, so templated content can change them.
         description: one line for the schema.
         extra: more JSON Schema keywords for the kind's schema (e.g. ``oneOf`` of two fields).
+        properties: the kind's own animatable properties (beyond :data:`reelforge.PROPERTIES`),
+            written and read like the common ones (constants, per-frame lists, keyframes) through
+            ``layer.set`` / ``layer.animate``; e.g. a shape's ``stroke_end``.
     """
 
     kind: str
@@ -117,6 +120,7 @@ class LayerKindEntry:
     derived: Callable[[Any], dict[str, float]] | None = None
     description: str = ""
     extra: dict[str, Json] = field(default_factory=dict)
+    properties: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,10 +272,14 @@ class Writer:
         return out
 
     def animatable(self, value: Any, what: str) -> tuple[Json | None, list[Json] | None]:
-        """``(constant_or_list, None)`` or ``(None, keyframes)`` for a property value.
-        Raises NotSerializableError for a callable, naming ``what``."""
+        """``(constant_or_list, None)`` or ``(None, keyframes)`` for a property value. A source
+        computed from the scene (an audio feature: an object with ``frame_values(scene)``) is
+        written as its per-frame values. Raises NotSerializableError for a callable, naming
+        ``what``."""
         if isinstance(value, _scene._Keyframes):
             return None, self.keyframes(value, what)
+        if hasattr(value, "frame_values"):
+            return [float(v) for v in np.asarray(value.frame_values(self.scene), dtype=np.float64).ravel()], None
         if callable(value):
             fn = getattr(value, "__name__", type(value).__name__)
             raise NotSerializableError(f"{what} is a callable ({fn}), which cannot be written as data; sample it "
@@ -353,7 +361,7 @@ def _layer_to_dict(layer: Any, w: Writer) -> dict[str, Json]:
     if entry.derived is not None:
         defaults.update(entry.derived(layer))
     keyframes: dict[str, Json] = {}
-    for prop in _numeric_properties():
+    for prop in _numeric_properties() + list(entry.properties):
         if prop not in layer._props:
             continue
         value, kf = w.animatable(layer._props[prop], f"layer {layer.name!r} property {prop!r}")
@@ -377,8 +385,13 @@ def _clip_to_dict(clip: Any, w: Writer) -> dict[str, Json]:
         v = getattr(clip, key)
         if v != default:
             d[key] = v if isinstance(v, bool) else float(v)
-    if getattr(clip, "_gain", None) is not None:
-        d["keyframes"] = {"gain_db": w.keyframes(clip._gain, clip._what())}
+    gain = getattr(clip, "_gain", None)
+    if gain is not None:
+        value, kf = w.animatable(gain, clip._what())
+        if kf is not None:
+            d["keyframes"] = {"gain_db": kf}
+        else:
+            d["gain_db"] = value  # a per-frame table (AudioClip.set), replacing the constant
     for f in _features("audio"):
         v = f.to_dict(clip, w)
         if v is not None:
@@ -401,7 +414,20 @@ class Reader:
     scene: Any
     base_dir: str
     where: JsonPath = ()
-    clips: list[Any] = field(default_factory=list)
+    deferred: list[tuple[JsonPath, Callable[[], None]]] = field(default_factory=list)
+
+    def defer(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once every layer and clip exists (e.g. a clip ducked under later clips),
+        its errors prefixed with the current JSON path."""
+        self.deferred.append((self.where, fn))
+
+    def run_deferred(self) -> None:
+        saved = self.where
+        for where, fn in self.deferred:
+            self.where = ()
+            with self.at(*where):
+                fn()
+        self.where, self.deferred = saved, []
 
     def path(self, p: str) -> str:
         """A media path from the document, resolved against ``base_dir`` when relative."""
@@ -428,7 +454,7 @@ class Reader:
             yield self
         except ReelforgeError as e:
             raise _at(e, self.where) from e.__cause__
-        except (ValueError, TypeError) as e:
+        except (ValueError, TypeError, AttributeError) as e:  # AttributeError: a feature this build lacks
             raise SceneError(f"{format_path(self.where)}: {e}") from e
         finally:
             self.where = saved
@@ -531,6 +557,7 @@ def from_dict(data: Mapping[str, Json], *, variables: Mapping[str, Any] | None =
     for i, cd in enumerate(doc.get("audio", [])):
         with r.at("audio", i):
             _clip_from_dict(cd, r)
+    r.run_deferred()
     scene.export_settings = {k: _integral(v, EXPORT_SETTINGS.get(k, {})) for k, v in doc.get("export", {}).items()}
     for f in _features("scene"):
         if f.key in doc:
@@ -559,7 +586,7 @@ def _layer_from_dict(ld: dict[str, Json], r: Reader) -> None:
     layer = entry.from_dict(r.scene, ld, r)
     if "blend" in ld:
         layer.blend = ld["blend"]
-    r.animate(layer, ld, _property_names())
+    r.animate(layer, ld, _property_names() + list(entry.properties))
     for f in _features("layer"):
         if f.key in ld:
             with r.at(f.key):
@@ -568,8 +595,12 @@ def _layer_from_dict(ld: dict[str, Json], r: Reader) -> None:
 
 def _clip_from_dict(cd: dict[str, Json], r: Reader) -> None:
     kw = {k: cd[k] for k in ("start", "trim_start", "duration", "gain_db", "fade_in", "fade_out", "loop") if k in cd}
+    table = kw.pop("gain_db") if isinstance(kw.get("gain_db"), list) else None
     path = r.media(cd)
     clip = r.scene.add_audio(path, **kw)
+    if table is not None:
+        with r.at("gain_db"):
+            clip.set("gain_db", table)
     for name, items in (cd.get("keyframes") or {}).items():
         with r.at("keyframes", name):
             clip.animate(name, r.keyframes(items))
@@ -669,20 +700,28 @@ def _defs() -> dict[str, Json]:
             "name": {"type": "string"}, "start": seconds, "end": {"anyOf": [seconds, {"type": "null"}]},
             "blend": {"enum": list(_scene.BLEND_MODES)},
             **props,
-            "keyframes": {"type": "object", "additionalProperties": False,
-                          "properties": {p: {"$ref": "#/$defs/keyframes"} for p in _numeric_properties()}},
+            "keyframes": {"type": "object", "description": "property -> keyframes (a kind's own animatable "
+                                                           "properties too)",
+                          "properties": {p: {"$ref": "#/$defs/keyframes"} for p in _numeric_properties()},
+                          "additionalProperties": {"$ref": "#/$defs/keyframes"}},
             **{f.key: f.schema for f in _features("layer")},
         },
         "allOf": [{"if": {"properties": {"kind": {"const": k}}, "required": ["kind"]},
                    "then": {"$ref": f"#/$defs/layer_{k}"}} for k in sorted(LAYER_KINDS)],
         "unevaluatedProperties": False,
     }
-    kinds = {f"layer_{k}": {"description": e.description, "required": list(e.required), "properties": e.fields,
+    kinds = {f"layer_{k}": {"description": e.description, "required": list(e.required),
+                            "properties": {**{p: {"$ref": "#/$defs/animatable"} for p in e.properties}, **e.fields},
                             **e.extra} for k, e in sorted(LAYER_KINDS.items())}
     clip = {"type": "object", "required": ["path"], "additionalProperties": False,
             "properties": {"path": {"type": "string", "minLength": 1}, "start": seconds, "trim_start": seconds,
                            "duration": {"anyOf": [_number(exclusiveMinimum=0), {"type": "null"}]},
-                           "gain_db": _number(minimum=_scene.GAIN_DB_RANGE[0], maximum=_scene.GAIN_DB_RANGE[1]),
+                           "gain_db": {"description": "dB: a constant, or one value per frame of the scene",
+                                       "anyOf": [_number(minimum=_scene.GAIN_DB_RANGE[0],
+                                                         maximum=_scene.GAIN_DB_RANGE[1]),
+                                                 {"type": "array", "minItems": 1, "items": _number(
+                                                     minimum=_scene.GAIN_DB_RANGE[0],
+                                                     maximum=_scene.GAIN_DB_RANGE[1])}]},
                            "fade_in": seconds, "fade_out": seconds, "loop": {"type": "boolean"},
                            "keyframes": {"type": "object", "additionalProperties": False,
                                          "properties": {"gain_db": {"$ref": "#/$defs/keyframes"}}},
@@ -861,4 +900,4 @@ def image_from_data_uri(uri: str) -> np.ndarray:
         raise SceneError(f"the embedded image cannot be decoded: {e}") from None
 
 
-from . import _serialize_kinds  # noqa: E402,F401  (registers the built-in layer kinds and settings)
+from . import _serialize_kinds, _serialize_features  # noqa: E402,F401  (register the built-in entries)
