@@ -1,0 +1,122 @@
+"""Round trips of the features other modules add (time remap, effects, ducking, audio features as
+sources): ``from_dict(to_dict(s))`` renders the same frames and mixes the same samples. Each test
+skips where its feature is not in this build."""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import numpy as np
+import pytest
+
+import reelforge as rf
+from reelforge import _core, serialize
+
+needs_remap = pytest.mark.skipif("speed" not in inspect.signature(rf.Scene.add_video).parameters,
+                                 reason="time remapping (reelforge.timeremap) is not in this build")
+needs_effects = pytest.mark.skipif(not hasattr(rf.Layer, "add_effect"), reason="reelforge.effects is not in this build")
+needs_ducking = pytest.mark.skipif(not hasattr(rf.AudioClip, "duck_under"),
+                                   reason="AudioClip.duck_under / set('gain_db', ...) are not in this build")
+
+
+def same(a: rf.Scene, b: rf.Scene, frames, *, audio=True):
+    ra, rb = rf.Renderer(a), rf.Renderer(b)
+    for i in frames:
+        assert np.array_equal(ra.render_frame(i), rb.render_frame(i)), f"frame {i} differs"
+    if audio:
+        ma, mb = _core.mix_audio(a.compile()), _core.mix_audio(b.compile())
+        assert np.array_equal(ma, mb)
+        return ma
+    return None
+
+
+def round_trip(scene):
+    doc = scene.to_dict()
+    assert serialize.validate(doc) == []
+    back = rf.Scene.from_dict(json.loads(json.dumps(doc)))
+    assert back.to_dict() == doc
+    return doc, back
+
+
+@needs_remap
+def test_time_remap_round_trip(lavfi):
+    s = rf.Scene(64, 36, fps=10, duration=1.0)
+    s.add_video(lavfi.video, speed=2.0, audio=True, width=32, height=18, name="fast")
+    s.add_video(lavfi.video, reverse=True, trim_start=0.5, x=32, width=32, height=18, name="rev")
+    ramp = s.add_video(lavfi.video, y=18, width=32, height=18, end=1.0, name="ramp")
+    ramp.set_time_remap([(0, 0.0), (1, 1.5, "ease_in")])
+    s.add_video(lavfi.video, freeze_at=0.4, x=32, y=18, width=32, height=18, name="still", audio=True,
+                preserve_pitch=False)
+    doc, back = round_trip(s)
+    fast, rev, ramp_d, still = doc["layers"]
+    assert fast["speed"] == 2.0 and rev["reverse"] is True and still["freeze_at"] == 0.4
+    assert still["preserve_pitch"] is False
+    assert ramp_d["time_remap"][1] == {"t": 1.0, "value": 1.5, "easing": "ease_in"}
+    assert doc["audio"][0]["follow_layer"] == 0 and doc["audio"][1]["follow_layer"] == 3
+    mix = same(s, back, [0, 3, 6, 9])
+    assert np.abs(mix).max() > 0.01
+    per_frame = rf.Scene(32, 18, fps=10, duration=1.0)
+    per_frame.add_video(lavfi.video, end=1.0, name="table").set_time_remap(np.linspace(1.5, 0.2, 10))
+    doc, back = round_trip(per_frame)
+    assert len(doc["layers"][0]["time_remap"]) == 10
+    same(per_frame, back, [0, 5, 9], audio=False)
+
+
+@needs_effects
+def test_effects_round_trip(lavfi):
+    fx = rf.effects
+    s = rf.Scene(64, 48, fps=10, duration=1.0, background="white")
+    a = s.add_image(lavfi.png, width=40, x=4, y=4, name="pic")
+    a.add_effect(fx.GaussianBlur(2.0)).add_effect(fx.ColorAdjust(saturation=0.5, hue=30))
+    a.effects[1].set("brightness", np.linspace(0.8, 1.2, s.frame_count))
+    b = s.add_solid("tomato", width=16, height=16, x=40, y=24, name="box")
+    b.add_effect(fx.DropShadow(dx=2, dy=3, blur=1.5, color="navy").animate("opacity", [(0, 0.2), (1, 0.9, "ease_out")]))
+    b.add_effect(fx.Sepia(0.7))
+    if hasattr(fx, "Shader"):
+        sh = fx.Shader("vec4 effect(vec2 uv) { vec4 c = sample_layer(uv); return vec4(c.rgb * amount, c.a); }",
+                       amount=0.5)
+        sh.animate("amount", [(0, 0.2), (1, 1.0)])
+        s.add_solid("lime", width=12, height=12, x=2, y=34, name="shaded").add_effect(sh)
+    doc, back = round_trip(s)
+    pic = doc["layers"][0]["effects"]
+    assert pic[0] == {"effect": "GaussianBlur", "radius": 2.0}
+    assert len(pic[1]["brightness"]) == s.frame_count
+    shadow = doc["layers"][1]["effects"][0]
+    assert shadow["effect"] == "DropShadow" and shadow["color"] == "#000080ff"
+    assert shadow["keyframes"]["opacity"][1]["easing"] == "ease_out"
+    same(s, back, [0, 4, 9], audio=False)
+    with pytest.raises(rf.SceneError, match=r"^layers\[0\]\.effects\[0\]\.radiuss: "):
+        rf.Scene.from_dict({"width": 16, "height": 16, "duration": 1, "layers": [
+            {"kind": "solid", "color": "red", "effects": [{"effect": "GaussianBlur", "radiuss": 2}]}]})
+
+
+@needs_ducking
+def test_ducking_gain_tables_and_loudness_settings_round_trip(lavfi):
+    music = lavfi.file("music_220.wav", ["-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=1"])
+    voice = lavfi.file("voice_burst.wav", ["-f", "lavfi", "-i",
+                                           "sine=frequency=880:sample_rate=48000:duration=1,volume='if(between(t,0.3,0.6),1,0)':eval=frame"])
+    s = rf.Scene(16, 16, fps=10, duration=1.0)
+    m = s.add_audio(music, name=None) if "name" in inspect.signature(s.add_audio).parameters else s.add_audio(music)
+    v = s.add_audio(voice, gain_db=-3)
+    m.duck_under(v, amount_db=-18, attack=0.02, release=0.2)
+    v.set("gain_db", np.linspace(-6, 0, s.frame_count))
+    s.export_settings = {"loudness_lufs": -16.0, "true_peak_db": -1.5}
+    doc, back = round_trip(s)
+    assert doc["audio"][0]["duck_under"] == {"keys": [1], "amount_db": -18.0, "attack": 0.02, "release": 0.2}
+    assert len(doc["audio"][1]["gain_db"]) == s.frame_count
+    assert doc["export"] == {"loudness_lufs": -16.0, "true_peak_db": -1.5}
+    mix = same(s, back, [0], audio=True)
+    assert np.abs(mix).max() > 0.01
+
+
+@needs_ducking
+def test_audio_feature_sources_are_written_as_their_values(lavfi):
+    if not hasattr(rf.audio, "feature"):
+        pytest.skip("rf.audio.feature is not in this build")
+    s = rf.Scene(32, 32, fps=10, duration=1.0)
+    s.add_audio(lavfi.video)
+    s.add_solid("white", width=8, height=8, name="pulse").set("scale_x", 1 + rf.audio.feature(None, "rms"))
+    doc, back = round_trip(s)
+    assert len(doc["layers"][0]["scale_x"]) == s.frame_count
+    same(s, back, [0, 5, 9], audio=False)
