@@ -120,3 +120,36 @@ def test_audio_feature_sources_are_written_as_their_values(lavfi):
     doc, back = round_trip(s)
     assert len(doc["layers"][0]["scale_x"]) == s.frame_count
     same(s, back, [0, 5, 9], audio=False)
+
+
+needs_graph = pytest.mark.skipif(not hasattr(rf.Scene, "add_group"),
+                                 reason="the render graph (reelforge.composition) is not in this build")
+
+
+@needs_graph
+def test_nested_scenes_groups_masks_and_borders_round_trip(lavfi):
+    inner = rf.Scene(32, 24, fps=5, duration=1.0, background="navy")
+    inner.add_solid("yellow", width=10, height=10, name="dot").animate("x", [(0, 0), (1, 22)])
+    s = rf.Scene(64, 48, fps=10, duration=1.0, background="#202020")
+    s.add_scene(inner, x=4, y=4, width=48, height=36, trim_start=0.2, name="nested")
+    a = s.add_solid("red", width=20, height=20, x=30, y=10, name="a")
+    b = s.add_solid("blue", width=20, height=20, x=40, y=18, name="b")
+    g = s.add_group([a, b], name="ab")
+    g.set("opacity", 0.6)
+    pic = s.add_image(lavfi.png, width=40, x=10, y=20, name="pic")
+    pic.set_mask(s.add_solid("white", width=16, height=16, x=20, y=26, name="matte"), mode="luma", invert=True,
+                 feather=1.5)
+    pic.set("corner_radius", 6).set("border_width", 2)
+    pic.animate("border_color", [(0, "lime"), (1, "magenta", "ease_in")])
+    doc, back = round_trip(s)
+    nested, group, image = doc["layers"]
+    assert nested["kind"] == "scene" and nested["trim_start"] == 0.2 and nested["scene"]["fps"] == 5
+    assert [m["name"] for m in group["layers"]] == ["a", "b"] and group["opacity"] == 0.6
+    assert image["mask"]["mode"] == "luma" and image["mask"]["invert"] is True and image["mask_feather"] == 1.5
+    assert image["mask"]["layer"]["name"] == "matte"
+    assert image["border_color"]["keyframes"][1] == {"t": 1.0, "value": "#ff00ffff", "easing": "ease_in"}
+    assert [layer.name for layer in back.layers] == ["nested", "ab", "pic"]
+    same(s, back, [0, 3, 7, 9], audio=False)
+    s.layers[2].set("border_color", "orange")
+    doc, back = round_trip(s)
+    assert doc["layers"][2]["border_color"] == "#ffa500ff"

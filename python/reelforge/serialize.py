@@ -65,6 +65,7 @@ from .templating import JsonPath, coercible, escape, format_path, substitute
 
 __all__ = ["to_dict", "from_dict", "load", "save", "validate", "problems", "schema", "SCHEMA_PATH", "SCHEMA_VERSION",
            "NotSerializableError", "register_layer_kind", "register_feature", "register_export_setting",
+           "register_layer_property", "LAYER_PROPERTIES",
            "LayerKindEntry", "FeatureEntry", "LAYER_KINDS", "FEATURES", "EXPORT_SETTINGS", "Writer", "Reader"]
 
 #: Version of the document format written by :func:`to_dict` (the ``version`` field).
@@ -201,13 +202,29 @@ def _features(target: str) -> list[FeatureEntry]:
     return [f for (t, _k), f in FEATURES.items() if t == target]
 
 
+#: Common animatable layer properties that optional features add to :data:`reelforge.PROPERTIES`
+#: (name -> description), so that the schema is the same whether or not a build has them.
+LAYER_PROPERTIES: dict[str, str] = {}
+
+
+def register_layer_property(name: str, description: str) -> None:
+    """Declare a numeric animatable property of every layer (e.g. ``corner_radius``) that a
+    feature adds to :data:`reelforge.PROPERTIES`; written and read like ``x``."""
+    LAYER_PROPERTIES[name] = description
+
+
+def _all_properties() -> dict[str, str]:
+    return {**_scene.PROPERTIES, **LAYER_PROPERTIES}
+
+
 def _property_names() -> list[str]:
-    return list(_scene.PROPERTIES)
+    """Animatable properties read from a layer dict (features' own fields excluded)."""
+    return [p for p in _all_properties() if ("layer", p) not in FEATURES]
 
 
-#: Numeric (animatable) layer properties; "scale" and "crop" are inputs only (written as their parts).
 def _numeric_properties() -> list[str]:
-    return [p for p in _scene.PROPERTIES if p not in ("scale", "crop")]
+    """Properties written per layer; "scale" and "crop" are inputs only (written as their parts)."""
+    return [p for p in _property_names() if p not in ("scale", "crop")]
 
 
 _COMMON_LAYER_FIELDS = ("kind", "name", "start", "end", "blend", "keyframes")
@@ -271,6 +288,10 @@ class Writer:
             out.append(item)
         return out
 
+    def scene_dict(self, scene: Any) -> dict[str, Json]:
+        """A (nested) scene as a document, paths written like this writer's."""
+        return _scene_dict(scene, Writer(scene, self.base_dir))
+
     def animatable(self, value: Any, what: str) -> tuple[Json | None, list[Json] | None]:
         """``(constant_or_list, None)`` or ``(None, keyframes)`` for a property value. A source
         computed from the scene (an audio feature: an object with ``frame_values(scene)``) is
@@ -315,6 +336,11 @@ def to_dict(scene: Any, *, base_dir: str | os.PathLike[str] | None = None) -> di
         A layer of a kind no entry matches.
     """
     w = Writer(scene, None if base_dir is None else os.path.abspath(os.fspath(base_dir)))
+    out: dict[str, Json] = escape(w.scene_dict(scene))  # literal "${" in text or paths: not a template variable
+    return out
+
+
+def _scene_dict(scene: Any, w: Writer) -> dict[str, Json]:
     fps = Fraction(scene.fps)
     doc: dict[str, Json] = {
         "version": SCHEMA_VERSION, "width": int(scene.width), "height": int(scene.height),
@@ -330,8 +356,7 @@ def to_dict(scene: Any, *, base_dir: str | os.PathLike[str] | None = None) -> di
         v = f.to_dict(scene, w)
         if v is not None:
             doc[f.key] = v
-    out: dict[str, Json] = escape(doc)  # literal "${" in text or paths must not read as a template variable
-    return out
+    return doc
 
 
 def _jsonable(value: Any, what: str) -> Json:
@@ -347,6 +372,11 @@ def _kind_of(layer: Any) -> LayerKindEntry:
             return entry
     raise SceneError(f"layer {layer.name!r}: no serialisation entry for this kind of layer ({layer.kind!r}); "
                      f"see reelforge.serialize.register_layer_kind")
+
+
+def layer_to_dict(layer: Any, w: Writer) -> dict[str, Json]:
+    """One layer as a dict (a group's members and masks are written with it)."""
+    return _layer_to_dict(layer, w)
 
 
 def _layer_to_dict(layer: Any, w: Writer) -> dict[str, Json]:
@@ -428,6 +458,12 @@ class Reader:
             with self.at(*where):
                 fn()
         self.where, self.deferred = saved, []
+
+    def layer(self, d: dict[str, Json], *where: str | int) -> Any:
+        """Build the layer dict ``d`` (at ``where`` under the current path) into the scene, as a
+        layer of ``layers`` is; returns it (a group's member, a mask)."""
+        with self.at(*where):
+            return _layer_from_dict(d, self)
 
     def path(self, p: str) -> str:
         """A media path from the document, resolved against ``base_dir`` when relative."""
@@ -546,7 +582,13 @@ def from_dict(data: Mapping[str, Json], *, variables: Mapping[str, Any] | None =
         raise SceneError(f"variables: must be an object of name -> value, got {type(defaults).__name__}")
     doc, whole = substitute(doc, {**defaults, **(variables or {})})
     doc = _validated(doc, whole)
-    r = Reader(None, os.path.abspath(os.fspath(base_dir)) if base_dir is not None else os.getcwd())
+    return build(doc, os.path.abspath(os.fspath(base_dir)) if base_dir is not None else os.getcwd())
+
+
+def build(doc: Mapping[str, Json], base_dir: str, where: JsonPath = ()) -> Any:
+    """The scene of a document already templated and validated (:func:`from_dict` does both);
+    ``where``: its JSON path when it is nested in another document (a nested scene's layer)."""
+    r = Reader(None, base_dir, where)
     with r.at():
         r.scene = _scene.Scene(int(doc["width"]), int(doc["height"]), fps=_fps(doc.get("fps", 30)),
                                duration=doc["duration"], background=doc.get("background", (0, 0, 0, 255)))
@@ -581,7 +623,7 @@ def _fps(v: Json) -> Any:
     return Fraction(v) if isinstance(v, str) else v
 
 
-def _layer_from_dict(ld: dict[str, Json], r: Reader) -> None:
+def _layer_from_dict(ld: dict[str, Json], r: Reader) -> Any:
     entry = LAYER_KINDS[ld["kind"]]
     layer = entry.from_dict(r.scene, ld, r)
     if "blend" in ld:
@@ -591,6 +633,7 @@ def _layer_from_dict(ld: dict[str, Json], r: Reader) -> None:
         if f.key in ld:
             with r.at(f.key):
                 f.apply(layer, ld[f.key], r)
+    return layer
 
 
 def _clip_from_dict(cd: dict[str, Json], r: Reader) -> None:
@@ -690,7 +733,7 @@ def _defs() -> dict[str, Json]:
                   "anyOf": [_number(), {"type": "array", "items": _number(), "minItems": 1}]}
     seconds = _number(minimum=0, description="seconds")
     props: dict[str, Json] = {p: {"$ref": "#/$defs/animatable", "description": desc}
-                              for p, desc in _scene.PROPERTIES.items()}
+                              for p, desc in _all_properties().items() if ("layer", p) not in FEATURES}
     props["crop"] = {"type": "array", "minItems": 4, "maxItems": 4, "items": _number(minimum=0, maximum=1),
                      "description": _scene.PROPERTIES["crop"]}
     layer = {
@@ -900,4 +943,4 @@ def image_from_data_uri(uri: str) -> np.ndarray:
         raise SceneError(f"the embedded image cannot be decoded: {e}") from None
 
 
-from . import _serialize_kinds, _serialize_features  # noqa: E402,F401  (register the built-in entries)
+from . import _serialize_kinds, _serialize_features, _serialize_graph  # noqa: E402,F401  (register the entries)
