@@ -147,7 +147,7 @@ def small(**extra):
     ([{"kind": "solid", "color": "red", "opactiy": 0.5}], "layers[0]", "opactiy"),
     ([{"kind": "solid"}], "layers[0]", "'color' is a required property"),
     ([{"kind": "sold", "color": "red"}], "layers[0].kind", "sold"),
-    ([{"kind": "text", "text": 5}], "layers[0].text", "not of type 'string'"),
+    ([{"kind": "text", "text": 5}], "layers[0].text", "expected array or string"),
     ([{"kind": "solid", "color": "red", "x": "left"}], "layers[0].x", "not valid"),
     ([{"kind": "solid", "color": "red", "keyframes": {"x": [{"t": 0}]}}], "layers[0].keyframes.x[0]", "value"),
     ([{"kind": "image"}], "layers[0]", "'path' is a required property; or 'data' is a required property"),

@@ -153,3 +153,34 @@ def test_nested_scenes_groups_masks_and_borders_round_trip(lavfi):
     s.layers[2].set("border_color", "orange")
     doc, back = round_trip(s)
     assert doc["layers"][2]["border_color"] == "#ffa500ff"
+
+
+needs_typography = pytest.mark.skipif(not hasattr(rf, "Span"), reason="reelforge.typography is not in this build")
+
+
+@needs_typography
+def test_styled_and_rich_text_round_trip(tmp_path):
+    from pathlib import Path
+    import os
+    font = Path(os.environ.get("REELFORGE_MEDIA", "")) / "font.ttf"
+    if not font.is_file():
+        pytest.skip("font.ttf is not in REELFORGE_MEDIA")
+    s = rf.Scene(160, 90, fps=10, duration=1.0, background="#334455")
+    s.add_text("Hello wrapped world of text", font=str(font), size_px=14, color="gold", x=80, y=45,
+               anchor="center", align="justify", max_width=90, stroke_width=1.5, stroke_color="black",
+               shadow=(2, 2, 3, (0, 0, 0, 180)), background=("#00000080", 4, 3), letter_spacing=0.5,
+               name="title").animate("opacity", [(0, 0), (0.5, 1)])
+    s.add_text(["plain ", rf.Span("bold", weight="bold", color="red"), rf.Span(" big", size_px=20)],
+               font=str(font), size_px=12, x=4, y=70, name="rich")
+    doc, back = round_trip(s)
+    title, rich = doc["layers"]
+    assert title["anchor"] == "center" and title["align"] == "justify" and title["max_width"] == 90.0
+    assert title["shadow"] == {"dx": 2.0, "dy": 2.0, "blur": 3.0, "color": "#000000b4"}
+    assert title["background"] == {"color": "#00000080", "padding": 4.0, "radius": 3.0}
+    assert "width" not in title and "anchor_x" not in title
+    assert rich["text"][1] == {"text": "bold", "color": "#ff0000ff", "weight": "bold"}
+    same(s, back, [0, 5, 9], audio=False)
+    # Templating a styled text: the new text is laid out again (its own size).
+    doc["layers"][0]["text"] = "${title}"
+    short = rf.Scene.from_dict(doc, variables={"title": "Hi"})
+    assert short.layers[0].styled.width < back.layers[0].styled.width

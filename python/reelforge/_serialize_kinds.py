@@ -13,7 +13,8 @@ from typing import Any
 from . import _core
 from . import text as _text
 from .errors import SceneError
-from .serialize import (EXPORT_SETTINGS, FeatureEntry, Json, LayerKindEntry, Reader, Writer, image_from_data_uri,
+from .serialize import (EXPORT_SETTINGS, FeatureEntry, Json, LayerKindEntry, NotSerializableError, Reader, Writer,
+                        image_from_data_uri,
                         image_to_data_uri, register_export_setting, register_feature, register_layer_kind)
 
 _SECONDS = {"type": "number", "minimum": 0, "description": "seconds"}
@@ -40,6 +41,10 @@ register_layer_kind(LayerKindEntry(
 # -- image -------------------------------------------------------------------------------------
 
 def _image_to(layer: Any, w: Writer) -> dict[str, Json]:
+    parent = getattr(layer, "parent", None)
+    if parent is not None and getattr(parent, "_style", None) is not None:
+        raise NotSerializableError(f"text layer {parent.name!r} is animated word by word (animate_words), which "
+                                   f"cannot be written as data yet; animate the whole text layer instead")
     if layer.path is not None:
         return {"path": w.path(layer.path)}
     d: dict[str, Json] = {"data": image_to_data_uri(layer.image)}
@@ -151,16 +156,84 @@ register_feature(FeatureEntry(
 
 
 # -- text --------------------------------------------------------------------------------------
+# Two builds of text layers: Scene.add_text recording ``layer.text_style`` (HarfBuzz + FreeType),
+# or reelforge.typography's TextLayer (styles, wrapping, spans: ``layer._style``, ``_text_arg``).
 
-_TEXT_DEFAULTS = {"size_px": 48.0, "color": "#ffffffff", "anchor": "top_left", "align": "left",
-                  "line_spacing": 1.2}
+_TEXT_DEFAULTS: dict[str, Json] = {
+    "size_px": 48.0, "color": "#ffffffff", "anchor": "top_left", "align": "left", "line_spacing": 1.2,
+    "line_height": 1.2, "max_width": None, "letter_spacing": 0.0, "weight": "normal", "stroke_width": 0.0,
+    "stroke_color": "#000000ff", "shadow": None, "background": None}
+#: Every align of any build (typography adds justify): the schema stays the same.
+_ALIGNS = ["left", "center", "right", "justify"]
 
 
 def _is_text(layer: Any) -> bool:
-    return layer.kind == _core.LayerKind.IMAGE and getattr(layer, "text_style", None) is not None
+    return layer.kind == _core.LayerKind.IMAGE and (getattr(layer, "text_style", None) is not None
+                                                    or getattr(layer, "_style", None) is not None)
+
+
+def _rgba(value: Any, w: Writer, what: str) -> Json:
+    from .scene import parse_color
+    return w.color(parse_color(value, what))
+
+
+def _anchor_name(layer: Any) -> str | None:
+    """The named anchor whose point is the layer's (anchor_x, anchor_y), if any (typography)."""
+    styled = getattr(layer, "styled", None)
+    ax, ay = layer._props.get("anchor_x"), layer._props.get("anchor_y")
+    if styled is None or not isinstance(ax, float) or not isinstance(ay, float):
+        return None
+    return next((a for a in _text.ANCHORS if styled.anchor_point(a) == (ax, ay)), None)
+
+
+def _span_to(sp: Any, w: Writer) -> Json:
+    if isinstance(sp, str):
+        return sp
+    d: dict[str, Json] = {"text": sp.text}
+    if sp.color is not None:
+        d["color"] = _rgba(sp.color, w, "span color")
+    if sp.size_px is not None:
+        d["size_px"] = float(sp.size_px)
+    if sp.weight is not None:
+        d["weight"] = sp.weight
+    if sp.font is not None:
+        d["font"] = w.path(str(sp.font))
+    return d
+
+
+def _styled_to(layer: Any, w: Writer) -> dict[str, Json]:
+    st = dict(layer._style)
+    text = layer._text_arg
+    d: dict[str, Json] = {"text": text if isinstance(text, str) else [_span_to(x, w) for x in
+                                                                     ([text] if not isinstance(text, list) else text)]}
+    if st.get("font") is not None:
+        d["font"] = w.path(str(st["font"]))
+    anchor = _anchor_name(layer)
+    if anchor is not None and anchor != "top_left":
+        d["anchor"] = anchor
+    values: dict[str, Json] = {
+        "size_px": float(st.get("size_px", 48.0)), "color": _rgba(st.get("color", "white"), w, "color"),
+        "align": st.get("align", "left"), "line_height": float(st.get("line_height", 1.2)),
+        "max_width": None if st.get("max_width") is None else float(st["max_width"]),
+        "letter_spacing": float(st.get("letter_spacing", 0.0)), "weight": st.get("weight", "normal"),
+        "stroke_width": float(st.get("stroke_width", 0.0)),
+        "stroke_color": _rgba(st.get("stroke_color", (0, 0, 0, 255)), w, "stroke_color")}
+    from . import typography as _ty  # the module that made the layer: its own parsing of these
+    if st.get("shadow") is not None:
+        (dx, dy, blur), c = _ty._shadow(st["shadow"], "shadow")
+        values["shadow"] = {"dx": dx, "dy": dy, "blur": blur, "color": w.color([v / 255 for v in c])}
+    if st.get("background") is not None:
+        c, pad, radius = _ty._background(st["background"], "background")
+        values["background"] = {"color": w.color([v / 255 for v in c]), "padding": pad, "radius": radius}
+    for key, value in values.items():
+        if value != _TEXT_DEFAULTS[key]:
+            d[key] = value
+    return d
 
 
 def _text_to(layer: Any, w: Writer) -> dict[str, Json]:
+    if getattr(layer, "_style", None) is not None:
+        return _styled_to(layer, w)
     style = dict(layer.text_style)
     d: dict[str, Json] = {"text": layer.text}
     if style.get("font") is not None:
@@ -175,27 +248,63 @@ def _text_to(layer: Any, w: Writer) -> dict[str, Json]:
 
 def _text_derived(layer: Any) -> dict[str, float]:
     """What add_text sets from the raster: size and the anchor point's fractions."""
+    styled = getattr(layer, "styled", None)
+    if styled is not None:
+        out = {"width": float(styled.width), "height": float(styled.height)}
+        anchor = _anchor_name(layer)
+        if anchor is not None:
+            out["anchor_x"], out["anchor_y"] = styled.anchor_point(anchor)
+        return out
     r = _text.RenderedText(layer.image, float(layer.baseline_y), layer.font)
     ax, ay = r.anchor_point(layer.text_style["anchor"])
     return {"width": float(r.width), "height": float(r.height), "anchor_x": ax, "anchor_y": ay}
 
 
 def _text_from(scene: Any, d: dict[str, Json], r: Reader) -> Any:
-    kw: dict[str, Any] = {k: d[k] for k in ("size_px", "color", "anchor", "align", "line_spacing") if k in d}
+    kw: dict[str, Any] = {k: d[k] for k in _TEXT_DEFAULTS if k in d}
     if "font" in d:
         kw["font"] = r.media(d, "font")
+    text = d["text"]
+    if isinstance(text, list):
+        from .typography import Span  # rich text: the typography build
+        with r.at("text"):
+            text = [x if isinstance(x, str) else
+                    Span(x["text"], color=x.get("color"), size_px=x.get("size_px"), weight=x.get("weight"),
+                         font=r.path(x["font"]) if "font" in x else None) for x in text]
     with r.at("text"):
-        return scene.add_text(d["text"], **kw, **r.span(d))
+        return scene.add_text(text, **kw, **r.span(d))
 
 
+_SPAN = {"type": "object", "required": ["text"], "additionalProperties": False,
+         "properties": {"text": {"type": "string"}, "color": _COLOR,
+                        "size_px": {"type": "number", "exclusiveMinimum": 0, "maximum": 10000},
+                        "weight": {"enum": ["normal", "bold"]}, "font": {"type": "string", "minLength": 1}}}
+_PIXELS = {"type": "number", "description": "pixels"}
 register_layer_kind(LayerKindEntry(
     kind="text", matches=_is_text, to_dict=_text_to, from_dict=_text_from, derived=_text_derived,
-    fields={"text": {"type": "string", "minLength": 1},
+    fields={"text": {"description": "the text, or rich text: a list of strings and spans with their own style",
+                     "anyOf": [{"type": "string", "minLength": 1},
+                               {"type": "array", "minItems": 1, "items": {"anyOf": [{"type": "string"}, _SPAN]}}]},
             "font": {"type": "string", "minLength": 1, "description": "TrueType/OpenType file (default: "
                                                                      "$REELFORGE_FONT or fontconfig's sans)"},
             "size_px": {"type": "number", "exclusiveMinimum": 0, "maximum": 10000, "description": "pixels"},
-            "color": _COLOR, "anchor": {"enum": list(_text.ANCHORS)}, "align": {"enum": list(_text.ALIGNS)},
-            "line_spacing": {"type": "number", "exclusiveMinimum": 0, "maximum": 100}},
+            "color": _COLOR, "anchor": {"enum": list(_text.ANCHORS)}, "align": {"enum": _ALIGNS},
+            "line_spacing": {"type": "number", "exclusiveMinimum": 0, "maximum": 100,
+                             "description": "baseline distance / size_px"},
+            "line_height": {"type": "number", "exclusiveMinimum": 0, "maximum": 100,
+                            "description": "baseline distance / size_px (typography)"},
+            "max_width": {"anyOf": [{"type": "number", "minimum": 1}, {"type": "null"}],
+                          "description": "pixels: wrap lines (Unicode line breaking)"},
+            "letter_spacing": _PIXELS, "weight": {"enum": ["normal", "bold"]},
+            "stroke_width": {"type": "number", "minimum": 0, "description": "pixels, outline"},
+            "stroke_color": _COLOR,
+            "shadow": {"anyOf": [{"type": "null"}, {
+                "type": "object", "additionalProperties": False,
+                "properties": {"dx": _PIXELS, "dy": _PIXELS, "blur": {"type": "number", "minimum": 0}, "color": _COLOR}}]},
+            "background": {"anyOf": [{"type": "null"}, {
+                "type": "object", "additionalProperties": False,
+                "properties": {"color": _COLOR, "padding": {"type": "number", "minimum": 0},
+                               "radius": {"type": "number", "minimum": 0}}}]}},
     required=("text",),
     description="text shaped with HarfBuzz and rasterised with FreeType (Scene.add_text); width, height, "
                 "anchor_x and anchor_y default to the rendered text's"))
