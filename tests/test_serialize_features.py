@@ -184,3 +184,40 @@ def test_styled_and_rich_text_round_trip(tmp_path):
     doc["layers"][0]["text"] = "${title}"
     short = rf.Scene.from_dict(doc, variables={"title": "Hi"})
     assert short.layers[0].styled.width < back.layers[0].styled.width
+
+
+needs_shapes = pytest.mark.skipif(not hasattr(rf.Scene, "add_shape"), reason="reelforge.shapes is not in this build")
+
+
+@needs_shapes
+def test_shapes_gradients_and_svg_round_trip(tmp_path):
+    from reelforge import shapes
+    s = rf.Scene(96, 64, fps=10, duration=1.0, background="black")
+    r = s.add_shape(shapes.Rect(30, 20, radius=4), fill=shapes.LinearGradient((0, 0), (30, 0), [(0, "red"), (1, "blue")]),
+                    stroke="white", stroke_width=2, x=4, y=4, name="rect")
+    r.animate("width", [(0, 20), (1, 40)]).animate("radius", [(0, 0), (1, 8, "ease_out")])
+    s.add_shape(shapes.Ellipse(20, 12), fill=shapes.RadialGradient((10, 6), 10, [(0, "yellow"), (1, "#00ff0000")]),
+                x=60, y=10, name="ell")
+    line = s.add_shape(shapes.Line(0, 0, 40, 20), fill="cyan", stroke_width=3, cap="round", dash=[6, 3],
+                       x=10, y=36, name="line")
+    line.animate("stroke_end", [(0, 0), (1, 1)])
+    s.add_shape(shapes.Polygon([(0, 0), (12, 0), (6, 10)]), fill="orange", x=70, y=40, name="tri")
+    s.add_shape(shapes.Path("M0 0 L10 0 L10 10 Z"), fill=None, stroke="pink", stroke_width=1.5, join="round",
+                x=50, y=44, name="path")
+    s.add_solid(shapes.LinearGradient((0, 0), (0, 10), [(0, "white"), (1, "black")]), width=10, height=10, x=84,
+                y=50, name="gradsolid")
+    svg = tmp_path / "art.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">'
+                   '<circle cx="10" cy="10" r="8" fill="lime"/></svg>')
+    s.add_image(svg, x=2, y=40, width=20, name="svg")
+    doc, back = round_trip(s)
+    rect, ell, line_d, tri, path, gs, svg_d = doc["layers"]
+    assert rect["kind"] == "shape" and rect["shape"] == {"type": "rect"}
+    assert rect["fill"]["linear"]["stops"] == [[0.0, "#ff0000ff"], [1.0, "#0000ffff"]]
+    assert rect["keyframes"]["radius"][1]["easing"] == "ease_out" and rect["stroke_width"] == 2.0
+    assert ell["fill"]["radial"]["radius"] == 10.0
+    assert line_d["shape"]["points"] == [0.0, 0.0, 40.0, 20.0] and line_d["dash"] == [6.0, 3.0]
+    assert line_d["cap"] == "round" and "stroke_end" in line_d["keyframes"]
+    assert path["fill"] is None and path["join"] == "round"
+    assert svg_d["kind"] == "image" and svg_d["path"].endswith("art.svg")
+    same(s, back, [0, 4, 9], audio=False)

@@ -943,4 +943,4 @@ def image_from_data_uri(uri: str) -> np.ndarray:
         raise SceneError(f"the embedded image cannot be decoded: {e}") from None
 
 
-from . import _serialize_kinds, _serialize_features, _serialize_graph  # noqa: E402,F401  (register the entries)
+from . import _serialize_kinds, _serialize_features, _serialize_graph, _serialize_shapes  # noqa: E402,F401,I001
