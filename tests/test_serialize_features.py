@@ -221,3 +221,25 @@ def test_shapes_gradients_and_svg_round_trip(tmp_path):
     assert path["fill"] is None and path["join"] == "round"
     assert svg_d["kind"] == "image" and svg_d["path"].endswith("art.svg")
     same(s, back, [0, 4, 9], audio=False)
+
+
+@needs_typography
+def test_word_by_word_animation_round_trip():
+    from pathlib import Path
+    import os
+    font = Path(os.environ.get("REELFORGE_MEDIA", "")) / "font.ttf"
+    if not font.is_file():
+        pytest.skip("font.ttf is not in REELFORGE_MEDIA")
+    s = rf.Scene(128, 48, fps=10, duration=1.0)
+    s.add_solid("navy", name="bg")
+    t = s.add_text("one two three", font=str(font), size_px=16, x=8, y=12, background=("black", 3, 2), name="title")
+    t.animate_words("opacity", [(0, 0), (0.2, 1, "ease_out")], stagger=0.15)
+    t.animate_words("y", [(0, 10), (0.3, 0)], stagger=[0.0, 0.3, 0.5])
+    s.add_solid("red", width=4, height=4, name="top")
+    doc, back = round_trip(s)
+    assert [d["name"] for d in doc["layers"]] == ["bg", "title", "top"]
+    words = doc["layers"][1]["words"]
+    assert words["unit"] == "word" and [a["property"] for a in words["animate"]] == ["opacity", "y"]
+    assert words["animate"][0]["stagger"] == [0.0, 0.15, 0.3] and words["animate"][1]["stagger"] == [0.0, 0.3, 0.5]
+    assert [layer.name for layer in back.layers] == [layer.name for layer in s.layers]  # bg, the pieces, top
+    same(s, back, [0, 2, 4, 7], audio=False)

@@ -58,7 +58,8 @@ def _effects_to(layer: Any, w: Writer) -> Json | None:
 
 
 def _effect_from(d: dict[str, Json], r: Reader) -> Any:
-    from . import effects as _effects  # the feature's module (h-effects)
+    import importlib
+    _effects: Any = importlib.import_module("reelforge.effects")  # the feature's module
     name = d["effect"]
     cls = getattr(_effects, str(name))
     params = {k: v for k, v in d.items() if k not in ("effect", "path", "source", "color", "uniforms", "keyframes")}

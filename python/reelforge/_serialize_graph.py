@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import serialize as _s
+from .scene import _Keyframes
 from .serialize import FeatureEntry, Json, LayerKindEntry, Reader, Writer
 
 _s.register_layer_property("corner_radius", "pixels (layer-local), radius of the rounded corners, >= 0")
@@ -117,7 +118,7 @@ def _border_to(layer: Any, w: Writer) -> Json | None:
     comps = [props.get(c, 1.0 if c == "border_a" else 0.0) for c in _BORDER]
     if all(isinstance(c, float) for c in comps):
         return w.color(comps)
-    if all(isinstance(c, _s._scene._Keyframes) for c in comps):
+    if all(isinstance(c, _Keyframes) for c in comps):
         out: list[Json] = []
         for i, k in enumerate(comps[0].keyframes):
             item: dict[str, Json] = {"t": float(k[0]), "value": w.color([float(c.keyframes[i][1]) for c in comps])}

@@ -13,11 +13,17 @@ from typing import Any
 from . import _core
 from . import text as _text
 from .errors import SceneError
-from .serialize import (EXPORT_SETTINGS, FeatureEntry, Json, LayerKindEntry, NotSerializableError, Reader, Writer,
-                        image_from_data_uri,
-                        image_to_data_uri, register_export_setting, register_feature, register_layer_kind)
+from .serialize import (EXPORT_SETTINGS, FeatureEntry, Json, LayerKindEntry, Reader, Writer, image_from_data_uri,
+                        image_to_data_uri, register_export_setting, register_feature, register_layer_kind,
+                        register_layer_owner)
 
 _SECONDS = {"type": "number", "minimum": 0, "description": "seconds"}
+
+
+def _feature_module(name: str) -> Any:
+    """``reelforge.<name>``, a module of an optional feature (imported when a document uses it)."""
+    import importlib
+    return importlib.import_module(f"reelforge.{name}")
 _COLOR = {"$ref": "#/$defs/color"}
 
 
@@ -41,10 +47,6 @@ register_layer_kind(LayerKindEntry(
 # -- image -------------------------------------------------------------------------------------
 
 def _image_to(layer: Any, w: Writer) -> dict[str, Json]:
-    parent = getattr(layer, "parent", None)
-    if parent is not None and getattr(parent, "_style", None) is not None:
-        raise NotSerializableError(f"text layer {parent.name!r} is animated word by word (animate_words), which "
-                                   f"cannot be written as data yet; animate the whole text layer instead")
     if layer.path is not None:
         return {"path": w.path(layer.path)}
     d: dict[str, Json] = {"data": image_to_data_uri(layer.image)}
@@ -94,14 +96,15 @@ def _video_to(layer: Any, w: Writer) -> dict[str, Json]:
     remap = getattr(layer, "_remap", None)
     if remap is not None:
         for key, default in _REMAP_DEFAULTS.items():
-            v = getattr(remap, key, default)
+            v: Any = getattr(remap, key, default)
             if v != default:
                 d[key] = v if isinstance(v, bool) else float(v)
         if getattr(remap, "custom", None) is not None:
             custom = remap.custom
             if isinstance(custom, (list, tuple)):  # keyframes as given: make them a _Keyframes
                 from .scene import _Keyframes
-                custom = _Keyframes(list(custom), remap.easing)
+                make: Any = _Keyframes
+                custom = make(list(custom), remap.easing)
             value, kf = w.animatable(custom, f"layer {layer.name!r} time_remap")
             d["time_remap"] = kf if kf is not None else value
     return d
@@ -218,7 +221,7 @@ def _styled_to(layer: Any, w: Writer) -> dict[str, Json]:
         "letter_spacing": float(st.get("letter_spacing", 0.0)), "weight": st.get("weight", "normal"),
         "stroke_width": float(st.get("stroke_width", 0.0)),
         "stroke_color": _rgba(st.get("stroke_color", (0, 0, 0, 255)), w, "stroke_color")}
-    from . import typography as _ty  # the module that made the layer: its own parsing of these
+    _ty = _feature_module("typography")  # the module that made the layer: its own parsing of these
     if st.get("shadow") is not None:
         (dx, dy, blur), c = _ty._shadow(st["shadow"], "shadow")
         values["shadow"] = {"dx": dx, "dy": dy, "blur": blur, "color": w.color([v / 255 for v in c])}
@@ -266,7 +269,7 @@ def _text_from(scene: Any, d: dict[str, Json], r: Reader) -> Any:
         kw["font"] = r.media(d, "font")
     text = d["text"]
     if isinstance(text, list):
-        from .typography import Span  # rich text: the typography build
+        Span = _feature_module("typography").Span  # rich text: the typography build
         with r.at("text"):
             text = [x if isinstance(x, str) else
                     Span(x["text"], color=x.get("color"), size_px=x.get("size_px"), weight=x.get("weight"),
@@ -274,6 +277,48 @@ def _text_from(scene: Any, d: dict[str, Json], r: Reader) -> Any:
     with r.at("text"):
         return scene.add_text(text, **kw, **r.span(d))
 
+
+# Word-by-word animation (TextLayer.animate_words): the text's pieces stand for the text layer,
+# which is written once with a "words" field holding each animated property's keyframes and the
+# per-word delays.
+
+def _word_owner(layer: Any) -> Any:
+    parent = getattr(layer, "parent", None)
+    return parent if parent is not None and getattr(parent, "_style", None) is not None else None
+
+
+def _words_to(layer: Any, w: Writer) -> Json | None:
+    words = getattr(layer, "words", None)
+    if not words or getattr(layer, "_style", None) is None:
+        return None
+    animate: list[Json] = []
+    for prop in dict.fromkeys(p for wl in words for p in wl._word_kf):
+        kf = words[0]._word_kf[prop][0]
+        animate.append({"property": prop, "keyframes": w.keyframes(kf, f"text layer {layer.name!r} word {prop!r}"),
+                        "stagger": [float(wl._word_kf[prop][1]) for wl in words]})
+    return {"unit": layer._unit, "animate": animate}
+
+
+def _words_from(layer: Any, value: Json, r: Reader) -> None:
+    for i, a in enumerate(value["animate"]):
+        with r.at("animate", i):
+            layer.animate_words(a["property"], r.keyframes(a["keyframes"]), stagger=a.get("stagger", 0.1),
+                                unit=value.get("unit", "word"))
+
+
+register_layer_owner(_word_owner)
+register_feature(FeatureEntry(
+    target="layer", key="words", to_dict=_words_to, apply=_words_from,
+    schema={"type": "object", "required": ["animate"], "additionalProperties": False,
+            "description": "per-word (or per-character) animation of a text layer (TextLayer.animate_words)",
+            "properties": {"unit": {"enum": ["word", "char"]},
+                           "animate": {"type": "array", "minItems": 1, "items": {
+                               "type": "object", "required": ["property", "keyframes"], "additionalProperties": False,
+                               "properties": {"property": {"type": "string"}, "keyframes": {"$ref": "#/$defs/keyframes"},
+                                              "stagger": {"description": "seconds between words, or one delay per word",
+                                                          "anyOf": [{"type": "number", "minimum": 0},
+                                                                    {"type": "array", "items": {"type": "number",
+                                                                                                "minimum": 0}}]}}}}}}))
 
 _SPAN = {"type": "object", "required": ["text"], "additionalProperties": False,
          "properties": {"text": {"type": "string"}, "color": _COLOR,

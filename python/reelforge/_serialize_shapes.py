@@ -32,14 +32,19 @@ def _paint_to(p: Any, w: Writer) -> Json:
     return {"radial": {"center": g[0:2], "radius": g[2], "stops": stops}}
 
 
+def _shapes() -> Any:
+    import importlib
+    return importlib.import_module("reelforge.shapes")  # the feature's module, when a document uses it
+
+
 def _paint_from(value: Json) -> Any:
-    from . import shapes as _shapes
+    shapes = _shapes()
     if isinstance(value, dict) and "linear" in value:
         g = value["linear"]
-        return _shapes.LinearGradient(g["p0"], g["p1"], [tuple(s) for s in g["stops"]])
+        return shapes.LinearGradient(g["p0"], g["p1"], [tuple(s) for s in g["stops"]])
     if isinstance(value, dict) and "radial" in value:
         g = value["radial"]
-        return _shapes.RadialGradient(g["center"], g["radius"], [tuple(s) for s in g["stops"]])
+        return shapes.RadialGradient(g["center"], g["radius"], [tuple(s) for s in g["stops"]])
     return value
 
 
@@ -64,20 +69,20 @@ def _shape_to(layer: Any, w: Writer) -> dict[str, Json]:
 
 
 def _shape_from(scene: Any, d: dict[str, Json], r: Reader) -> Any:
-    from . import shapes as _shapes
+    shapes = _shapes()
     g = d["shape"]
     with r.at("shape"):
         kind = g["type"]
         if kind in ("rect", "ellipse"):
             size = [d.get(k, 1.0) if isinstance(d.get(k), (int, float)) else 1.0 for k in ("width", "height")]
-            shape = _shapes.Rect(*size) if kind == "rect" else _shapes.Ellipse(*size)
+            shape = shapes.Rect(*size) if kind == "rect" else shapes.Ellipse(*size)
         elif kind == "path":
-            shape = _shapes.Path(g["d"])
+            shape = shapes.Path(g["d"])
         elif kind == "line":
-            shape = _shapes.Line(*g["points"])
+            shape = shapes.Line(*g["points"])
         else:
             pts = g["points"]
-            shape = _shapes.Polygon([pts[i:i + 2] for i in range(0, len(pts), 2)])
+            shape = shapes.Polygon([pts[i:i + 2] for i in range(0, len(pts), 2)])
     kw: dict[str, Any] = {k: d[k] for k in _STYLE_DEFAULTS if k in d}
     if isinstance(d.get("stroke_width"), (int, float)):
         kw["stroke_width"] = d["stroke_width"]  # a Line needs it at construction (it is drawn by its stroke)

@@ -65,7 +65,7 @@ from .templating import JsonPath, coercible, escape, format_path, substitute
 
 __all__ = ["to_dict", "from_dict", "load", "save", "validate", "problems", "schema", "SCHEMA_PATH", "SCHEMA_VERSION",
            "NotSerializableError", "register_layer_kind", "register_feature", "register_export_setting",
-           "register_layer_property", "LAYER_PROPERTIES",
+           "register_layer_property", "LAYER_PROPERTIES", "register_layer_owner", "LAYER_OWNERS",
            "LayerKindEntry", "FeatureEntry", "LAYER_KINDS", "FEATURES", "EXPORT_SETTINGS", "Writer", "Reader"]
 
 #: Version of the document format written by :func:`to_dict` (the ``version`` field).
@@ -346,7 +346,7 @@ def _scene_dict(scene: Any, w: Writer) -> dict[str, Json]:
         "version": SCHEMA_VERSION, "width": int(scene.width), "height": int(scene.height),
         "fps": int(fps) if fps.denominator == 1 else f"{fps.numerator}/{fps.denominator}",
         "duration": float(scene.duration), "background": w.color(scene.background),
-        "layers": [_layer_to_dict(layer, w) for layer in scene.layers],
+        "layers": [_layer_to_dict(layer, w) for layer in _owners(scene.layers)],
         "audio": [_clip_to_dict(clip, w) for clip in scene.audio],
     }
     settings = dict(getattr(scene, "export_settings", None) or {})
@@ -357,6 +357,25 @@ def _scene_dict(scene: Any, w: Writer) -> dict[str, Json]:
         if v is not None:
             doc[f.key] = v
     return doc
+
+
+#: Functions ``owner(layer) -> Layer | None``: a layer of the stack that stands for another one
+#: (a word of a word-animated text stands for the text layer), written once as that owner.
+LAYER_OWNERS: list[Callable[[Any], Any]] = []
+
+
+def register_layer_owner(fn: Callable[[Any], Any]) -> None:
+    """Register ``fn(layer) -> owner or None`` (see :data:`LAYER_OWNERS`)."""
+    LAYER_OWNERS.append(fn)
+
+
+def _owners(layers: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for layer in layers:
+        owner = next((o for o in (fn(layer) for fn in LAYER_OWNERS) if o is not None), layer)
+        if not any(owner is x for x in out):
+            out.append(owner)
+    return out
 
 
 def _jsonable(value: Any, what: str) -> Json:
