@@ -243,3 +243,26 @@ def test_word_by_word_animation_round_trip():
     assert words["animate"][0]["stagger"] == [0.0, 0.15, 0.3] and words["animate"][1]["stagger"] == [0.0, 0.3, 0.5]
     assert [layer.name for layer in back.layers] == [layer.name for layer in s.layers]  # bg, the pieces, top
     same(s, back, [0, 2, 4, 7], audio=False)
+
+
+@pytest.mark.skipif(not hasattr(rf.Scene, "add_subtitles"), reason="subtitles are not in this build")
+def test_subtitles_documents(tmp_path):
+    srt = tmp_path / "cap.srt"
+    srt.write_text("1\n00:00:00,100 --> 00:00:00,500\nHello\n\n2\n00:00:00,600 --> 00:00:00,900\nWorld\n")
+    doc = {"width": 160, "height": 90, "fps": 10, "duration": 1,
+           "layers": [{"kind": "subtitles", "path": "cap.srt", "name": "subs", "style": {"size_px": 14}}]}
+    s = rf.Scene.from_dict(doc, base_dir=tmp_path)
+    assert [(layer.name, layer.start, layer.end) for layer in s.layers] == [("subs.0", 0.1, 0.5),
+                                                                         ("subs.1", 0.6, 0.9)]
+    out, back = round_trip(s)
+    assert [d["kind"] for d in out["layers"]] == ["text", "text"]  # the cues, as text layers
+    same(s, back, [2, 7], audio=False)
+    ass = tmp_path / "cap.ass"
+    ass.write_text("[Script Info]\nScriptType: v4.00+\nPlayResX: 160\nPlayResY: 90\n\n[V4+ Styles]\n"
+                   "Format: Name, Fontname, Fontsize, PrimaryColour, Alignment\nStyle: Default,Sans,20,&H00FFFFFF,2\n\n"
+                   "[Events]\nFormat: Layer, Start, End, Style, Text\nDialogue: 0,0:00:00.10,0:00:00.80,Default,Hi\n")
+    doc["layers"][0] = {"kind": "subtitles", "path": str(ass), "name": "ass"}
+    s = rf.Scene.from_dict(doc)
+    out, back = round_trip(s)
+    assert out["layers"][0]["kind"] == "subtitles" and out["layers"][0]["path"] == str(ass)
+    same(s, back, [3], audio=False)

@@ -155,3 +155,37 @@ register_export_setting("true_peak_db", {"type": "number", "minimum": -60, "maxi
                                          "description": "true-peak ceiling, dBTP"})
 register_export_setting("subtitles", {"type": "string", "minLength": 1,
                                       "description": "subtitle file muxed as a soft track (SRT, WebVTT, ASS)"})
+
+
+# -- burnt-in subtitles (Scene.add_subtitles) --------------------------------------------------
+# An input form: {"kind": "subtitles", "path": "captions.srt", "style": {...}, "start": 0}. SRT and
+# WebVTT cues become text layers (written back as such); an ASS/SSA script's one libass layer
+# remembers where it came from and is written back in this form.
+
+def _subtitles_from(scene: Any, d: dict[str, Json], r: Reader) -> Any:
+    path = r.media(d)
+    with r.at("style"):
+        layers = scene.add_subtitles(path, style=d.get("style"), start=d.get("start", 0.0), name=d.get("name"))
+    for layer in layers:
+        if type(layer).__name__ == "AssLayer":
+            layer.subtitles_source = {"path": path}
+    return layers
+
+
+def _subtitles_to(layer: Any, w: Writer) -> dict[str, Json]:
+    return {"path": w.path(layer.subtitles_source["path"])}
+
+
+def _register_subtitles() -> None:
+    from .serialize import register_layer_kind, LayerKindEntry
+    register_layer_kind(LayerKindEntry(
+        kind="subtitles", matches=lambda layer: getattr(layer, "subtitles_source", None) is not None,
+        to_dict=_subtitles_to, from_dict=_subtitles_from,
+        fields={"path": {"type": "string", "minLength": 1, "description": ".srt, .vtt, .ass or .ssa file"},
+                "style": {"type": "object", "description": "SRT/VTT cue style: Scene.add_text keywords"}},
+        required=("path",),
+        description="subtitles burnt in (Scene.add_subtitles): SRT/WebVTT cues become text layers, an ASS/SSA "
+                    "script one libass layer; 'start' is when the subtitles' time 0 falls"))
+
+
+_register_subtitles()

@@ -99,7 +99,7 @@ class LayerKindEntry:
             kind, name, start, end, blend, properties, keyframes and registered features).
         from_dict: ``from_dict(scene, d, reader) -> Layer``: add the layer to ``scene`` from the
             layer's whole dict ``d`` (``reader.span(d)`` gives ``name``, ``start``, ``end``); the
-            common fields are applied afterwards.
+            common fields are applied afterwards (to each layer when it returns a list).
         fields: JSON Schema of each own field (the ``properties`` of the kind's schema).
         required: own fields that must be present.
         derived: ``derived(layer) -> {property: value}``: property values the kind computes
@@ -644,15 +644,16 @@ def _fps(v: Json) -> Any:
 
 def _layer_from_dict(ld: dict[str, Json], r: Reader) -> Any:
     entry = LAYER_KINDS[ld["kind"]]
-    layer = entry.from_dict(r.scene, ld, r)
-    if "blend" in ld:
-        layer.blend = ld["blend"]
-    r.animate(layer, ld, _property_names() + list(entry.properties))
-    for f in _features("layer"):
-        if f.key in ld:
-            with r.at(f.key):
-                f.apply(layer, ld[f.key], r)
-    return layer
+    made = entry.from_dict(r.scene, ld, r)
+    for layer in made if isinstance(made, list) else [made]:  # a kind may add several (subtitle cues)
+        if "blend" in ld:
+            layer.blend = ld["blend"]
+        r.animate(layer, ld, _property_names() + list(entry.properties))
+        for f in _features("layer"):
+            if f.key in ld:
+                with r.at(f.key):
+                    f.apply(layer, ld[f.key], r)
+    return made
 
 
 def _clip_from_dict(cd: dict[str, Json], r: Reader) -> None:
