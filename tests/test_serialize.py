@@ -207,6 +207,11 @@ def test_integral_floats_and_export_settings():
     assert s.export_settings == {"crf": 20, "frames": [0, 5], "scale": 2.0}
     assert isinstance(s.export_settings["crf"], int) and isinstance(s.export_settings["frames"][0], int)
     rf.Exporter(s, "unused.mp4", **s.export_settings)  # the settings are valid Exporter arguments
+    # A path setting is relative to the document's folder, and written back relative to it.
+    s = rf.Scene.from_dict({"width": 16, "height": 16, "duration": 1, "export": {"subtitles": "subs/a.srt"}},
+                           base_dir="/data/project")
+    assert s.export_settings["subtitles"] == os.path.join("/data/project", "subs/a.srt")
+    assert s.to_dict(base_dir="/data/project")["export"]["subtitles"] == os.path.join("subs", "a.srt")
 
 
 def test_hand_written_document_forms(font):

@@ -154,7 +154,8 @@ register_export_setting("loudness_lufs", {"type": "number", "minimum": -70, "max
 register_export_setting("true_peak_db", {"type": "number", "minimum": -60, "maximum": 0,
                                          "description": "true-peak ceiling, dBTP"})
 register_export_setting("subtitles", {"type": "string", "minLength": 1,
-                                      "description": "subtitle file muxed as a soft track (SRT, WebVTT, ASS)"})
+                                      "description": "subtitle file muxed as a soft track (SRT, WebVTT, ASS)"},
+                        path=True)
 
 
 # -- burnt-in subtitles (Scene.add_subtitles) --------------------------------------------------

@@ -193,9 +193,16 @@ def register_feature(entry: FeatureEntry) -> FeatureEntry:
     return entry
 
 
-def register_export_setting(name: str, value_schema: dict[str, Json]) -> None:
-    """Allow the :class:`~reelforge.Exporter` keyword argument ``name`` under ``"export"``."""
+#: Export settings that are file paths (resolved against the document's folder when read).
+EXPORT_PATHS: set[str] = set()
+
+
+def register_export_setting(name: str, value_schema: dict[str, Json], *, path: bool = False) -> None:
+    """Allow the :class:`~reelforge.Exporter` keyword argument ``name`` under ``"export"``
+    (``path=True``: a file path, relative to the document's folder)."""
     EXPORT_SETTINGS[name] = value_schema
+    if path:
+        EXPORT_PATHS.add(name)
 
 
 def _features(target: str) -> list[FeatureEntry]:
@@ -349,7 +356,8 @@ def _scene_dict(scene: Any, w: Writer) -> dict[str, Json]:
         "layers": [_layer_to_dict(layer, w) for layer in _owners(scene.layers)],
         "audio": [_clip_to_dict(clip, w) for clip in scene.audio],
     }
-    settings = dict(getattr(scene, "export_settings", None) or {})
+    settings = {k: w.path(v) if k in EXPORT_PATHS and isinstance(v, str) else v
+                for k, v in (getattr(scene, "export_settings", None) or {}).items()}
     if settings:
         doc["export"] = _jsonable(settings, "export settings")
     for f in _features("scene"):
@@ -619,7 +627,8 @@ def build(doc: Mapping[str, Json], base_dir: str, where: JsonPath = ()) -> Any:
         with r.at("audio", i):
             _clip_from_dict(cd, r)
     r.run_deferred()
-    scene.export_settings = {k: _integral(v, EXPORT_SETTINGS.get(k, {})) for k, v in doc.get("export", {}).items()}
+    scene.export_settings = {k: r.path(v) if k in EXPORT_PATHS and isinstance(v, str) else
+                             _integral(v, EXPORT_SETTINGS.get(k, {})) for k, v in doc.get("export", {}).items()}
     for f in _features("scene"):
         if f.key in doc:
             with r.at(f.key):
