@@ -26,7 +26,8 @@ _COLORED = ("DropShadow", "Glow", "ChromaKey")
 def _effect_to(e: Any, w: Writer, what: str) -> dict[str, Json]:
     name = type(e).__name__
     if name not in EFFECT_NAMES:
-        raise SceneTypeError(f"{what}: {name} is not one of the effects that can be written ({', '.join(EFFECT_NAMES)})")
+        raise SceneTypeError(f"{what}: {name} is not one of the effects that can be written "
+                             f"({', '.join(EFFECT_NAMES)})")
     d: dict[str, Json] = {"effect": name}
     if name == "LUT":
         d["path"] = w.path(e.path)
@@ -92,7 +93,8 @@ register_feature(FeatureEntry(
                                      "color": {"$ref": "#/$defs/color"},
                                      "path": {"type": "string", "minLength": 1, "description": "LUT: .cube file"},
                                      "source": {"type": "string", "description": "Shader: GLSL source"},
-                                     "uniforms": {"type": "object", "additionalProperties": {"$ref": "#/$defs/animatable"}},
+                                     "uniforms": {"type": "object",
+                                                  "additionalProperties": {"$ref": "#/$defs/animatable"}},
                                      "keyframes": {"type": "object",
                                                    "additionalProperties": {"$ref": "#/$defs/keyframes"}}},
                       "additionalProperties": {"$ref": "#/$defs/animatable"}}}))

@@ -314,7 +314,8 @@ register_feature(FeatureEntry(
             "properties": {"unit": {"enum": ["word", "char"]},
                            "animate": {"type": "array", "minItems": 1, "items": {
                                "type": "object", "required": ["property", "keyframes"], "additionalProperties": False,
-                               "properties": {"property": {"type": "string"}, "keyframes": {"$ref": "#/$defs/keyframes"},
+                               "properties": {"property": {"type": "string"},
+                                              "keyframes": {"$ref": "#/$defs/keyframes"},
                                               "stagger": {"description": "seconds between words, or one delay per word",
                                                           "anyOf": [{"type": "number", "minimum": 0},
                                                                     {"type": "array", "items": {"type": "number",
@@ -345,7 +346,8 @@ register_layer_kind(LayerKindEntry(
             "stroke_color": _COLOR,
             "shadow": {"anyOf": [{"type": "null"}, {
                 "type": "object", "additionalProperties": False,
-                "properties": {"dx": _PIXELS, "dy": _PIXELS, "blur": {"type": "number", "minimum": 0}, "color": _COLOR}}]},
+                "properties": {"dx": _PIXELS, "dy": _PIXELS, "blur": {"type": "number", "minimum": 0},
+                               "color": _COLOR}}]},
             "background": {"anyOf": [{"type": "null"}, {
                 "type": "object", "additionalProperties": False,
                 "properties": {"color": _COLOR, "padding": {"type": "number", "minimum": 0},

@@ -120,11 +120,11 @@ def run_validate(args: argparse.Namespace) -> int:
 def add_batch_parser(sub: Any, add_scene_options: Callable[..., None],
                      add_encode_options: Callable[[argparse.ArgumentParser], None]) -> argparse.ArgumentParser:
     """The ``batch`` subcommand (its scene and encoding options are the ``render`` command's)."""
-    b: argparse.ArgumentParser = sub.add_parser("batch", help="render one video per row of a CSV file from a JSON template",
-                       description="Render TEMPLATE.json once per row of ROWS.csv: the row's columns fill the "
-                                   "template's ${name} variables and the {column} fields of -o. Each row is a "
-                                   "separate export; failed rows are reported and the others continue (exit "
-                                   "status 1 if any row failed).")
+    b: argparse.ArgumentParser = sub.add_parser(
+        "batch", help="render one video per row of a CSV file from a JSON template",
+        description="Render TEMPLATE.json once per row of ROWS.csv: the row's columns fill the template's ${name} "
+                    "variables and the {column} fields of -o. Each row is a separate export; failed rows are "
+                    "reported and the others continue (exit status 1 if any row failed).")
     b.add_argument("template", help="JSON scene document with ${name} variables (reelforge.serialize)")
     b.add_argument("rows", help="CSV file with a header row; each column is a variable (UTF-8)")
     b.add_argument("-o", "--output", required=True, metavar="PATTERN",
