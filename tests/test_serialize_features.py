@@ -266,3 +266,16 @@ def test_subtitles_documents(tmp_path):
     out, back = round_trip(s)
     assert out["layers"][0]["kind"] == "subtitles" and out["layers"][0]["path"] == str(ass)
     same(s, back, [3], audio=False)
+
+
+@pytest.mark.skipif(not hasattr(rf.Scene, "add_waveform"), reason="audio-reactive layers are not in this build")
+@pytest.mark.parametrize("style", ["bars", "line"])
+def test_waveforms_are_written_as_their_sampled_layers(lavfi, style):
+    tone = lavfi.file("tone_440_1s.wav", ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1"])
+    s = rf.Scene(64, 32, fps=10, duration=1.0)
+    s.add_audio(tone)
+    s.add_waveform(None, style=style, bands=8, x=0, y=0, width=64, height=32)
+    s.add_spectrum(None, bands=4, x=0, y=0, width=32, height=16)
+    doc, back = round_trip(s)
+    assert all(d["kind"] == "solid" for d in doc["layers"])  # the visualiser's solids, values per frame
+    same(s, back, [0, 5, 9])
