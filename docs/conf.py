@@ -31,7 +31,8 @@ suppress_warnings = ["ref.python"]  # cross references to numpy/PIL types we do 
 def _cli_help() -> None:
     """reelforge --help and each subcommand's help, as literal includes."""
     GENERATED.mkdir(exist_ok=True)
-    for name, args in (("main", []), ("render", ["render"]), ("still", ["still"]), ("demo", ["demo"])):
+    for name, args in (("main", []), ("render", ["render"]), ("still", ["still"]), ("demo", ["demo"]),
+                         ("batch", ["batch"]), ("validate", ["validate"])):
         out = subprocess.run([sys.executable, "-m", "reelforge", *args, "--help"], capture_output=True,
                              text=True, check=True, env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"}).stdout
         (GENERATED / f"cli_{name}.txt").write_text(out)

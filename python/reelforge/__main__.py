@@ -3,6 +3,9 @@
 * ``reelforge render SCRIPT.py -o out.mp4 [options]``: export the scene a script defines.
 * ``reelforge still SCRIPT.py -t 2.5 -o still.png``: write one frame as PNG/JPEG/WebP.
 * ``reelforge demo -o out/demo.mp4``: the showcase scene.
+* ``reelforge render scene.json -o out.mp4 --set title=Hello``: a JSON scene (reelforge.serialize).
+* ``reelforge batch template.json rows.csv -o "out/{id}.mp4"``: one video per CSV row (reelforge.batch).
+* ``reelforge validate scene.json``: check a JSON scene without rendering it.
 
 Scripts are run with ``__name__ == "__reelforge__"`` (not ``"__main__"``), so a script's own
 ``if __name__ == "__main__":`` block (e.g. its own export) does not run. Progress and the summary
@@ -68,10 +71,13 @@ def _size(text: str) -> tuple[int, int]:
 def _add_scene_options(sp: argparse.ArgumentParser, script: bool) -> None:
     if script:
         sp.add_argument("script", help="Python file that defines the scene (run with __name__ == '__reelforge__', "
-                                       "so its `if __name__ == '__main__':` block is skipped)")
+                                       "so its `if __name__ == '__main__':` block is skipped), or a .json scene "
+                                       "document (reelforge.serialize)")
         sp.add_argument("--scene", default="scene", metavar="NAME",
                         help="name of the reelforge.Scene (or zero-argument function returning one) in the "
                              "script (default: scene)")
+        sp.add_argument("--set", action="append", metavar="NAME=VALUE",
+                        help="fill the ${NAME} template variable of a .json scene (repeatable)")
     sp.add_argument("--fps", type=_fps, metavar="FPS",
                     help="override the frame rate, frames per second in (0, 1000]: 24, 29.97 or 30000/1001 "
                          "(layer times stay in seconds)")
@@ -100,7 +106,7 @@ def _add_encode_options(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--codec", choices=VIDEO_CODECS, default=None,
                     help="video codec (default from the extension: vp9 for .webm, gif for .gif, png for a "
                          "frames/%%05d.png sequence, else h264)")
-    sp.add_argument("--encoder", default="auto", metavar="NAME",
+    sp.add_argument("--encoder", default=None, metavar="NAME",
                     help="'auto' (hardware encoders first, then software; default) or a libavcodec encoder "
                          "name such as libx264, h264_nvenc, libvpx-vp9")
     q = sp.add_mutually_exclusive_group()
@@ -110,7 +116,7 @@ def _add_encode_options(sp: argparse.ArgumentParser) -> None:
     table = "; ".join(f"{c} {'/'.join(str(v[k]) for k in QUALITIES)}" for c, v in QUALITY_PRESETS.items())
     q.add_argument("--quality", choices=QUALITIES, type=str.lower,
                    help=f"quality preset mapped to a CRF per codec (high/medium/low: {table})")
-    sp.add_argument("--preset", choices=PRESETS, default="veryfast",
+    sp.add_argument("--preset", choices=PRESETS, default=None,
                     help="encoder speed preset, x264 names (default veryfast; mapped to libvpx cpu-used for vp9)")
     sp.add_argument("--bitrate", type=int, metavar="BPS",
                     help="average bitrate in bits per second (> 0); replaces CRF for h264/hevc/vp9")
@@ -120,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
     p = argparse.ArgumentParser(prog="reelforge", description="Render videos from Python scenes.")
     p.add_argument("--version", action="version", version=f"reelforge {__version__}")
-    sub = p.add_subparsers(dest="cmd", required=True, metavar="{render,still,demo}")
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="{render,still,demo,batch,validate}")
     r = sub.add_parser("render", help="export a script's scene to a video, image sequence or audio file",
                        description="Export the scene defined by SCRIPT.py.")
     r.add_argument("-o", "--output", default="out.mp4", metavar="PATH",
@@ -142,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--duration", type=float, default=10.0, metavar="SECONDS", help="length in seconds, > 0 (default 10)")
     _add_scene_options(d, script=False)
     _add_encode_options(d)
+    from .batch import add_batch_parser, add_validate_parser
+    add_batch_parser(sub, _add_scene_options, _add_encode_options)
+    add_validate_parser(sub)
     return p
 
 
@@ -191,14 +200,22 @@ def exporter_kwargs(scene: Any, args: argparse.Namespace) -> dict[str, Any]:
     for key in ("frames", "time_range"):
         if getattr(args, key) is not None:
             kw[key] = getattr(args, key)
+    from .batch import with_scene_settings  # a scene's export_settings (JSON "export") under the options
+    kw = with_scene_settings(scene, kw)
+    if args.size is not None or args.resolution is not None:
+        kw.pop("scale", None)  # the command line's size replaces a document's scale
     return kw
 
 
-def _render(scene: Any, args: argparse.Namespace) -> int:
+def _export(scene: Any, args: argparse.Namespace) -> Any:
     from .exporter import Exporter
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     exp = Exporter(apply_overrides(scene, args), args.output, **exporter_kwargs(scene, args))
-    r = exp.run(progress=not args.quiet)
+    return exp.run(progress=not args.quiet)
+
+
+def _render(scene: Any, args: argparse.Namespace) -> int:
+    r = _export(scene, args)
     if not args.quiet:
         print(f"wrote {r.path}: {r.frames} frames in {r.seconds:.2f} s ({r.fps:.1f} fps), "
               f"video {r.encoder or '-'}, audio {r.audio_encoder or '-'}, Vulkan device: {r.device or '-'}")
@@ -222,7 +239,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "demo":
             from .demo import build_demo
             return _render(build_demo(duration=args.duration), args)
-        scene = load_scene(args.script, args.scene)
+        if args.cmd == "batch":
+            from .batch import run_batch
+            return run_batch(args, _export)
+        if args.cmd == "validate":
+            from .batch import run_validate
+            return run_validate(args)
+        from .batch import load_cli_scene
+        scene = load_cli_scene(args.script, args.scene, args.set, load_scene)
         return _render(scene, args) if args.cmd == "render" else _still(scene, args)
     except (ReelforgeError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
