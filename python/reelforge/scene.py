@@ -513,7 +513,7 @@ class Scene:
         self.layers: list[Layer] = []
         self.audio: list[AudioClip] = []
         #: Exporter keyword arguments kept with the scene (a JSON document's "export"; reelforge.serialize).
-        self.export_settings: dict = {}
+        self.export_settings: dict[str, Any] = {}
 
     def _check_settings(self) -> int:
         """Re-check what a script may have changed since construction (``width``, ``height``,
@@ -898,26 +898,27 @@ class Scene:
         return player(self, **options)
 
     # -- as data (reelforge.serialize) ----------------------------------------------------------
-    def to_dict(self, *, base_dir=None) -> dict:
+    def to_dict(self, *, base_dir: PathLike | None = None) -> dict[str, Any]:
         """The scene as a JSON-compatible dict; see :func:`reelforge.serialize.to_dict`. Raises
         NotSerializableError (a SceneTypeError) for callable properties, naming layer and property."""
         from .serialize import to_dict
         return to_dict(self, base_dir=base_dir)
 
     @classmethod
-    def from_dict(cls, data, *, variables=None, base_dir=None) -> "Scene":
+    def from_dict(cls, data: Mapping[str, Any], *, variables: Mapping[str, Any] | None = None,
+                  base_dir: PathLike | None = None) -> "Scene":
         """A scene from a document (``${name}`` filled from ``variables``); see
         :func:`reelforge.serialize.from_dict`. Raises SceneError naming the JSON path."""
         from .serialize import from_dict
         return from_dict(data, variables=variables, base_dir=base_dir)
 
     @classmethod
-    def load(cls, path, *, variables=None) -> "Scene":
+    def load(cls, path: PathLike, *, variables: Mapping[str, Any] | None = None) -> "Scene":
         """A scene from a JSON file; see :func:`reelforge.serialize.load`."""
         from .serialize import load
         return load(path, variables=variables)
 
-    def save(self, path, *, indent=2) -> str:
+    def save(self, path: PathLike, *, indent: int | None = 2) -> str:
         """Write the scene as a JSON file; see :func:`reelforge.serialize.save`. Returns the path."""
         from .serialize import save
         return save(self, path, indent=indent)

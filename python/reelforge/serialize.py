@@ -574,7 +574,7 @@ def _at(e: ReelforgeError, where: JsonPath) -> ReelforgeError:
 
 
 def from_dict(data: Mapping[str, Json], *, variables: Mapping[str, Any] | None = None,
-              base_dir: str | os.PathLike[str] | None = None) -> Any:
+              base_dir: str | os.PathLike[str] | None = None) -> _scene.Scene:
     """Build a :class:`~reelforge.Scene` from a document (see the module documentation).
 
     Parameters
@@ -613,14 +613,14 @@ def from_dict(data: Mapping[str, Json], *, variables: Mapping[str, Any] | None =
     return build(doc, os.path.abspath(os.fspath(base_dir)) if base_dir is not None else os.getcwd())
 
 
-def build(doc: Mapping[str, Json], base_dir: str, where: JsonPath = ()) -> Any:
+def build(doc: Mapping[str, Json], base_dir: str, where: JsonPath = ()) -> _scene.Scene:
     """The scene of a document already templated and validated (:func:`from_dict` does both);
     ``where``: its JSON path when it is nested in another document (a nested scene's layer)."""
     r = Reader(None, base_dir, where)
     with r.at():
         r.scene = _scene.Scene(int(doc["width"]), int(doc["height"]), fps=_fps(doc.get("fps", 30)),
                                duration=doc["duration"], background=doc.get("background", (0, 0, 0, 255)))
-    scene = r.scene
+    scene: _scene.Scene = r.scene
     for i, ld in enumerate(doc.get("layers", [])):
         with r.at("layers", i):
             _layer_from_dict(ld, r)
@@ -685,7 +685,7 @@ def _clip_from_dict(cd: dict[str, Json], r: Reader) -> None:
 
 # -- files -------------------------------------------------------------------------------------
 
-def load(path: str | os.PathLike[str], *, variables: Mapping[str, Any] | None = None) -> Any:
+def load(path: str | os.PathLike[str], *, variables: Mapping[str, Any] | None = None) -> _scene.Scene:
     """Read a scene from a JSON file (see :func:`from_dict`); relative media paths are relative to
     the file's folder. Raises FileNotFoundError, SceneError (invalid JSON: line and column; or
     an invalid document: the JSON path)."""
@@ -782,7 +782,8 @@ def image_from_data_uri(uri: str) -> np.ndarray:
         raise SceneError("expected a 'data:image/png;base64,...' URI")
     try:
         with Image.open(io.BytesIO(base64.b64decode(payload, validate=True))) as im:
-            return np.asarray(im.convert("RGBA"), dtype=np.uint8).copy()
+            rgba: np.ndarray = np.asarray(im.convert("RGBA"), dtype=np.uint8).copy()
+            return rgba
     except (ValueError, OSError) as e:
         raise SceneError(f"the embedded image cannot be decoded: {e}") from None
 
