@@ -27,3 +27,15 @@ def test_shape_property_literal_matches_runtime():
     assert set(get_args(_types.ShapePropertyName)) == set(shapes.SHAPE_PROPERTIES)
     # Plain layers reject the shape-only names that ShapeLayer.set accepts.
     assert not set(get_args(_types.ShapePropertyName)) - {"width", "height"} & set(rf.PROPERTIES)
+
+
+def test_shape_layer_set_and_animate_take_the_shape_properties():
+    import pytest
+    s = rf.Scene(64, 64, fps=24, duration=1)
+    shape = s.add_shape(rf.shapes.Rect(10, 10), stroke="#fff", stroke_width=2)
+    assert shape.animate("stroke_end", [(0, 0.0), (1, 1.0)]) is shape
+    assert shape.set("radius", 3) is shape and shape._props["radius"] == 3
+    with pytest.raises(rf.SceneError, match="radius"):
+        s.add_solid("#f00").set("radius", 3)  # type: ignore[arg-type]  # the runtime check under test
+    with pytest.raises(rf.SceneError, match="no 'radius'"):
+        s.add_shape(rf.shapes.Ellipse(10, 10)).set("radius", 3)

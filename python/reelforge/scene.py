@@ -862,7 +862,7 @@ class Scene:
             max_width=max_width, letter_spacing=letter_spacing, weight=weight, stroke_width=stroke_width,
             stroke_color=stroke_color, shadow=shadow, background=background)
 
-    def add_subtitles(self, path_or_cues: "PathLike | Sequence[Cue]", *, style: Mapping[str, Any] | None = None,
+    def add_subtitles(self, path_or_cues: "PathLike | Sequence[Cue | tuple[float, float, str]]", *, style: Mapping[str, Any] | None = None,
                       start: float = 0.0, name: str | None = None) -> list[Layer]:
         """Burn in subtitles: SRT/WebVTT cues as styled text layers (exact on/off frames), ASS/SSA
         through libass. See :func:`reelforge.subtitles.add_subtitles` for the arguments and errors."""

@@ -302,15 +302,56 @@ class ShapeLayer(Layer):
             raise SceneError(f"{what}: a Line is drawn by its stroke: give stroke_width > 0 pixels")
 
     def set(self, name: PropertyName | ShapePropertyName, value: PropertyValue) -> "ShapeLayer":
-        """:meth:`Layer.set`, also for the shape properties of :data:`SHAPE_PROPERTIES` (pixels /
-        fractions as listed there). Returns the layer (chainable)."""
+        """Set a property, as :meth:`reelforge.Layer.set`, including the shape properties.
+
+        Parameters
+        ----------
+        name : str
+            A layer property (:data:`reelforge.PROPERTIES`) or one of :data:`SHAPE_PROPERTIES`:
+            ``width``/``height``/``radius`` (pixels, >= 0; only the shapes that have them),
+            ``stroke_width`` (pixels, >= 0), ``stroke_start``/``stroke_end`` (fractions 0..1 of
+            the outline's length).
+        value : float, array of shape (frame_count,) or callable of t (seconds)
+            As for :meth:`reelforge.Layer.set`.
+
+        Returns
+        -------
+        ShapeLayer
+            This layer (chainable).
+
+        Raises
+        ------
+        SceneError
+            An unknown property (or ``width``/``height``/``radius`` of a shape without it), or a
+            value out of range. SceneTypeError for a value of the wrong type.
+        """
         self._set(name, value)
         return self
 
     def animate(self, name: PropertyName | ShapePropertyName, keyframes: Keyframes,
                 easing: EasingLike = "linear") -> "ShapeLayer":
-        """:meth:`Layer.animate`, also for the shape properties of :data:`SHAPE_PROPERTIES`
-        (e.g. ``stroke_end`` 0 -> 1 draws the outline on). Returns the layer (chainable)."""
+        """Animate a property through keyframes, as :meth:`reelforge.Layer.animate`, including the
+        shape properties of :meth:`set` (e.g. ``stroke_end`` 0 -> 1 draws the outline on).
+
+        Parameters
+        ----------
+        name : str
+            See :meth:`set`.
+        keyframes : sequence of (t, value) or (t, value, easing)
+            Scene seconds, strictly increasing; values in the property's range.
+        easing : str or easing object, default "linear"
+            Default easing of the segments (:data:`reelforge.easing.NAMES`).
+
+        Returns
+        -------
+        ShapeLayer
+            This layer (chainable).
+
+        Raises
+        ------
+        SceneError
+            As :meth:`set`, or keyframes out of order / an unknown easing.
+        """
         self._animate(name, keyframes, easing)
         return self
 
@@ -380,10 +421,6 @@ def gradient_solid(scene: "Scene", gradient: Gradient, *, start: float, end: flo
     name = scene._name(name, "solid")
     rect = Rect(scene.width if width is None else width, scene.height if height is None else height)
     return add_shape(scene, rect, fill=gradient, start=start, end=end, x=x, y=y, opacity=opacity, name=name)
-
-
-def is_gradient(value: object) -> bool:
-    return isinstance(value, _Gradient)
 
 
 __all__ = ["Shape", "Rect", "Ellipse", "Line", "Polygon", "Path", "LinearGradient", "RadialGradient", "Gradient",
