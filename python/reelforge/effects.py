@@ -142,7 +142,7 @@ class Effect:
             elif isinstance(v, (list, tuple, np.ndarray)):
                 out = _anim.per_frame_array(v, scene.frame_count, what=what)[start:end]
             else:
-                out = np.array([float(v)])  # type: ignore[arg-type]
+                out = np.array([v], dtype=np.float64)  # a number: checked when set
         except ValueError as e:
             raise SceneError(str(e)) from e.__cause__
         self._check_range(name, out, start if out.size > 1 else None)

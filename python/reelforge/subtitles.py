@@ -129,8 +129,8 @@ def parse_vtt(text: str, *, what: str = "WebVTT") -> list[Cue]:
         if end <= start:
             raise SceneError(f"{what}: cue {n} ends ({end}s) before it starts ({start}s)")
         rest = lines[k][m.end():].split()
-        settings = tuple(tuple(kv.split(":", 1)) for kv in rest if ":" in kv)
-        cues.append(Cue(start, end, "\n".join(lines[k + 1:]), settings))  # type: ignore[arg-type]
+        settings = tuple((key, value) for key, _, value in (kv.partition(":") for kv in rest if ":" in kv))
+        cues.append(Cue(start, end, "\n".join(lines[k + 1:]), settings))
     return cues
 
 
@@ -164,7 +164,8 @@ def cue_spans(text: str) -> list[Any]:
     decoded)."""
     from .typography import Span
     out: list[Any] = []
-    bold, colors = 0, []  # type: ignore[var-annotated]
+    bold = 0
+    colors: list[str | None] = []
     pos = 0
 
     def emit(s: str) -> None:

@@ -146,7 +146,8 @@ def _bold_font(path: str) -> str | None:
 
 def _rgba255(color: Any, what: str) -> tuple[int, int, int, int]:
     from .scene import parse_color
-    return tuple(int(round(c * 255)) for c in parse_color(color, what))  # type: ignore[return-value]
+    r, g, b, a = (int(round(c * 255)) for c in parse_color(color, what))
+    return r, g, b, a
 
 
 def _length(v: Any, what: str, lo: float = 0.0, hi: float = 16384.0) -> float:
