@@ -459,7 +459,7 @@ class BuildCheck:
         from .renderer import Renderer
         from .scene import Scene
         # Kept for the worker's life: later segments reuse the open device.
-        worker.reelforge_device = Renderer(Scene(16, 16, fps=1, duration=1)).device  # type: ignore[attr-defined]
+        worker.reelforge_device = Renderer(Scene(16, 16, fps=1, duration=1)).device  # type: ignore[attr-defined]  # our attribute on dask.distributed.Worker
 
 
 @contextlib.contextmanager
