@@ -119,8 +119,8 @@ class Ducking:
         self.attack, self.release, self.hold = attack, release, hold
 
 
-def duck_under(clip: "AudioClip", keys: Any, amount_db: float = -12.0, threshold_db: float = -30.0, attack: float = 0.05,
-               release: float = 0.4, hold: float = 0.0) -> "AudioClip":
+def duck_under(clip: "AudioClip", keys: Any, amount_db: float = -12.0, threshold_db: float = -30.0,
+               attack: float = 0.05, release: float = 0.4, hold: float = 0.0) -> "AudioClip":
     """Lower ``clip`` by ``amount_db`` while the clips ``keys`` are louder than ``threshold_db``.
 
     A sidechain ducker in the mixer (src/audio/ducker.h), sample by sample at 48 kHz:

@@ -458,8 +458,8 @@ class BuildCheck:
         _check_build(self.build)
         from .renderer import Renderer
         from .scene import Scene
-        # Kept for the worker's life: later segments reuse the open device.
-        worker.reelforge_device = Renderer(Scene(16, 16, fps=1, duration=1)).device  # type: ignore[attr-defined]  # our attribute on dask.distributed.Worker
+        # Kept for the worker's life (our attribute on dask's Worker): later segments reuse the open device.
+        worker.reelforge_device = Renderer(Scene(16, 16, fps=1, duration=1)).device  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager

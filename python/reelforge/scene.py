@@ -579,8 +579,8 @@ class Scene:
             raise SceneTypeError(f"layer name must be a str, got {type(name).__name__} {name!r}")
         return name
 
-    def add_solid(self, color: "ColorLike | Gradient", *, start: float = 0.0, end: float | None = None, x: PropertyValue = 0,
-                  y: PropertyValue = 0, width: PropertyValue | None = None, height: PropertyValue | None = None,
+    def add_solid(self, color: "ColorLike | Gradient", *, start: float = 0.0, end: float | None = None,
+                  x: PropertyValue = 0, y: PropertyValue = 0, width: PropertyValue | None = None, height: PropertyValue | None = None,
                   opacity: PropertyValue = 1.0, name: str | None = None) -> Layer:
         """Add a rectangle of one colour (default: covering the whole canvas).
 
@@ -862,8 +862,9 @@ class Scene:
             max_width=max_width, letter_spacing=letter_spacing, weight=weight, stroke_width=stroke_width,
             stroke_color=stroke_color, shadow=shadow, background=background)
 
-    def add_subtitles(self, path_or_cues: "PathLike | Sequence[Cue | tuple[float, float, str]]", *, style: Mapping[str, Any] | None = None,
-                      start: float = 0.0, name: str | None = None) -> list[Layer]:
+    def add_subtitles(self, path_or_cues: "PathLike | Sequence[Cue | tuple[float, float, str]]", *,
+                      style: Mapping[str, Any] | None = None, start: float = 0.0,
+                      name: str | None = None) -> list[Layer]:
         """Burn in subtitles: SRT/WebVTT cues as styled text layers (exact on/off frames), ASS/SSA
         through libass. See :func:`reelforge.subtitles.add_subtitles` for the arguments and errors."""
         from . import subtitles as _subtitles
