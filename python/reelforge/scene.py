@@ -580,8 +580,9 @@ class Scene:
         return name
 
     def add_solid(self, color: "ColorLike | Gradient", *, start: float = 0.0, end: float | None = None,
-                  x: PropertyValue = 0, y: PropertyValue = 0, width: PropertyValue | None = None, height: PropertyValue | None = None,
-                  opacity: PropertyValue = 1.0, name: str | None = None) -> Layer:
+                  x: PropertyValue = 0, y: PropertyValue = 0, width: PropertyValue | None = None,
+                  height: PropertyValue | None = None, opacity: PropertyValue = 1.0,
+                  name: str | None = None) -> Layer:
         """Add a rectangle of one colour (default: covering the whole canvas).
 
         ``width``/``height`` in pixels (None = canvas size). ``color`` may also be a
