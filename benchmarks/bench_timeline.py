@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Issue 13's timeline benchmark: a 1080p export using the timeline features together against the
+same scene without them, each in its own process (common.run_measured): fps and peak RSS.
+
+Features variant: chaplin.mp4 full-frame at ``speed=2, loop=True`` with its audio (pitch kept) and
+as a reversed, looped picture-in-picture; burned-in SRT captions (one cue per 2 s, generated);
+crunching.mp3 as looped music ducked under the clip audio (``duck_under``); the mix normalised
+to -14 LUFS with a -1 dBTP true-peak limit (``Exporter(loudness_lufs=, true_peak_db=)``).
+Plain variant: the same two picture layers at normal speed, the music at a fixed gain, no
+captions, no loudness normalisation.
+
+Target (issue 13): the features variant within 15 % of the plain one in fps and in peak RSS.
+``--seconds`` defaults to 60 as the issue states. Prints one JSON object (stdout), progress on
+stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+from common import log  # noqa: E402
+
+NAME = "bench_timeline"
+MEDIA = ["chaplin.mp4", "crunching.mp3"]
+TARGET = 0.15
+
+
+def _srt(path: Path, seconds: float) -> None:
+    """One caption every 2 s (1.6 s on screen), long enough to wrap."""
+    def ts(t: float) -> str:
+        ms = int(round(t * 1000))
+        return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+    cues, t, n = [], 0.0, 1
+    while t < seconds:
+        cues.append(f"{n}\n{ts(t)} --> {ts(min(t + 1.6, seconds))}\n"
+                    f"Caption {n}: a line of dialogue long enough to wrap on a narrow frame\n")
+        t, n = t + 2.0, n + 1
+    path.write_text("\n".join(cues), encoding="utf-8")
+
+
+def worker(spec: dict) -> dict:
+    """Build and export one variant (runs in the measured child process)."""
+    import reelforge as rf
+
+    t0 = time.perf_counter()
+    src, music = spec["media"]["chaplin.mp4"], spec["media"]["crunching.mp3"]
+    dur, W, H = spec["seconds"], spec["width"], spec["height"]
+    s = rf.Scene(W, H, fps=spec["fps"], duration=dur, background=(10, 10, 10))
+    inset = dict(x=W - W // 2 - 40, y=40, width=W // 2, height=H // 2)
+    bed = s.add_audio(music, loop=True, duration=dur, gain_db=-6)
+    options = {}
+    if spec["features"]:
+        s.add_video(src, speed=2.0, loop=True, audio=True, width=W, height=H, name="fast")
+        s.add_video(src, reverse=True, loop=True, name="reversed", **inset)
+        voice = [c for c in s.audio if c is not bed]
+        bed.duck_under(voice, amount_db=-12, threshold_db=-40)
+        s.add_subtitles(spec["srt"])
+        options = dict(loudness_lufs=-14.0, true_peak_db=-1.0)
+    else:  # the same pictures as normal playback, one layer per cut of the 9.64 s clip
+        clip = rf._core.probe(src).duration
+        for name, extra, audio in (("full", dict(width=W, height=H), True), ("inset", inset, False)):
+            t, i = 0.0, 0
+            while t < dur:
+                s.add_video(src, start=t, audio=audio, name=f"{name}{i}", **extra)
+                t, i = t + clip, i + 1
+    result = rf.Exporter(s, spec["out"], crf=23, preset="veryfast", **options).run()
+    return {"frames": result.frames, "render_s": time.perf_counter() - t0, "exporter_fps": result.fps,
+            "encoder": result.encoder, "device": result.device}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=60.0, help="scene length (default 60)")
+    ap.add_argument("--width", type=int, default=1920)
+    ap.add_argument("--height", type=int, default=1080)
+    ap.add_argument("--fps", type=int, default=30)
+    ap.add_argument("--timeout", type=float, default=3600.0)
+    ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/*.json")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(json.loads(args.worker))))
+        return 0
+
+    common.require_tool(NAME, "ffprobe")
+    media = common.require_media(NAME, MEDIA)
+    out_dir = Path(tempfile.mkdtemp(prefix="reelforge-bench-timeline-"))
+    srt = out_dir / "captions.srt"
+    _srt(srt, args.seconds)
+    frames = round(args.seconds * args.fps)
+    result = {"benchmark": NAME, "status": "ok", "seconds": args.seconds, "width": args.width,
+              "height": args.height, "fps": args.fps, "system": common.system_info(), "variants": {}}
+    try:
+        for label, features in (("plain", False), ("features", True)):
+            out = str(out_dir / f"{label}.mp4")
+            spec = {"media": media, "seconds": args.seconds, "width": args.width, "height": args.height,
+                    "fps": args.fps, "features": features, "out": out, "srt": str(srt)}
+            log(f"{label}: {args.seconds} s at {args.width}x{args.height}")
+            run = common.run_measured([sys.executable, __file__, "--worker", json.dumps(spec)],
+                                      timeout=args.timeout, sample_interval=0.25)
+            w = common.last_json_line(run["stdout"]) if run["rc"] == 0 else None
+            verify = common.verify_output(out, frames=frames, width=args.width, height=args.height, fps=args.fps,
+                                          audio=True)
+            res = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "loadavg_before", "rc", "timed_out")}
+            res["fps"] = round(frames / run["wall_s"], 3)
+            if w:
+                res.update({k: v for k, v in w.items() if k != "frames"})
+                res["fps_in_process"] = round(frames / w["render_s"], 3)
+            res["output"] = verify
+            res["valid"] = run["rc"] == 0 and verify["valid"]
+            if run["rc"] != 0:
+                res["error"] = common.tail(run["stderr"] or run["stdout"])
+            result["variants"][label] = res
+            log(f"{label}: {res['fps']} fps, peak RSS {res['peak_rss_mb']} MB, valid={res['valid']}")
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+    p, f = result["variants"]["plain"], result["variants"]["features"]
+    ok = p["valid"] and f["valid"]
+    fps_ratio = common.ratio(f.get("fps_in_process"), p.get("fps_in_process"))
+    rss_ratio = common.ratio(f["peak_rss_mb"], p["peak_rss_mb"])
+    result["targets"] = {
+        "fps_within_15pct": {"value": fps_ratio, "pass": None if not ok or fps_ratio is None else fps_ratio >= 1 - TARGET},
+        "rss_within_15pct": {"value": rss_ratio, "pass": None if not ok or rss_ratio is None else rss_ratio <= 1 + TARGET},
+    }
+    if not ok:
+        result["status"] = "invalid"
+    common.emit(result, NAME, save=not args.no_save)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
