@@ -159,12 +159,8 @@ needs_typography = pytest.mark.skipif(not hasattr(rf, "Span"), reason="reelforge
 
 
 @needs_typography
-def test_styled_and_rich_text_round_trip(tmp_path):
-    from pathlib import Path
-    import os
-    font = Path(os.environ.get("REELFORGE_MEDIA", "")) / "font.ttf"
-    if not font.is_file():
-        pytest.skip("font.ttf is not in REELFORGE_MEDIA")
+def test_styled_and_rich_text_round_trip(tmp_path, media):
+    font = media("font.ttf")  # $REELFORGE_MEDIA or ../shared/media (tests/conftest.py); skips if absent
     s = rf.Scene(160, 90, fps=10, duration=1.0, background="#334455")
     s.add_text("Hello wrapped world of text", font=str(font), size_px=14, color="gold", x=80, y=45,
                anchor="center", align="justify", max_width=90, stroke_width=1.5, stroke_color="black",
@@ -224,12 +220,8 @@ def test_shapes_gradients_and_svg_round_trip(tmp_path):
 
 
 @needs_typography
-def test_word_by_word_animation_round_trip():
-    from pathlib import Path
-    import os
-    font = Path(os.environ.get("REELFORGE_MEDIA", "")) / "font.ttf"
-    if not font.is_file():
-        pytest.skip("font.ttf is not in REELFORGE_MEDIA")
+def test_word_by_word_animation_round_trip(media):
+    font = media("font.ttf")  # $REELFORGE_MEDIA or ../shared/media (tests/conftest.py); skips if absent
     s = rf.Scene(128, 48, fps=10, duration=1.0)
     s.add_solid("navy", name="bg")
     t = s.add_text("one two three", font=str(font), size_px=16, x=8, y=12, background=("black", 3, 2), name="title")
