@@ -305,7 +305,23 @@ class ColorAdjust(Effect):
                          exposure=exposure, gamma=gamma)
 
 
-class Grayscale(Effect):
+class _AmountFilter(Effect):
+    """A W3C filter function of one ``amount`` 0..1 (default 1): the core colour slot named by
+    ``_SLOTS`` (``_amount_slots``) takes it, the others stay at their identity values."""
+
+    PARAMETERS = {"amount": (0.0, 1.0, "0..1")}
+    _DEFAULTS = {"amount": 1.0}
+    _KIND = _core.EffectKind.COLOR
+
+    def __init__(self, amount: Animatable = 1.0) -> None:
+        super().__init__(amount=amount)
+
+
+def _amount_slots(slot: str) -> tuple[str | float, ...]:
+    return tuple("amount" if k == slot else v for k, v in _COLOR_IDENTITY.items())
+
+
+class Grayscale(_AmountFilter):
     """W3C ``grayscale(amount)``: the spec's matrix with (1 - amount) (BT.709 luma weights),
     on unpremultiplied colour.
 
@@ -315,16 +331,10 @@ class Grayscale(Effect):
         0..1 (0: unchanged, 1: fully grey).
     """
 
-    PARAMETERS = {"amount": (0.0, 1.0, "0..1")}
-    _DEFAULTS = {"amount": 1.0}
-    _KIND = _core.EffectKind.COLOR
-    _SLOTS = tuple("amount" if k == "grayscale" else v for k, v in _COLOR_IDENTITY.items())
-
-    def __init__(self, amount: Animatable = 1.0) -> None:
-        super().__init__(amount=amount)
+    _SLOTS = _amount_slots("grayscale")
 
 
-class Sepia(Effect):
+class Sepia(_AmountFilter):
     """W3C ``sepia(amount)``: the spec's matrix with (1 - amount), on unpremultiplied colour.
 
     Parameters
@@ -333,16 +343,10 @@ class Sepia(Effect):
         0..1 (0: unchanged, 1: full sepia).
     """
 
-    PARAMETERS = {"amount": (0.0, 1.0, "0..1")}
-    _DEFAULTS = {"amount": 1.0}
-    _KIND = _core.EffectKind.COLOR
-    _SLOTS = tuple("amount" if k == "sepia" else v for k, v in _COLOR_IDENTITY.items())
-
-    def __init__(self, amount: Animatable = 1.0) -> None:
-        super().__init__(amount=amount)
+    _SLOTS = _amount_slots("sepia")
 
 
-class Invert(Effect):
+class Invert(_AmountFilter):
     """W3C ``invert(amount)``: C' = amount + C (1 - 2 amount) per channel (feFuncX type="table"
     tableValues="amount 1-amount"), on unpremultiplied colour.
 
@@ -352,13 +356,7 @@ class Invert(Effect):
         0..1 (0: unchanged, 1: fully inverted).
     """
 
-    PARAMETERS = {"amount": (0.0, 1.0, "0..1")}
-    _DEFAULTS = {"amount": 1.0}
-    _KIND = _core.EffectKind.COLOR
-    _SLOTS = tuple("amount" if k == "invert" else v for k, v in _COLOR_IDENTITY.items())
-
-    def __init__(self, amount: Animatable = 1.0) -> None:
-        super().__init__(amount=amount)
+    _SLOTS = _amount_slots("invert")
 
 
 class LUT(Effect):
