@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from .errors import SceneError, SceneTypeError
+from .errors import MediaNotFoundError, SceneError, SceneTypeError
 
 #: Largest magnitude a per-frame property value may have: tables are float32 on the GPU.
 FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -96,3 +97,27 @@ def fps(value: Any, what: str = "fps") -> Fraction:
     if f.denominator > 1001 * 1000:  # frame/sample maths in the core stay inside int64
         raise SceneError(f"{what}={value!r}: the denominator must be <= 1001000 (e.g. Fraction(30000, 1001))")
     return f
+
+
+def file_path(value: Any, what: str, *, kind: str = "", wrong_type: str = "") -> str:
+    """An existing regular file's path (str or os.PathLike; bytes are decoded) as ``str``.
+
+    ``kind`` (e.g. ``"font"``) names the file in the messages (default: a media file);
+    ``wrong_type`` replaces the message after ``what:`` for a value that is not a path.
+    Raises SceneTypeError for a non-path, MediaNotFoundError for a missing file and SceneError
+    for an empty path, one holding NUL, or one that is not a regular file; all name ``what``."""
+    try:
+        p: str | bytes = os.fspath(value)
+    except TypeError:
+        raise SceneTypeError(f"{what}: " + (wrong_type or f"a file path (str or os.PathLike) is needed, got "
+                                            f"{type(value).__name__} {value!r}")) from None
+    if isinstance(p, bytes):
+        p = os.fsdecode(p)
+    label = f"{kind} " if kind else ""
+    if not p or "\0" in p:
+        raise SceneError(f"{what}: {label}{p!r} is not a valid file path")
+    if not os.path.exists(p):
+        raise MediaNotFoundError(f"{what}: {kind or 'media'} file not found: {p!r}")
+    if not os.path.isfile(p):
+        raise SceneError(f"{what}: {label}{p!r} is not a file")
+    return p

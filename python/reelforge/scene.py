@@ -25,7 +25,7 @@ from . import timeremap as _timeremap
 from . import _types
 from ._types import (BlendMode, ColorLike, DecodeErrorPolicy, PropertyName, EasingLike, FpsLike, Keyframes, PathLike, PreviewFormat, PropertyValue,
                      TextAlign, TextAnchor)
-from .errors import MediaError, MediaNotFoundError, SceneError, SceneTypeError
+from .errors import MediaError, SceneError, SceneTypeError
 from .frame_source import FrameSource
 
 if TYPE_CHECKING:
@@ -118,20 +118,7 @@ def _check_time(value: object, what: str, *, allow_none: bool = False, minimum: 
 
 
 def _check_path(path: object, what: str) -> str:
-    try:
-        p: str | bytes = os.fspath(path)  # type: ignore[call-overload]  # any object: a TypeError is reported below
-    except TypeError:
-        raise SceneTypeError(f"{what}: a file path (str or os.PathLike) is needed, got {type(path).__name__} "
-                             f"{path!r}") from None
-    if isinstance(p, bytes):
-        p = os.fsdecode(p)
-    if not p or "\0" in p:
-        raise SceneError(f"{what}: {p!r} is not a valid file path")
-    if not os.path.exists(p):
-        raise MediaNotFoundError(f"{what}: media file not found: {p!r}")
-    if not os.path.isfile(p):
-        raise SceneError(f"{what}: {p!r} is not a file")
-    return p
+    return _checks.file_path(path, what)
 
 
 class Layer:

@@ -98,8 +98,22 @@ def check_layout(text: object, anchor: object, align: object, what: str) -> None
         raise SceneError(f"{what}: unknown align {align!r}; use one of {', '.join(ALIGNS)}")
 
 
+class _PictureSize:
+    """``width`` and ``height`` in pixels of a picture's ``pixels``, shape ``(height, width, 4)``."""
+
+    pixels: np.ndarray
+
+    @property
+    def width(self) -> int:
+        return int(self.pixels.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.pixels.shape[0])
+
+
 @dataclass(frozen=True, eq=False)
-class RenderedText:
+class RenderedText(_PictureSize):
     """One rasterised text (from :func:`render`).
 
     Attributes:
@@ -111,14 +125,6 @@ class RenderedText:
     pixels: np.ndarray
     baseline_y: float
     font: str
-
-    @property
-    def width(self) -> int:
-        return int(self.pixels.shape[1])
-
-    @property
-    def height(self) -> int:
-        return int(self.pixels.shape[0])
 
     def anchor_point(self, anchor: str) -> tuple[float, float]:
         """``(anchor_x, anchor_y)`` fractions of the image placing ``anchor`` (see :data:`ANCHORS`)."""
@@ -135,19 +141,8 @@ def _font_path(font: object, what: str) -> str:
             return default_font()
         except (SceneError, MediaError) as e:
             raise type(e)(f"{what}: {e}") from None
-    try:
-        path: str | bytes = os.fspath(font)  # type: ignore[call-overload]  # any object: TypeError below
-    except TypeError:
-        raise SceneTypeError(f"{what}: font must be a path to a TTF/OTF file, got {font!r}") from None
-    if isinstance(path, bytes):
-        path = os.fsdecode(path)
-    if not path or "\0" in path:
-        raise SceneError(f"{what}: font {path!r} is not a valid file path")
-    if not os.path.exists(path):
-        raise MediaNotFoundError(f"{what}: font file not found: {path!r}")
-    if not os.path.isfile(path):
-        raise SceneError(f"{what}: font {path!r} is not a file")
-    return path
+    return _checks.file_path(font, what, kind="font",
+                             wrong_type=f"font must be a path to a TTF/OTF file, got {font!r}")
 
 
 def render(text: str, *, font: PathLike | None = None, size_px: float = 48.0,

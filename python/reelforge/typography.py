@@ -80,7 +80,7 @@ class Span:
 
 
 @dataclass(frozen=True, eq=False)
-class StyledText:
+class StyledText(_text._PictureSize):
     """One painted text (from :func:`render_styled`).
 
     Attributes:
@@ -104,14 +104,6 @@ class StyledText:
     lines: int
     font: str
     text: str
-
-    @property
-    def width(self) -> int:
-        return int(self.pixels.shape[1])
-
-    @property
-    def height(self) -> int:
-        return int(self.pixels.shape[0])
 
     def anchor_point(self, anchor: str) -> tuple[float, float]:
         """``(anchor_x, anchor_y)`` image fractions of ``anchor`` (:data:`reelforge.text.ANCHORS`)
