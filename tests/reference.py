@@ -13,15 +13,19 @@ so a test compares the engine against the specification, not against itself.
 * :func:`blend` — W3C Compositing and Blending Level 1 separable blend modes in
   premultiplied form:  co = cs (1 - ab) + cb (1 - as) + as ab B(Cb, Cs),  ao = as + ab (1 - as);
   ``add`` is plus-lighter: co = min(1, cs + cb), ao = min(1, as + ab).
+* :func:`aevalsrc_wav` — test audio: a float WAV of an exact ``aevalsrc`` expression, made by
+  the ffmpeg CLI (not by reelforge).
 """
 
 from __future__ import annotations
+
+import subprocess
 
 import numpy as np
 
 __all__ = [
     "KR", "KG", "KB", "round_half_up", "rgb_to_nv12", "premultiply", "solid", "image",
-    "blend_fn", "blend", "composite", "to_u8", "BLEND_MODES", "yuv420_to_rgba",
+    "blend_fn", "blend", "composite", "to_u8", "BLEND_MODES", "yuv420_to_rgba", "aevalsrc_wav",
 ]
 
 # ITU-R BT.709-6, item 3.2 / 3.3
@@ -262,3 +266,14 @@ def yuv420_to_rgba(y, cb, cr, a=None, *, kr: float = KR, kb: float = KB, full_ra
     alpha = np.ones(Y.shape, np.float64) if a is None else np.asarray(a, np.float64) / 255.0
     out = np.concatenate([rgb * alpha[..., None], alpha[..., None]], axis=-1)
     return np.clip(round_half_up(out * 255.0), 0, 255).astype(np.uint8)
+
+
+def aevalsrc_wav(folder, name: str, expr: str, dur: float, rate: int = 48000) -> str:
+    """``folder/name``: ``dur`` seconds of ffmpeg's ``aevalsrc`` expression ``expr`` (channels
+    separated by ``|``) at ``rate`` Hz as 32-bit float PCM WAV; returns its path."""
+    out = folder / name
+    r = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i",
+                        f"aevalsrc=exprs='{expr}':s={rate}:d={dur}", "-c:a", "pcm_f32le", str(out)],
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode()
+    return str(out)

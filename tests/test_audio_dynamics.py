@@ -4,7 +4,6 @@
 Inputs are generated with ffmpeg's aevalsrc (exact expressions).
 """
 import shutil
-import subprocess
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ from scipy.signal import lfilter, resample_poly
 
 import reelforge as rf
 from reelforge import _core
+from reference import aevalsrc_wav
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg CLI")
 
@@ -19,12 +19,7 @@ SR = 48000
 
 
 def make(tmp_path, name, expr, dur=3.0):
-    out = tmp_path / name
-    r = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i",
-                        f"aevalsrc=exprs='{expr}':s={SR}:d={dur}", "-c:a", "pcm_f32le", str(out)],
-                       capture_output=True, timeout=60)
-    assert r.returncode == 0, r.stderr.decode()
-    return str(out)
+    return aevalsrc_wav(tmp_path, name, expr, dur, SR)
 
 
 def mix(scene):

@@ -1,13 +1,13 @@
 """Audio-reactive layers (reelforge.audio_reactive): waveform/spectrum visualisers rendered on the
 GPU compositor, and audio features as property sources; references from numpy on the mix."""
 import shutil
-import subprocess
 
 import numpy as np
 import pytest
 
 import reelforge as rf
 from reelforge import _core
+from reference import aevalsrc_wav
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg CLI")
 
@@ -16,12 +16,7 @@ W, H = 128, 64
 
 
 def make(tmp_path, name, expr, dur=1.5):
-    out = tmp_path / name
-    r = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i",
-                        f"aevalsrc=exprs='{expr}':s={SR}:d={dur}", "-c:a", "pcm_f32le", str(out)],
-                       capture_output=True, timeout=60)
-    assert r.returncode == 0, r.stderr.decode()
-    return str(out)
+    return aevalsrc_wav(tmp_path, name, expr, dur, SR)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import reelforge as rf
+from reference import aevalsrc_wav
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg CLI")
 
@@ -16,12 +17,7 @@ SR = 48000
 
 
 def make(tmp_path, name, expr, dur=4.0):
-    out = tmp_path / name
-    r = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i",
-                        f"aevalsrc=exprs='{expr}':s={SR}:d={dur}", "-c:a", "pcm_f32le", str(out)],
-                       capture_output=True, timeout=60)
-    assert r.returncode == 0, r.stderr.decode()
-    return str(out)
+    return aevalsrc_wav(tmp_path, name, expr, dur, SR)
 
 
 def ffmpeg_ebur128(path):
