@@ -16,8 +16,6 @@ Prints one JSON object (stdout); progress goes to stderr.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import tempfile
 import time
@@ -25,7 +23,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
-from common import log  # noqa: E402
 
 NAME = "bench_shapes"
 LOGO = """<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 200 200">
@@ -83,37 +80,24 @@ def worker(spec: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seconds", type=float, default=4.0, help="scene length (default 4 s)")
-    ap.add_argument("--width", type=int, default=1920)
-    ap.add_argument("--height", type=int, default=1080)
-    ap.add_argument("--fps", type=int, default=30)
-    ap.add_argument("--timeout", type=float, default=1800.0)
-    ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/*.json")
-    ap.add_argument("--worker", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(json.loads(args.worker))))
+    args = common.export_bench_parser(__doc__, seconds=4.0, timeout=1800.0).parse_args(argv)
+    if common.run_worker(args, worker):
         return 0
+    frames = int(round(args.seconds * args.fps))
     with tempfile.TemporaryDirectory() as tmp:
-        out = str(Path(tmp) / "shapes.mp4")
-        spec = {"width": args.width, "height": args.height, "fps": args.fps, "seconds": args.seconds, "out": out,
-                "tmp": tmp}
-        log(f"exporting {args.seconds:g} s at {args.width}x{args.height}")
-        m = common.run_measured([sys.executable, __file__, "--worker", json.dumps(spec)], timeout=args.timeout)
-        res = common.last_json_line(m["stdout"])
-        if m["rc"] != 0 or res is None:
-            common.fail(NAME, f"worker failed (rc {m['rc']}): {common.tail(m['stderr'])}", code=1)
-        frames = int(round(args.seconds * args.fps))
-        check = common.verify_output(out, frames=frames, width=args.width, height=args.height, fps=args.fps,
-                                     audio=False)
+        spec = {"width": args.width, "height": args.height, "fps": args.fps, "seconds": args.seconds,
+                "out": str(Path(tmp) / "shapes.mp4"), "tmp": tmp}
+        m = common.measure_export("shapes", __file__, spec, audio=False, timeout=args.timeout, sample_interval=0.05)
+    if "render_s" not in m:
+        common.fail(NAME, f"worker failed (rc {m['rc']}): {m.get('error', '')}", code=1)
+    check = m["output"]
     result = {
         "benchmark": NAME, "status": "ok" if check["valid"] else "invalid", "scene": {
             "width": args.width, "height": args.height, "fps": args.fps, "seconds": args.seconds,
             "shapes": 20, "svg": 1, "transitions": 0},
-        "frames": res["frames"], "wall_s": round(m["wall_s"], 3), "fps": round(res["frames"] / m["wall_s"], 2),
-        "fps_in_process": round(res["frames"] / res["render_s"], 2), "cpu_s": m["cpu_s"],
-        "peak_rss_mb": m["peak_rss_mb"], "encoder": res["encoder"], "output": check, "system": common.system_info(),
+        "frames": frames, "wall_s": round(m["wall_s"], 3), "fps": round(frames / m["wall_s"], 2),
+        "fps_in_process": round(frames / m["render_s"], 2), "cpu_s": m["cpu_s"],
+        "peak_rss_mb": m["peak_rss_mb"], "encoder": m["encoder"], "output": check, "system": common.system_info(),
     }
     common.emit(result, NAME, save=not args.no_save)
     return 0 if check["valid"] else 1

@@ -16,8 +16,6 @@ benchmark); the JSON says what was rendered. Prints one JSON object (stdout), pr
 
 from __future__ import annotations
 
-import argparse
-import json
 import shutil
 import sys
 import tempfile
@@ -26,7 +24,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
-from common import log  # noqa: E402
 
 NAME = "bench_time_remap"
 MEDIA = ["chaplin.mp4"]
@@ -58,47 +55,21 @@ def worker(spec: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seconds", type=float, default=20.0, help="scene length (default 20)")
-    ap.add_argument("--width", type=int, default=1920)
-    ap.add_argument("--height", type=int, default=1080)
-    ap.add_argument("--fps", type=int, default=30)
-    ap.add_argument("--timeout", type=float, default=3600.0)
-    ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/*.json")
-    ap.add_argument("--worker", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(json.loads(args.worker))))
+    args = common.export_bench_parser(__doc__, seconds=20.0, timeout=3600.0).parse_args(argv)
+    if common.run_worker(args, worker):
         return 0
 
     common.require_tool(NAME, "ffprobe")
     media = common.require_media(NAME, MEDIA)
     out_dir = Path(tempfile.mkdtemp(prefix="reelforge-bench-remap-"))
-    frames = round(args.seconds * args.fps)
     result = {"benchmark": NAME, "status": "ok", "seconds": args.seconds, "width": args.width,
               "height": args.height, "fps": args.fps, "system": common.system_info(), "variants": {}}
     try:
         for label, remapped in (("plain", False), ("remapped", True)):
-            out = str(out_dir / f"{label}.mp4")
             spec = {"media": media, "seconds": args.seconds, "width": args.width, "height": args.height,
-                    "fps": args.fps, "remapped": remapped, "out": out}
-            log(f"{label}: {args.seconds} s at {args.width}x{args.height}")
-            run = common.run_measured([sys.executable, __file__, "--worker", json.dumps(spec)],
-                                      timeout=args.timeout, sample_interval=0.25)
-            w = common.last_json_line(run["stdout"]) if run["rc"] == 0 else None
-            verify = common.verify_output(out, frames=frames, width=args.width, height=args.height, fps=args.fps,
-                                          audio=True)
-            res = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "loadavg_before", "rc", "timed_out")}
-            res["fps"] = round(frames / run["wall_s"], 3)
-            if w:
-                res.update({k: v for k, v in w.items() if k != "frames"})
-                res["fps_in_process"] = round(frames / w["render_s"], 3)
-            res["output"] = verify
-            res["valid"] = run["rc"] == 0 and verify["valid"]
-            if run["rc"] != 0:
-                res["error"] = common.tail(run["stderr"] or run["stdout"])
-            result["variants"][label] = res
-            log(f"{label}: {res['fps']} fps, peak RSS {res['peak_rss_mb']} MB, valid={res['valid']}")
+                    "fps": args.fps, "remapped": remapped, "out": str(out_dir / f"{label}.mp4")}
+            result["variants"][label] = common.measure_export(label, __file__, spec, audio=True,
+                                                              timeout=args.timeout)
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
 

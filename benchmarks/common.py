@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+import argparse
 import datetime as _dt
 import json
 import os
@@ -192,6 +193,64 @@ def last_json_line(text: str):
 
 def tail(text: str, n: int = 1500) -> str:
     return text[-n:] if len(text) > n else text
+
+
+# -- export benchmarks: one measured child per variant ----------------------------------------------
+
+def export_bench_parser(doc: str | None, *, seconds: float, timeout: float) -> argparse.ArgumentParser:
+    """The options every export benchmark takes: ``--seconds`` (scene length, default ``seconds``),
+    ``--width``/``--height`` (1920x1080), ``--fps`` (30), ``--timeout`` (per child, default
+    ``timeout`` seconds), ``--no-save`` and the hidden ``--worker SPEC`` of the measured child
+    (see :func:`run_worker`). Callers may add their own options."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=seconds, help=f"scene length (default {seconds:g} s)")
+    ap.add_argument("--width", type=int, default=1920)
+    ap.add_argument("--height", type=int, default=1080)
+    ap.add_argument("--fps", type=int, default=30)
+    ap.add_argument("--timeout", type=float, default=timeout)
+    ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/*.json")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    return ap
+
+
+def run_worker(args: argparse.Namespace, worker) -> bool:
+    """In the measured child (``--worker SPEC`` given): print ``worker(spec)`` as one JSON line
+    (read back by :func:`measure_export`) and return True; otherwise return False."""
+    if not args.worker:
+        return False
+    print(json.dumps(worker(json.loads(args.worker))))
+    return True
+
+
+def measure_export(label: str, script: str, spec: dict, *, audio: bool, timeout: float | None,
+                   sample_interval: float = 0.25) -> dict:
+    """Run ``script --worker SPEC`` (a benchmark's own worker, which exports ``spec["out"]`` and
+    prints a JSON line with at least ``render_s``) under :func:`run_measured` and check the file
+    with :func:`verify_output` (``spec``'s ``seconds``, ``width``, ``height``, ``fps``; ``audio``).
+
+    Returns the variant's figures: ``wall_s``, ``cpu_s``, ``peak_rss_mb``, ``loadavg_before``,
+    ``rc``, ``timed_out``, ``fps`` (expected frames / ``wall_s``), the worker's own fields but
+    ``frames`` (``render_s``, ...) with ``fps_in_process`` (frames / ``render_s``) when it
+    reported, ``output`` (the check), ``valid`` (exit status 0 and a valid file) and, for a
+    failed child, ``error`` (the end of its output)."""
+    frames = round(spec["seconds"] * spec["fps"])
+    log(f"{label}: {spec['seconds']} s at {spec['width']}x{spec['height']}")
+    run = run_measured([sys.executable, script, "--worker", json.dumps(spec)], timeout=timeout,
+                       sample_interval=sample_interval)
+    w = last_json_line(run["stdout"]) if run["rc"] == 0 else None
+    verify = verify_output(spec["out"], frames=frames, width=spec["width"], height=spec["height"], fps=spec["fps"],
+                           audio=audio)
+    res = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "loadavg_before", "rc", "timed_out")}
+    res["fps"] = round(frames / run["wall_s"], 3)
+    if w:
+        res.update({k: v for k, v in w.items() if k != "frames"})
+        res["fps_in_process"] = round(frames / w["render_s"], 3)
+    res["output"] = verify
+    res["valid"] = run["rc"] == 0 and verify["valid"]
+    if run["rc"] != 0:
+        res["error"] = tail(run["stderr"] or run["stdout"])
+    log(f"{label}: {res['fps']} fps, peak RSS {res['peak_rss_mb']} MB, valid={res['valid']}")
+    return res
 
 
 # -- verifying outputs ------------------------------------------------------------------------------
