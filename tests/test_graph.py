@@ -290,6 +290,40 @@ def test_border_pixels():
     assert np.abs(f9[20, 9, :3] - [127, 255, 127]).max() <= 1
 
 
+def _bordered(content=(40, 40, 40)):
+    s = rf.Scene(64, 48, fps=10, duration=1, background=(0, 0, 0))
+    layer = s.add_solid(content, x=8, y=8, width=40, height=30)
+    return s, layer.set("border_width", 3)
+
+
+def test_border_color_components_set_and_animate_like_border_color():
+    # Each component of border_color is a property of its own (as scale_x of scale): setting or
+    # animating one gives the frames of the whole colour set or animated to the same values.
+    s, layer = _bordered()
+    layer.set("border_color", "#ff0000").set("border_b", 1.0)
+    ref, ref_layer = _bordered()
+    ref_layer.set("border_color", (255, 0, 255))
+    assert np.array_equal(render(s), render(ref))
+    assert list(render(s)[20, 9, :3]) == [255, 0, 255]
+    layer.animate("border_g", [(0.0, 0.0), (0.9, 1.0)], easing="ease_in").set("border_a", np.linspace(1, 0.5, 10))
+    rows = np.stack([np.full(10, 255.0), 255 * rf.easing.get("ease_in")(np.arange(10) / 9), np.full(10, 255.0),
+                     255 * np.linspace(1, 0.5, 10)], axis=1)
+    ref_layer.set("border_color", rows)
+    for i in (0, 4, 9):
+        assert np.array_equal(render(s, i), render(ref, i)), f"frame {i}"
+    f4 = render(s, 4)  # straight border colour over the grey content, alpha 1 - 0.5 * 4/9
+    a = 1 - 0.5 * 4 / 9
+    g = 255 * rf.easing.get("ease_in")(4 / 9)
+    assert np.abs(f4[20, 9, :3] - (a * np.array([255, g, 255]) + (1 - a) * 40)).max() <= 1.5
+    # Same checks as the other properties: range 0..1, numbers only, keyframes in range.
+    with pytest.raises(rf.SceneError, match="'border_r'"):
+        layer.set("border_r", 1.5)
+    with pytest.raises(rf.SceneTypeError, match="'border_g'"):
+        layer.set("border_g", "red")
+    with pytest.raises(rf.SceneError, match="border_a.*keyframe 1"):
+        layer.animate("border_a", [(0, 1.0), (1, -0.5)])
+
+
 def test_unstyled_layers_compile_to_the_fast_path():
     s = rf.Scene(32, 32, fps=10, duration=1)
     layer = s.add_solid((255, 0, 0))

@@ -155,6 +155,28 @@ def test_nested_scenes_groups_masks_and_borders_round_trip(lavfi):
     assert doc["layers"][2]["border_color"] == "#ffa500ff"
 
 
+def test_border_color_components_set_alone_round_trip():
+    # border_r/g/b/a set or animated one by one are written inside border_color (never as fields
+    # of their own): keyframes when the four move in step, else one colour per frame.
+    s = rf.Scene(64, 48, fps=10, duration=1.0, background="#202020")
+    a = s.add_solid("white", width=30, height=20, x=4, y=4, name="a").set("border_width", 3)
+    a.set("border_color", "red").animate("border_g", [(0, 0.0), (0.9, 1.0)]).set("border_a", 0.5)
+    b = s.add_solid("grey", width=30, height=20, x=30, y=24, name="b").set("border_width", 2)
+    b.animate("border_color", [(0, "lime"), (1, "blue", "ease_out")])
+    b.animate("border_a", [(0, 1.0), (1, 0.25, "ease_out")])  # still in step with r, g, b
+    doc, back = round_trip(s)
+    da, db = doc["layers"]
+    assert not {"border_r", "border_g", "border_b", "border_a"} & (set(da) | set(db) | set(da.get("keyframes", {})))
+    assert len(da["border_color"]) == 10
+    want = np.stack([np.ones(10), np.clip(np.arange(10) / 9, 0, 1), np.zeros(10), np.full(10, 0.5)], axis=1)
+    assert np.allclose(np.array(da["border_color"], dtype=np.float64) / 255, want, atol=1e-12)
+    assert db["border_color"]["keyframes"][1] == {"t": 1.0, "value": [0.0, 0.0, 255.0, 63.75], "easing": "ease_out"}
+    same(s, back, [0, 4, 9], audio=False)
+    a.set("border_r", lambda t: 0.5 + 0 * t)
+    with pytest.raises(serialize.NotSerializableError, match=r"layer 'a' property 'border_r' is a callable"):
+        s.to_dict()
+
+
 needs_typography = pytest.mark.skipif(not hasattr(rf, "Span"), reason="reelforge.typography is not in this build")
 
 

@@ -112,13 +112,16 @@ _s.register_feature(FeatureEntry(
 # -- border colour -----------------------------------------------------------------------------
 
 def _border_to(layer: Any, w: Writer) -> Json | None:
+    """A colour, keyframes of colours (components keyframed at the same times, with the same
+    easings), or else one colour per frame (each component sampled: set alone, they may differ)."""
     props = getattr(layer, "_props", {})
     if not any(c in props for c in _BORDER):
         return None
-    comps = [props.get(c, 1.0 if c == "border_a" else 0.0) for c in _BORDER]
+    defaults = [1.0 if c == "border_a" else 0.0 for c in _BORDER]
+    comps = [props.get(c, d) for c, d in zip(_BORDER, defaults)]
     if all(isinstance(c, float) for c in comps):
         return w.color(comps)
-    if all(isinstance(c, _Keyframes) for c in comps):
+    if all(isinstance(c, _Keyframes) for c in comps) and _in_step(comps):
         out: list[Json] = []
         for i, k in enumerate(comps[0].keyframes):
             item: dict[str, Json] = {"t": float(k[0]), "value": w.color([float(c.keyframes[i][1]) for c in comps])}
@@ -128,9 +131,21 @@ def _border_to(layer: Any, w: Writer) -> Json | None:
                 item["easing"] = name
             out.append(item)
         return {"keyframes": out}
+    for c, v in zip(_BORDER, comps):
+        w.animatable(v, f"layer {layer.name!r} property {c!r}")  # a callable cannot be written: say which
     n = w.scene.frame_count
-    rows = np.stack([np.broadcast_to(np.asarray(c, dtype=np.float64), (n,)) for c in comps], axis=1)
+    rows = np.stack([np.broadcast_to(layer._sample(c, d, 0, n), (n,)) for c, d in zip(_BORDER, defaults)], axis=1)
     return [w.color(row) for row in rows]
+
+
+def _in_step(comps: list[Any]) -> bool:
+    """Keyframes of the four components at the same times with the same easings."""
+    first = comps[0]
+
+    def timing(kf: Any) -> list[tuple[float, Any]]:
+        return [(float(k[0]), k[2] if len(k) == 3 else None) for k in kf.keyframes]
+
+    return all(c.easing == first.easing and timing(c) == timing(first) for c in comps[1:])
 
 
 def _border_from(layer: Any, value: Json, r: Reader) -> None:
@@ -149,7 +164,7 @@ _COLOR_KEYFRAME = {"type": "object", "required": ["t", "value"], "additionalProp
                    "properties": {"t": {"type": "number", "minimum": 0}, "value": {"$ref": "#/$defs/color"},
                                   "easing": {"$ref": "#/$defs/easing"}}}
 _s.register_feature(FeatureEntry(
-    target="layer", key="border_color", to_dict=_border_to, apply=_border_from,
+    target="layer", key="border_color", to_dict=_border_to, apply=_border_from, properties=_BORDER,
     schema={"description": "the border's colour: a colour, one colour per frame, or {\"keyframes\": [...]} "
                            "with colour values",
             "anyOf": [{"$ref": "#/$defs/color"},

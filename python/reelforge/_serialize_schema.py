@@ -48,8 +48,9 @@ def _defs() -> dict[str, Json]:
     animatable = {"description": "a constant, or one value per frame of the scene",
                   "anyOf": [_number(), {"type": "array", "items": _number(), "minItems": 1}]}
     seconds = _number(minimum=0, description="seconds")
-    props: dict[str, Json] = {p: {"$ref": "#/$defs/animatable", "description": desc}
-                              for p, desc in _s._all_properties().items() if ("layer", p) not in _s.FEATURES}
+    described = _s._all_properties()
+    props: dict[str, Json] = {p: {"$ref": "#/$defs/animatable", "description": described[p]}
+                              for p in _s._property_names()}
     props["crop"] = {"type": "array", "minItems": 4, "maxItems": 4, "items": _number(minimum=0, maximum=1),
                      "description": _scene.PROPERTIES["crop"]}
     layer = {

@@ -26,7 +26,8 @@ BlendMode = Literal["normal", "multiply", "screen", "overlay", "darken", "lighte
 PropertyName = Literal["x", "y", "width", "height", "anchor_x", "anchor_y", "scale", "scale_x", "scale_y",
                        "rotation", "opacity", "crop", "crop_left", "crop_top", "crop_right", "crop_bottom",
                        # render-graph styles (reelforge.composition.STYLE_PROPERTIES)
-                       "corner_radius", "border_width", "border_color", "mask_feather"]
+                       "corner_radius", "border_width", "border_color", "border_r", "border_g", "border_b",
+                       "border_a", "mask_feather"]
 #: Extra properties of shape layers (:data:`reelforge.shapes.SHAPE_PROPERTIES`), for ``ShapeLayer.set``.
 ShapePropertyName = Literal["width", "height", "radius", "stroke_width", "stroke_start", "stroke_end"]
 #: Video codecs of :class:`reelforge.Exporter` (``video_codec=``).

@@ -32,10 +32,16 @@ if TYPE_CHECKING:  # pragma: no cover
 STYLE_PROPERTIES = {
     "corner_radius": "pixels (layer-local), radius of the visible rectangle's rounded corners, >= 0",
     "border_width": "pixels (layer-local), border drawn inside the visible rectangle's edge, >= 0",
-    "border_color": "colour of the border (as Scene colours; default opaque black); keyframes of colours",
+    "border_color": "colour of the border (as Scene colours; default opaque black); keyframes of colours; "
+                    "sets border_r, border_g, border_b and border_a",
+    "border_r": "fraction 0..1, red of border_color (straight; default 0)",
+    "border_g": "fraction 0..1, green of border_color (straight; default 0)",
+    "border_b": "fraction 0..1, blue of border_color (straight; default 0)",
+    "border_a": "fraction 0..1, alpha of border_color (default 1)",
     "mask_feather": "pixels (layer-local), standard deviation of the mask's Gaussian softening, >= 0",
 }
-#: Straight RGBA components (0..1) of ``border_color``, stored as four hidden properties.
+#: Straight RGBA components (0..1) of ``border_color``: the properties it sets, each also
+#: animatable alone (as ``scale`` sets ``scale_x`` and ``scale_y``).
 BORDER_COMPONENTS = ("border_r", "border_g", "border_b", "border_a")
 MASK_MODES = ("alpha", "luma")
 

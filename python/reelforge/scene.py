@@ -59,7 +59,7 @@ PROPERTIES = {
     "crop_right": "fraction of width hidden at the right (0..1)",
     "crop_bottom": "fraction of height hidden at the bottom (0..1)",
 }
-PROPERTIES.update(_composition.STYLE_PROPERTIES)  # corner_radius, border_width, border_color, mask_feather
+PROPERTIES.update(_composition.STYLE_PROPERTIES)  # corner_radius, border_width, border_color (+ r/g/b/a), mask_feather
 BLEND_MODES = ("normal", "multiply", "screen", "overlay", "darken", "lighten", "add", "difference")
 
 #: Most frames a scene may have: compile() builds per-frame tables (4 bytes per animated property,

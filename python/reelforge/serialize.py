@@ -136,6 +136,8 @@ class FeatureEntry:
             (the field is then left out).
         apply: ``apply(obj, value, reader)``: give ``obj`` (already built, common fields applied)
             the feature; ``reader.scene`` is the scene being built.
+        properties: layer properties the field stands for (``border_color``'s ``border_r`` ...):
+            written and read only through it, never as common fields.
     """
 
     target: Literal["layer", "audio", "scene"]
@@ -143,6 +145,7 @@ class FeatureEntry:
     schema: dict[str, Json]
     to_dict: Callable[[Any, "Writer"], Json | None]
     apply: Callable[[Any, Json, "Reader"], None]
+    properties: tuple[str, ...] = ()
 
 
 #: Registered layer kinds by ``kind`` name.
@@ -225,8 +228,10 @@ def _all_properties() -> dict[str, str]:
 
 
 def _property_names() -> list[str]:
-    """Animatable properties read from a layer dict (features' own fields excluded)."""
-    return [p for p in _all_properties() if ("layer", p) not in FEATURES]
+    """Animatable properties read from a layer dict (features' own fields, and the properties
+    they stand for, excluded)."""
+    owned = {p for (t, _k), f in FEATURES.items() if t == "layer" for p in f.properties}
+    return [p for p in _all_properties() if ("layer", p) not in FEATURES and p not in owned]
 
 
 def _numeric_properties() -> list[str]:
