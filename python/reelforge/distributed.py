@@ -45,7 +45,7 @@ from .errors import ExportCancelled, ReelforgeError, SceneError
 from .exporter import Exporter, ExportResult, Progress
 from ._types import PathLike, SceneLike, VideoCodecOrAuto
 from .segments import Segment, default_gop, plan_segments
-from .staging import Staging, media_paths, open_staging, with_media_paths
+from .staging import Staging, media_paths, open_staging, sha256_file, with_media_paths
 
 if TYPE_CHECKING:
     from distributed import Client, Future, Worker, WorkerPlugin
@@ -164,14 +164,6 @@ def _loaded_libraries(prefixes: tuple[str, ...]) -> list[str]:
     return sorted(n for n in names if n.startswith(tuple(prefixes)))
 
 
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _video_only(scene: SceneLike) -> SceneLike:
     """A shallow copy of ``scene`` without audio clips: segments carry video only."""
     from .rescale import ScaledScene
@@ -260,7 +252,7 @@ def _render_segment(scene: SceneLike, segment: Segment, job: _Job, work: str, me
                 frames(p.frames_done)
     encoder = exporter.run(progress=report).encoder
     info = _core.inspect_segment(path, job.fps)
-    digest = _sha256(path)
+    digest = sha256_file(path)
     staged = job.stage.publish(path, job.staging)
     worker = dask_worker.address if dask_worker is not None else ""
     return SegmentResult(segment.index, segment.first, segment.last, staged, digest, info.frames,
@@ -356,7 +348,7 @@ def join(scene: SceneLike, path: PathLike, results: list[SegmentResult], audio: 
     (from the core) if segments do not fit together."""
     results = sorted(results, key=lambda r: r.index)
     for r in results:
-        if _sha256(r.path) != r.sha256:
+        if sha256_file(r.path) != r.sha256:
             raise ReelforgeError(f"segment {r.index} file {r.path!r} changed after it was written (sha256 differs)")
     fps = (scene.fps.numerator, scene.fps.denominator)
     return _core.join_segments([r.path for r in results], os.fspath(path), fps, scene.frame_count,
