@@ -22,31 +22,30 @@ import runpy
 import sys
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 log = logging.getLogger("reelforge")
+_N = TypeVar("_N", int, float)
+
+
+def _range(text: str, kind: type[_N], form: str, need: str) -> tuple[_N, _N]:
+    """``"A:B"`` -> ``(kind(A), kind(B))`` with 0 <= A < B; ``form`` and ``need`` word the errors."""
+    a, sep, b = text.partition(":")
+    try:
+        lo, hi = kind(a), kind(b)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {form}") from None
+    if not sep or lo < 0 or hi <= lo:
+        raise argparse.ArgumentTypeError(f"{text!r}: need {need}")
+    return lo, hi
 
 
 def _frames(text: str) -> tuple[int, int]:
-    a, sep, b = text.partition(":")
-    try:
-        first, last = int(a), int(b)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not A:B (frame indices, e.g. 100:200)") from None
-    if not sep or first < 0 or last <= first:
-        raise argparse.ArgumentTypeError(f"{text!r}: need 0 <= A < B (half-open frame range A:B)")
-    return first, last
+    return _range(text, int, "A:B (frame indices, e.g. 100:200)", "0 <= A < B (half-open frame range A:B)")
 
 
 def _time_range(text: str) -> tuple[float, float]:
-    a, sep, b = text.partition(":")
-    try:
-        t0, t1 = float(a), float(b)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not T0:T1 (seconds, e.g. 1.5:4)") from None
-    if not sep or t0 < 0 or t1 <= t0:
-        raise argparse.ArgumentTypeError(f"{text!r}: need 0 <= T0 < T1 seconds")
-    return t0, t1
+    return _range(text, float, "T0:T1 (seconds, e.g. 1.5:4)", "0 <= T0 < T1 seconds")
 
 
 def _fps(text: str) -> Fraction:
