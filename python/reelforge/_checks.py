@@ -80,6 +80,18 @@ def integer(value: Any, what: str, *, minimum: int | None = None, maximum: int |
     return v
 
 
+def real_array(value: Any, *, objects: bool = False) -> np.ndarray | None:
+    """``value`` (array-like) as a float64 array, or None when it is not real numbers: dtype bool,
+    int or float (``objects``: an object array of numbers too, e.g. Fractions)."""
+    try:
+        a = np.asarray(value)
+        if a.dtype.kind not in ("biufO" if objects else "biuf"):
+            return None
+        return a.astype(np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def fps(value: Any, what: str = "fps") -> Fraction:
     """Frame rate (int, float, Fraction or numpy number; 29.97 becomes 2997/100, use
     ``Fraction(30000, 1001)`` for NTSC) -> exact Fraction in (0, 1000].

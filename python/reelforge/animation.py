@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from . import _checks
 from . import easing as _easing
 
 __all__ = ["sample_keyframes", "evaluate_callable", "as_frame_array", "per_frame_array"]
@@ -153,14 +154,10 @@ def evaluate_callable(fn: Any, times: Any, *, what: str = "property") -> np.ndar
 
 
 def _vector_result(r: Any, n: int, what: str) -> np.ndarray:
-    try:
-        arr = np.asarray(r)
-        if arr.dtype.kind not in "biufO":
-            raise TypeError
-        arr = arr.astype(np.float64)
-    except (TypeError, ValueError, OverflowError):
+    arr = _checks.real_array(r, objects=True)
+    if arr is None:
         raise ValueError(f"{what}: callable returned non-numeric {type(r).__name__}, "
-                         f"expected shape ({n},) of floats") from None
+                         f"expected shape ({n},) of floats")
     return _check_values(arr, n, what, "callable result")
 
 

@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from . import _checks
 from .errors import SceneError, SceneTypeError
 
 __all__ = ["Easing", "CubicBezier", "Spring", "linear", "step", "ease_in", "ease_out",
@@ -38,14 +39,11 @@ class Easing:
         self._fn = fn
 
     def __call__(self, u: Any, duration: float = 1.0) -> np.ndarray:
-        try:
-            a = np.asarray(u)
-            if a.dtype.kind not in "biuf":
-                raise TypeError
-            u = a.astype(np.float64)
-        except (TypeError, ValueError, OverflowError):
+        a = _checks.real_array(u)
+        if a is None:
             raise SceneTypeError(f"easing {self.name}: u must be real numbers (progress 0..1), got "
-                                 f"{type(u).__name__} {u!r}") from None
+                                 f"{type(u).__name__} {u!r}")
+        u = a
         if not np.isfinite(u).all():
             raise SceneError(f"easing {self.name}: u must be finite (progress 0..1), got a non-finite value")
         if isinstance(duration, (bool, str, bytes)) or not _is_number(duration):
