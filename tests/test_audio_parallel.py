@@ -22,6 +22,7 @@ import pytest
 import reelforge as rf
 from reelforge import _core
 from avprobe import decode_audio, probe, stream
+from exports import no_leftovers, wait_for_frames
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg CLI")
 
@@ -202,11 +203,6 @@ def _long_scene(lavfi, duration=300.0):
     return s
 
 
-def _no_leftovers(folder, name):
-    left = [p.name for p in folder.iterdir() if name in p.name]
-    assert left == [], f"partial output left behind: {left}"
-
-
 def test_parallel_progress_reports_frames(lavfi, tmp_path, segments):
     segments(2)
     seen = []
@@ -224,15 +220,14 @@ def test_audio_only_cancel_removes_partial_output(lavfi, tmp_path, segments, n):
     out = tmp_path / "c.m4a"
     exp = rf.Exporter(_long_scene(lavfi, 1200.0), out)
     handle = exp.start()
-    while handle.progress.frames_done < 5:
-        time.sleep(0.01)
+    wait_for_frames(handle, 5)
     t0 = time.monotonic()
     exp.cancel()
     with pytest.raises(rf.ExportCancelled):
         handle.wait(timeout=5)
     assert time.monotonic() - t0 < 1.0
     assert not out.exists()
-    _no_leftovers(tmp_path, "c.m4a")
+    no_leftovers(tmp_path, "c.m4a")
 
 
 @pytest.mark.parametrize("n", [1, 2])
@@ -242,7 +237,7 @@ def test_audio_only_watchdog(lavfi, tmp_path, segments, n):
     with pytest.raises(rf.ExportStalled, match="encode"):
         rf.Exporter(_long_scene(lavfi, 30.0), out, stall_timeout=0.5, _hooks=_core.ExportHooks.stall("encode")).run()
     assert not out.exists()
-    _no_leftovers(tmp_path, "s.m4a")
+    no_leftovers(tmp_path, "s.m4a")
 
 
 @pytest.mark.parametrize("n", [1, 2])
@@ -258,10 +253,9 @@ def test_audio_only_mix_error_mid_export_propagates(lavfi, tmp_path, segments, n
     out = tmp_path / "e.m4a"
     exp = rf.Exporter(s, out)
     handle = exp.start()
-    while handle.progress.frames_done < 1:
-        time.sleep(0.005)
+    wait_for_frames(handle, 1, poll=0.005)
     late.unlink()
     with pytest.raises(rf.MediaError, match="late.wav"):
         handle.wait(timeout=30)
     assert not out.exists()
-    _no_leftovers(tmp_path, "e.m4a")
+    no_leftovers(tmp_path, "e.m4a")

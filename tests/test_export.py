@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +10,7 @@ import pytest
 import reelforge as rf
 from reelforge import _core
 from avprobe import decode_audio, decode_video, probe, stream
+from exports import no_leftovers, wait_for_frames
 
 AAC_FRAME = 1024 / 48000  # seconds
 
@@ -22,11 +21,6 @@ def _scene(lavfi, fps=30, duration=2.0, w=320, h=240):
     s.add_solid((255, 80, 0, 200), x=20, y=20, width=80, height=60).animate("x", [(0, 20), (duration, 200)])
     s.add_image(lavfi.png_array, x=150, y=100, width=120)
     return s
-
-
-def _no_leftovers(folder: Path, name: str):
-    left = [p.name for p in folder.iterdir() if name in p.name]
-    assert left == [], f"partial output left behind: {left}"
 
 
 @pytest.mark.parametrize("fps", [30, Fraction(30000, 1001)])
@@ -95,13 +89,12 @@ def test_cancel_removes_partial_output(tmp_path):
     out = tmp_path / "c.mp4"
     exp = rf.Exporter(s, out)
     handle = exp.start()
-    while handle.progress.frames_done < 5:
-        threading.Event().wait(0.02)
+    wait_for_frames(handle, 5)
     exp.cancel()
     with pytest.raises(rf.ExportCancelled):
         handle.wait(timeout=5)
     assert not out.exists()
-    _no_leftovers(tmp_path, "c.mp4")
+    no_leftovers(tmp_path, "c.mp4")
 
 
 @pytest.mark.parametrize("stage", ["decode", "render", "encode"])
@@ -112,7 +105,7 @@ def test_watchdog_names_the_stalled_stage(tmp_path, stage):
     with pytest.raises(rf.ExportStalled, match=stage):
         rf.Exporter(s, out, stall_timeout=0.5, _hooks=_core.ExportHooks.stall(stage)).run()
     assert not out.exists()
-    _no_leftovers(tmp_path, "s.mp4")
+    no_leftovers(tmp_path, "s.mp4")
 
 
 @pytest.mark.parametrize("ext, codec", [(".m4a", "aac"), (".wav", "pcm_s16le"), (".mp3", "mp3")])
@@ -248,7 +241,7 @@ def test_ctrl_c_cancels_within_a_second_and_removes_output(tmp_path):
     assert proc.returncode == 130 and "interrupted" in proc.stdout.read()
     assert elapsed < 1.5, f"Ctrl-C took {elapsed:.2f} s"
     assert not out.exists()
-    _no_leftovers(tmp_path, "long.mp4")
+    no_leftovers(tmp_path, "long.mp4")
 
 
 FULL_DISK_SCRIPT = """
@@ -282,4 +275,4 @@ def test_write_failure_midway_raises_and_removes_partial_output(tmp_path, name):
     assert r.returncode == 3, f"exit {r.returncode}\n{r.stdout}\n{r.stderr[-2000:]}"
     assert name in r.stdout and ("too large" in r.stdout or "space" in r.stdout), r.stdout
     assert not out.exists()
-    _no_leftovers(tmp_path, name)
+    no_leftovers(tmp_path, name)

@@ -4,7 +4,6 @@ Renderer.render_frame; codec/container mismatches and cancelled sequences leave 
 
 from __future__ import annotations
 
-import threading
 from fractions import Fraction
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from reelforge.exporter import VIDEO_CODECS
 
 CODEC_CONTAINERS = {spec.codec: tuple(spec.extensions) for spec in _core.codec_specs()}
 from avprobe import decode_audio, decode_video, probe, stream
+from exports import wait_for_frames
 
 W, H = 160, 120
 
@@ -226,8 +226,7 @@ def test_cancel_during_png_sequence_leaves_no_folder(tmp_path):
     pattern = tmp_path / "seq" / "%05d.png"
     exp = rf.Exporter(s, pattern)
     handle = exp.start()
-    while handle.progress.frames_done < 5:
-        threading.Event().wait(0.02)
+    wait_for_frames(handle, 5)
     exp.cancel()
     with pytest.raises(rf.ExportCancelled):
         handle.wait(timeout=10)
