@@ -3,6 +3,8 @@
 * ``media`` — files from the shared media folder: ``$REELFORGE_MEDIA`` or, by default,
   ``<repo>/../shared/media``. ``media("chaplin.mp4")`` (or ``media / "chaplin.mp4"``) returns the
   path, or skips the test with a reason naming where it looked.
+* ``any_font`` — a usable font file: ``font.ttf`` from the media folder, else fontconfig's sans
+  (e.g. DejaVu); skips when there is neither.
 * ``lavfi`` — small synthetic media made once per session with the ``ffmpeg`` CLI in a temp
   folder (skips when ffmpeg is not installed), plus ``lavfi.decode_frame`` to decode a reference
   frame with ffmpeg/swscale independently of reelforge.
@@ -53,6 +55,18 @@ class Media:
 @pytest.fixture(scope="session")
 def media() -> Media:
     return Media(media_root())
+
+
+@pytest.fixture
+def any_font() -> str:
+    from reelforge import text as rtext
+    f = media_root() / "font.ttf"
+    if f.is_file():
+        return str(f)
+    path = rtext._fontconfig_sans()
+    if path is None:
+        pytest.skip(f"no font: {f} is absent and fontconfig (fc-match) finds no sans font")
+    return path
 
 
 def _run_ffmpeg(args: list[str]) -> bytes:

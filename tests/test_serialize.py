@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 from fractions import Fraction
-from pathlib import Path
 
 import jsonschema
 import numpy as np
@@ -14,20 +13,11 @@ import pytest
 
 import reelforge as rf
 from reelforge import _core, serialize, templating
-from reelforge import text as rtext
-
-MEDIA = Path(os.environ.get("REELFORGE_MEDIA", Path(__file__).resolve().parents[1].parent / "shared" / "media"))
 
 
 @pytest.fixture
-def font():
-    f = MEDIA / "font.ttf"
-    if f.is_file():
-        return str(f)
-    path = rtext._fontconfig_sans()
-    if path is None:
-        pytest.skip(f"no font: {f} is absent and fontconfig finds no sans font")
-    return path
+def font(any_font):
+    return any_font  # tests/conftest.py
 
 
 @pytest.fixture

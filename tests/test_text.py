@@ -22,17 +22,6 @@ def font():
     return str(FONT)
 
 
-@pytest.fixture
-def any_font():
-    """Any usable font: font.ttf from the media folder, else fontconfig's sans (e.g. DejaVu)."""
-    if FONT.is_file():
-        return str(FONT)
-    path = rtext._fontconfig_sans()
-    if path is None:
-        pytest.skip(f"no font: {FONT} is absent and fontconfig (fc-match) finds no sans font")
-    return path
-
-
 def scene(w=320, h=120, **kw):
     kw.setdefault("fps", 10)
     kw.setdefault("duration", 1.0)
