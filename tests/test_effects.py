@@ -38,11 +38,13 @@ def picture(w: int = 48, h: int = 32, alpha: int = 255) -> np.ndarray:
 
 
 def one_layer(img: np.ndarray, effect, *, canvas=None, pad: int = 0, background=(0, 0, 0, 255), fps=10,
-              duration=0.1) -> rf.Scene:
+              duration=0.1, size=None) -> rf.Scene:
+    """``img`` at (pad, pad), shown at ``size`` (width, height; default its own), with ``effect``
+    (one, or a list: ``[]`` for the plain layer)."""
     h, w = img.shape[:2]
     cw, ch = canvas or (w + 2 * pad, h + 2 * pad)
     sc = rf.Scene(cw, ch, fps=fps, duration=duration, background=background)
-    layer = sc.add_image(img, x=pad, y=pad)
+    layer = sc.add_image(img, x=pad, y=pad, **({} if size is None else {"width": size[0], "height": size[1]}))
     for e in effect if isinstance(effect, list) else [effect]:
         layer.add_effect(e)
     return sc
@@ -95,12 +97,8 @@ def test_minified_layer_edges_stay_opaque():
     (up to resampling: the chain works in quarter-octave steps of the texture size, here 51x34
     for 48x32 shown, so sharp edges differ; mean within 1 level)."""
     big = picture(144, 96)
-    sc = rf.Scene(64, 48, fps=10, duration=0.1, background=CLEAR)
-    sc.add_image(big, x=8, y=8, width=48, height=32).add_effect(fx.Grayscale(1))
-    out = render(sc)
-    plain = rf.Scene(64, 48, fps=10, duration=0.1, background=CLEAR)
-    plain.add_image(big, x=8, y=8, width=48, height=32)
-    base = render(plain)
+    shown = dict(canvas=(64, 48), pad=8, size=(48, 32), background=CLEAR)
+    out, base = render(one_layer(big, fx.Grayscale(1), **shown)), render(one_layer(big, [], **shown))
     assert (out[8:40, 8:56, 3] == 255).all()
     want = np.floor(ref.apply_matrix(base[..., :3] / 255, ref.grayscale(1)) * 255 + 0.5)
     diff = np.abs(out[8:40, 8:56, :3] - want[8:40, 8:56])
@@ -112,12 +110,8 @@ def test_blur_radius_is_in_layer_pixels():
     result equals blurring the displayed (enlarged) picture by 4 (within 3 levels: bilinear)."""
     img = np.zeros((16, 16, 4), np.uint8)
     img[4:12, 4:12] = (255, 255, 255, 255)
-    sc = rf.Scene(64, 64, fps=10, duration=0.1, background=CLEAR)
-    sc.add_image(img, x=16, y=16, width=32, height=32).add_effect(fx.GaussianBlur(4))
-    out = render(sc)
-    plain = rf.Scene(64, 64, fps=10, duration=0.1, background=CLEAR)
-    plain.add_image(img, x=16, y=16, width=32, height=32)
-    base = render(plain)
+    shown = dict(canvas=(64, 64), pad=16, size=(32, 32), background=CLEAR)
+    out, base = render(one_layer(img, fx.GaussianBlur(4), **shown)), render(one_layer(img, [], **shown))
     want = np.stack([gaussian_filter(base[..., c], 4, mode="constant") for c in range(4)], -1)
     assert np.abs(out - want).max() <= 3.0
 
