@@ -94,8 +94,25 @@ def check_layout(text: object, anchor: object, align: object, what: str) -> None
         raise SceneError(f"{what}: text is not valid Unicode ({e.reason} at index {e.start})") from None
     if not isinstance(anchor, str) or anchor not in ANCHORS:
         raise SceneError(f"{what}: unknown anchor {anchor!r}; use one of {', '.join(ANCHORS)}")
+    check_align(align, what)
+
+
+def check_align(align: object, what: str) -> None:
+    """Raise SceneError naming ``what`` for an ``align`` not in :data:`ALIGNS`."""
     if not isinstance(align, str) or align not in ALIGNS:
         raise SceneError(f"{what}: unknown align {align!r}; use one of {', '.join(ALIGNS)}")
+
+
+def check_size(size_px: object, spacing: object, what: str, spacing_name: str = "line_spacing"
+               ) -> tuple[float, float]:
+    """``(size_px, spacing)`` checked: the font size in (0, 10000] pixels and the line spacing
+    factor in (0, 100], named ``what``. SceneTypeError for a non-number, SceneError otherwise."""
+    size = _checks.number(size_px, f"{what} size_px", unit="pixels", maximum=10000)
+    factor = _checks.number(spacing, f"{what} {spacing_name}", maximum=100)
+    for label, v, top in (("size_px", size, 10000), (spacing_name, factor, 100)):
+        if v <= 0:
+            raise SceneError(f"{what} {label} must be in (0, {top}], got {v!r}")
+    return size, factor
 
 
 class _PictureSize:
@@ -152,11 +169,7 @@ def render(text: str, *, font: PathLike | None = None, size_px: float = 48.0,
     straight RGBA as four ints in 0-255. The pixels stay premultiplied, as the compositor takes
     them. Raises SceneError / MediaNotFoundError / MediaError prefixed by ``what``."""
     check_layout(text, "top_left", align, what)
-    size_px = _checks.number(size_px, f"{what} size_px", unit="pixels", maximum=10000)
-    line_spacing = _checks.number(line_spacing, f"{what} line_spacing", maximum=100)
-    for label, v in (("size_px", size_px), ("line_spacing", line_spacing)):
-        if v <= 0:
-            raise SceneError(f"{what} {label} must be in (0, {10000 if label == 'size_px' else 100}], got {v!r}")
+    size_px, line_spacing = check_size(size_px, line_spacing, what)
     font_path = _font_path(font, what)
     try:
         pixels, baseline_y = _core.render_text(text, font_path, size_px, tuple(color), line_spacing, align)

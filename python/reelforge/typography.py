@@ -217,13 +217,8 @@ def render_styled(text: Any, *, font: Any = None, size_px: float = 48.0, color: 
 
     Raises SceneError / SceneTypeError (bad values, named), MediaNotFoundError / MediaError (font).
     """
-    if not isinstance(align, str) or align not in _text.ALIGNS:
-        raise SceneError(f"{what}: unknown align {align!r}; use one of {', '.join(_text.ALIGNS)}")
-    size_px = _checks.number(size_px, f"{what} size_px", unit="pixels", maximum=10000)
-    line_height = _checks.number(line_height, f"{what} line_height (line_spacing)", maximum=100)
-    for label, v in (("size_px", size_px), ("line_height (line_spacing)", line_height)):
-        if v <= 0:
-            raise SceneError(f"{what} {label} must be > 0, got {v!r}")
+    _text.check_align(align, what)
+    size_px, line_height = _text.check_size(size_px, line_height, what, "line_height (line_spacing)")
     mw = 0.0 if max_width is None else _length(max_width, f"{what} max_width", 1.0, 16384.0)
     ls = _checks.number(letter_spacing, f"{what} letter_spacing", unit="pixels", minimum=-1000, maximum=1000)
     sw = _length(stroke_width, f"{what} stroke_width", 0, 1000)
