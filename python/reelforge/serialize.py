@@ -212,6 +212,22 @@ def _features(target: str) -> list[FeatureEntry]:
     return [f for (t, _k), f in FEATURES.items() if t == target]
 
 
+def _write_features(target: str, obj: Any, w: "Writer", d: dict[str, Json]) -> None:
+    """Add the fields of ``target``'s features that ``obj`` uses to its dict ``d``."""
+    for f in _features(target):
+        v = f.to_dict(obj, w)
+        if v is not None:
+            d[f.key] = v
+
+
+def _apply_features(target: str, obj: Any, d: Mapping[str, Json], r: "Reader") -> None:
+    """Give ``obj`` the ``target`` features whose fields its dict ``d`` has (errors name the field)."""
+    for f in _features(target):
+        if f.key in d:
+            with r.at(f.key):
+                f.apply(obj, d[f.key], r)
+
+
 #: Common animatable layer properties that optional features add to :data:`reelforge.PROPERTIES`
 #: (name -> description), so that the schema is the same whether or not a build has them.
 LAYER_PROPERTIES: dict[str, str] = {}
@@ -366,10 +382,7 @@ def _scene_dict(scene: Any, w: Writer) -> dict[str, Json]:
                 for k, v in (getattr(scene, "export_settings", None) or {}).items()}
     if settings:
         doc["export"] = _jsonable(settings, "export settings")
-    for f in _features("scene"):
-        v = f.to_dict(scene, w)
-        if v is not None:
-            doc[f.key] = v
+    _write_features("scene", scene, w, doc)
     return doc
 
 
@@ -434,10 +447,7 @@ def _layer_to_dict(layer: Any, w: Writer) -> dict[str, Json]:
             d[prop] = value
     if keyframes:
         d["keyframes"] = keyframes
-    for f in _features("layer"):
-        v = f.to_dict(layer, w)
-        if v is not None:
-            d[f.key] = v
+    _write_features("layer", layer, w, d)
     return d
 
 
@@ -455,10 +465,7 @@ def _clip_to_dict(clip: Any, w: Writer) -> dict[str, Json]:
             d["keyframes"] = {"gain_db": kf}
         else:
             d["gain_db"] = value  # a per-frame table (AudioClip.set), replacing the constant
-    for f in _features("audio"):
-        v = f.to_dict(clip, w)
-        if v is not None:
-            d[f.key] = v
+    _write_features("audio", clip, w, d)
     return d
 
 
@@ -635,10 +642,7 @@ def build(doc: Mapping[str, Json], base_dir: str, where: JsonPath = ()) -> _scen
     r.run_deferred()
     scene.export_settings = {k: r.path(v) if k in EXPORT_PATHS and isinstance(v, str) else
                              _integral(v, EXPORT_SETTINGS.get(k, {})) for k, v in doc.get("export", {}).items()}
-    for f in _features("scene"):
-        if f.key in doc:
-            with r.at(f.key):
-                f.apply(scene, doc[f.key], r)
+    _apply_features("scene", scene, doc, r)
     return scene
 
 
@@ -664,10 +668,7 @@ def _layer_from_dict(ld: dict[str, Json], r: Reader) -> Any:
         if "blend" in ld:
             layer.blend = ld["blend"]
         r.animate(layer, ld, _property_names() + list(entry.properties))
-        for f in _features("layer"):
-            if f.key in ld:
-                with r.at(f.key):
-                    f.apply(layer, ld[f.key], r)
+        _apply_features("layer", layer, ld, r)
     return made
 
 
@@ -682,10 +683,7 @@ def _clip_from_dict(cd: dict[str, Json], r: Reader) -> None:
     for name, items in (cd.get("keyframes") or {}).items():
         with r.at("keyframes", name):
             clip.animate(name, r.keyframes(items))
-    for f in _features("audio"):
-        if f.key in cd:
-            with r.at(f.key):
-                f.apply(clip, cd[f.key], r)
+    _apply_features("audio", clip, cd, r)
 
 
 # -- files -------------------------------------------------------------------------------------
