@@ -1,10 +1,20 @@
-"""Helpers of the export tests (test_export, test_export_formats, test_audio_parallel): waiting on a
-running export without risking a hang, and checking that a failed export left nothing behind."""
+"""Helpers of the export tests (test_export, test_export_api, test_export_formats, test_audio_parallel):
+a tiny scene, waiting on a running export without risking a hang, and checking that a failed export
+left nothing behind."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+
+import reelforge as rf
+
+
+def tiny_scene(duration: float = 0.5, fps: float = 10) -> rf.Scene:
+    """A 64x48 scene of one dark solid: the smallest export, for option and error checks."""
+    s = rf.Scene(64, 48, fps=fps, duration=duration)
+    s.add_solid((1, 2, 3))
+    return s
 
 
 def wait_for_frames(handle, n: int, *, timeout: float = 60.0, poll: float = 0.01) -> None:

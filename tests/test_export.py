@@ -10,7 +10,7 @@ import pytest
 import reelforge as rf
 from reelforge import _core
 from avprobe import decode_audio, decode_video, probe, stream
-from exports import no_leftovers, wait_for_frames
+from exports import no_leftovers, tiny_scene, wait_for_frames
 
 AAC_FRAME = 1024 / 48000  # seconds
 
@@ -149,12 +149,6 @@ def test_flash_and_beep_are_in_sync(lavfi, tmp_path, fps):
 
 # -- bad input ---------------------------------------------------------------------------------
 
-def _tiny():
-    s = rf.Scene(64, 48, fps=10, duration=0.5)
-    s.add_solid((1, 2, 3))
-    return s
-
-
 @pytest.mark.parametrize("kwargs, match", [
     (dict(video_codec="mpeg7"), "video_codec"),
     (dict(preset="warp"), "preset"),
@@ -163,26 +157,26 @@ def _tiny():
 ])
 def test_bad_export_arguments(tmp_path, kwargs, match):
     with pytest.raises(rf.SceneError, match=match):
-        rf.Exporter(_tiny(), tmp_path / "x.mp4", **kwargs)
+        rf.Exporter(tiny_scene(), tmp_path / "x.mp4", **kwargs)
 
 
 def test_unknown_encoder_name_raises_and_leaves_nothing(tmp_path):
     out = tmp_path / "x.mp4"
     with pytest.raises(rf.SceneError, match="no_such_encoder"):
-        rf.Exporter(_tiny(), out, encoder="no_such_encoder").run()
+        rf.Exporter(tiny_scene(), out, encoder="no_such_encoder").run()
     assert list(tmp_path.iterdir()) == []
 
 
 def test_explicit_encoder_that_cannot_open_reports_ffmpeg_reason(tmp_path):
     out = tmp_path / "x.mp4"
     with pytest.raises(rf.EncoderError, match="h264_vaapi"):
-        rf.Exporter(_tiny(), out, encoder="h264_vaapi").run()
+        rf.Exporter(tiny_scene(), out, encoder="h264_vaapi").run()
     assert list(tmp_path.iterdir()) == []
 
 
 def test_auto_encoder_logs_refusals(tmp_path, caplog):
     caplog.set_level("INFO", logger="reelforge")
-    r = rf.Exporter(_tiny(), tmp_path / "x.mp4").run()
+    r = rf.Exporter(tiny_scene(), tmp_path / "x.mp4").run()
     assert r.encoder == "libx264"
     assert len(r.refusals) == 3 and all(":" in x for x in r.refusals)
     assert any("refused" in m for m in caplog.messages)
@@ -191,17 +185,17 @@ def test_auto_encoder_logs_refusals(tmp_path, caplog):
 @pytest.mark.parametrize("name", ["x.avi2", "noext"])
 def test_unknown_container_extension(tmp_path, name):
     with pytest.raises(rf.SceneError, match="extension"):
-        rf.Exporter(_tiny(), tmp_path / name)
+        rf.Exporter(tiny_scene(), tmp_path / name)
 
 
 def test_missing_output_folder(tmp_path):
     with pytest.raises(rf.SceneError, match="does not exist"):
-        rf.Exporter(_tiny(), tmp_path / "nope" / "x.mp4")
+        rf.Exporter(tiny_scene(), tmp_path / "nope" / "x.mp4")
 
 
 def test_audio_only_export_without_audio_is_refused(tmp_path):
     with pytest.raises(rf.SceneError, match="no audio"):
-        rf.Exporter(_tiny(), tmp_path / "x.m4a").run()
+        rf.Exporter(tiny_scene(), tmp_path / "x.m4a").run()
     assert list(tmp_path.iterdir()) == []
 
 

@@ -19,14 +19,9 @@ import reelforge as rf
 from reelforge import _core
 from reelforge.exporter import VIDEO_CODECS
 from avprobe import decode_audio, decode_video, probe, stream
+from exports import tiny_scene
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def _tiny(duration=0.5, fps=10):
-    s = rf.Scene(64, 48, fps=fps, duration=duration)
-    s.add_solid((1, 2, 3))
-    return s
 
 
 def _tone(lavfi, seconds=3):
@@ -51,7 +46,7 @@ def test_exporter_and_core_agree_on_every_extension(tmp_path, ext):
     path = str(tmp_path / f"x{ext}")
     for codec in (None,) + VIDEO_CODECS:
         try:
-            py = rf.Exporter(_tiny(), path, video_codec=codec).video_codec
+            py = rf.Exporter(tiny_scene(), path, video_codec=codec).video_codec
         except rf.SceneError as e:
             py = ("error", str(e))
         try:
@@ -126,14 +121,14 @@ def test_options_are_bound_classes():
 ])
 def test_bad_options_raise_naming_the_parameter(tmp_path, kwargs, match):
     with pytest.raises(rf.SceneError, match=match):
-        rf.Exporter(_tiny(), tmp_path / "x.mp4", **kwargs)
+        rf.Exporter(tiny_scene(), tmp_path / "x.mp4", **kwargs)
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("kwargs", [dict(gpu_slots="3"), dict(crf=2.5), dict(audio_bitrate=True)])
 def test_wrong_types_raise_type_error(tmp_path, kwargs):
     with pytest.raises(TypeError, match=next(iter(kwargs))):
-        rf.Exporter(_tiny(), tmp_path / "x.mp4", **kwargs)
+        rf.Exporter(tiny_scene(), tmp_path / "x.mp4", **kwargs)
 
 
 def test_huge_h264_fails_before_any_output_naming_the_limit(tmp_path):
@@ -216,7 +211,7 @@ def test_handle_used_after_the_end_does_not_crash(tmp_path, case):
 
 def test_png_sequence_over_an_older_longer_one_never_mixes(tmp_path):
     folder = tmp_path / "seq"
-    rf.Exporter(_tiny(duration=1.0), str(folder) + "/").run()
+    rf.Exporter(tiny_scene(duration=1.0), str(folder) + "/").run()
     assert len(list(folder.iterdir())) == 10
     (folder / "notes.txt").write_text("keep me")
     (folder / "00003.png.bak").write_text("keep me too")
@@ -256,7 +251,7 @@ def test_parts_of_a_killed_export_are_removed_by_the_next_one(tmp_path, name):
         proc.kill()
     left = [p.name for p in tmp_path.iterdir()]
     assert any(".part" in n for n in left), left  # what SIGKILL leaves
-    rf.Exporter(_tiny(), target).run()
+    rf.Exporter(tiny_scene(), target).run()
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == [name.rstrip("/")], left
 

@@ -16,7 +16,7 @@ from reelforge.exporter import VIDEO_CODECS
 
 CODEC_CONTAINERS = {spec.codec: tuple(spec.extensions) for spec in _core.codec_specs()}
 from avprobe import decode_audio, decode_video, probe, stream
-from exports import wait_for_frames
+from exports import tiny_scene, wait_for_frames
 
 W, H = 160, 120
 
@@ -244,12 +244,6 @@ def test_failed_png_sequence_leaves_no_folder(tmp_path):
 
 # -- validation --------------------------------------------------------------------------------
 
-def _tiny():
-    s = rf.Scene(64, 48, fps=10, duration=0.5)
-    s.add_solid((1, 2, 3))
-    return s
-
-
 @pytest.mark.parametrize("codec, name", [
     ("prores", "x.mp4"), ("prores", "x.webm"), ("vp9", "x.mov"), ("vp9", "x.mp4"), ("h264", "x.webm"),
     ("hevc", "x.gif"), ("gif", "x.mov"), ("png", "x.mp4"), ("png", "x.png"), ("h264", "frames/%05d.png"),
@@ -258,7 +252,7 @@ def _tiny():
 def test_codec_container_mismatch_raises_before_any_work(tmp_path, codec, name):
     path = str(tmp_path / name) if not name.endswith("/") else str(tmp_path / name.rstrip("/")) + "/"
     with pytest.raises(rf.SceneError, match=codec) as e:
-        rf.Exporter(_tiny(), path, video_codec=codec)
+        rf.Exporter(tiny_scene(), path, video_codec=codec)
     ext = Path(name).suffix
     if ext and "%" not in name:
         assert ext in str(e.value)
@@ -266,7 +260,7 @@ def test_codec_container_mismatch_raises_before_any_work(tmp_path, codec, name):
     with pytest.raises(rf.SceneError, match=codec):
         o = _core.ExportOptions()
         o.path, o.video_codec = path, codec
-        _core.Export(_tiny().compile(), o)
+        _core.Export(tiny_scene().compile(), o)
     _no_leftovers(tmp_path)
 
 
@@ -276,7 +270,7 @@ def test_python_and_core_tables_agree(tmp_path):
         for name in names:
             path = str(tmp_path / name) + ("/" if name.endswith("/") else "")
             try:
-                py = rf.Exporter(_tiny(), path, video_codec=codec).video_codec
+                py = rf.Exporter(tiny_scene(), path, video_codec=codec).video_codec
             except rf.SceneError:
                 py = None
             try:
@@ -293,7 +287,7 @@ def test_python_and_core_tables_agree(tmp_path):
 ])
 def test_codec_from_extension(tmp_path, name, codec):
     path = str(tmp_path / name) + ("/" if name.endswith("/") else "")
-    assert rf.Exporter(_tiny(), path).video_codec == codec
+    assert rf.Exporter(tiny_scene(), path).video_codec == codec
     assert _core.resolve_output_codec(path) == codec
 
 
@@ -305,21 +299,21 @@ def test_codec_from_extension(tmp_path, name, codec):
 ])
 def test_bad_sequence_paths(tmp_path, name, match):
     with pytest.raises(rf.SceneError, match=match):
-        rf.Exporter(_tiny(), tmp_path / name)
+        rf.Exporter(tiny_scene(), tmp_path / name)
     _no_leftovers(tmp_path)
 
 
 def test_crf_range_follows_the_codec(tmp_path):
-    rf.Exporter(_tiny(), tmp_path / "x.webm", crf=63)
+    rf.Exporter(tiny_scene(), tmp_path / "x.webm", crf=63)
     with pytest.raises(rf.SceneError, match="0..63"):
-        rf.Exporter(_tiny(), tmp_path / "x.webm", crf=64)
+        rf.Exporter(tiny_scene(), tmp_path / "x.webm", crf=64)
     with pytest.raises(rf.SceneError, match="0..51"):
-        rf.Exporter(_tiny(), tmp_path / "x.mp4", crf=52)
-    rf.Exporter(_tiny(), tmp_path / "x.gif", crf=23)  # no quality knob: ignored (the CLI always passes one)
+        rf.Exporter(tiny_scene(), tmp_path / "x.mp4", crf=52)
+    rf.Exporter(tiny_scene(), tmp_path / "x.gif", crf=23)  # no quality knob: ignored (the CLI always passes one)
 
 
 def test_explicit_encoder_of_another_codec_is_refused(tmp_path):
     out = tmp_path / "x.webm"
     with pytest.raises(rf.SceneError, match="libx264"):
-        rf.Exporter(_tiny(), out, encoder="libx264").run()
+        rf.Exporter(tiny_scene(), out, encoder="libx264").run()
     _no_leftovers(tmp_path)
