@@ -63,6 +63,7 @@ Frame RenderGraph::sub_frame(Frame& f, std::vector<LayerDraw>&& draws, const std
 }
 
 void RenderGraph::prepare_node(Frame& f, size_t n) {
+  if (f.draws[n].transition) return render_transition(f, n);
   if (f.draws[n].composition) render_composition(f, n);
   if (f.draws[n].place.opacity <= 0.0f) return;  // nested content that draws nothing
   effects_.apply(f, n, f.textures[n], f.draws[n].place);
@@ -111,6 +112,21 @@ void RenderGraph::render_mask(Frame& f, size_t n) {
   const double per_local = 0.5 * (content.width / std::max(1e-6, double(d.place.size[t ? 1 : 0])) +
                                   content.height / std::max(1e-6, double(d.place.size[t ? 0 : 1])));
   masks_.apply(f, n, mask, src, double(d.mask_feather) * per_local);
+}
+
+void RenderGraph::render_transition(Frame& f, size_t n) {
+  LayerDraw& d = f.draws[n];
+  const Transition& t = *f.sources.at(size_t(d.layer)).transition;
+  const int w = int(d.place.size[0]), h = int(d.place.size[1]);  // the canvas (frame_feeder_nodes.cpp)
+  // Each side with its own transforms, effects and mask, over transparency, in canvas pixels.
+  auto side = [&](std::vector<LayerDraw>&& draws) -> Image& {
+    Frame sub = sub_frame(f, std::move(draws), f.sources);
+    prepare(sub);
+    return nodes_.render(sub, w, h, {1, 0, 0, 0, 1, 0}, {0, 0, 0, 0}, 1);
+  };
+  Image& from = side(std::move(d.from));
+  Image& to = side(std::move(d.to));
+  f.textures[n] = {&effects_.transition(f, from, to, t, d.progress), false, {}};
 }
 
 }  // namespace reelforge
