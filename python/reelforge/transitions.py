@@ -177,7 +177,8 @@ class Transition:
     def progress(self, u: np.ndarray, duration: float) -> np.ndarray:
         """Shader progress (float32, 0..1) for linear progress ``u`` through a ``duration`` s overlap."""
         eased = _easing.get(self.easing)(np.clip(u, 0.0, 1.0), duration)
-        return np.clip(eased, 0.0, 1.0).astype(np.float32)
+        out: np.ndarray = np.clip(eased, 0.0, 1.0).astype(np.float32)
+        return out
 
 
 def _uniform_value(name: str, u: Any, v: Any) -> Any:
