@@ -431,3 +431,22 @@ def test_audio_none_leaves_the_clips_alone(tmp_path):
     s.add_transition(a, b, Crossfade(), duration=1.0, audio="none")
     clips = s.compile().audio
     assert [(c.fade_in, c.fade_out) for c in clips] == [(0.0, 0.0), (0.0, 0.0)]
+
+
+def test_transitions_round_trip_through_json():
+    s = rf.Scene(W, H, fps=FPS, duration=6)
+    clips = [s.add_image(A, end=2), s.add_image(B, end=2), s.add_solid("#336699", end=2), s.add_image(A, end=2)]
+    s.add_transition(clips[0], clips[1], Wipe("up", 0.2, easing="ease_in"), duration=0.5)
+    s.add_transition(clips[1], clips[2], Dip("white"), duration=0.4, audio="linear")
+    s.add_transition(clips[2], clips[3], Shader(PASTED, bands=2, invert=True), duration=0.6)
+    doc = s.to_dict()
+    assert doc["transitions"][0] == {"a": 0, "b": 1, "duration": 0.5, "transition": {
+        "kind": "wipe", "direction": "up", "softness": 0.2, "easing": "ease_in"}}
+    back = rf.Scene.from_dict(doc)
+    assert [(l.start, l.end) for l in back.layers] == [(l.start, l.end) for l in s.layers]
+    assert [(t.duration, t.audio, type(t.transition)) for t in back.transitions] == [
+        (t.duration, t.audio, type(t.transition)) for t in s.transitions]
+    assert back.transitions[2].transition.values == {"bands": 2.0, "invert": 1.0}
+    r0, r1 = rf.Renderer(s), rf.Renderer(back)
+    for i in (17, 33, 47):  # inside each overlap
+        np.testing.assert_array_equal(r0.render_frame(i), r1.render_frame(i))
