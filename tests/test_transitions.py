@@ -305,7 +305,7 @@ def test_add_transition_refuses_impossible_overlaps():
         s.add_transition(a, other, Crossfade(), duration=0.5)
     animated = s.add_image(B, start=5, end=7)
     animated.animate("x", [(5, 0), (6, 10)])
-    with pytest.raises(rf.SceneError, match=r"would move by -3\.5s but its x are animated in scene time"):
+    with pytest.raises(rf.SceneError, match=r"b \(layer '.*'\) would move by -3\.5s but its x are animated"):
         s.add_transition(a, animated, Crossfade(), duration=0.5)
     s.add_transition(a, b, Crossfade(), duration=0.5)
     assert b.start == 1.5
@@ -347,12 +347,19 @@ def test_sequence_lays_clips_end_to_end():
     assert [(t.first_frame, t.end_frame) for t in tl.transitions] == [(15, 20), (40, 45)]
     s2 = rf.Scene(W, H, fps=FPS, duration=10)
     cuts = [s2.add_image(A, end=2), s2.add_image(B, end=3)]
-    rf.sequence(s2, cuts, None)
+    rf.sequence(s2, cuts, duration=0)
     assert (cuts[1].start, cuts[1].end) == (2, 5) and s2.transitions == []
     s3 = rf.Scene(W, H, fps=FPS, duration=10)
     bad = [s3.add_image(A, end=2), s3.add_image(B, end=0.2)]
     with pytest.raises(rf.SceneError, match=r"sequence: clips\[0\] -> clips\[1\]: .*longer than b"):
-        rf.sequence(s3, bad, Crossfade(), duration=0.5)
+        rf.sequence(s3, bad, duration=0.5)
+    assert rf.sequence(s3, bad[:1]) == bad[:1]  # one clip: nothing to do
+    s4 = rf.Scene(W, H, fps=FPS, duration=10)
+    moved = [s4.add_image(A, end=2), s4.add_image(B, start=4, end=5)]
+    moved[1].animate("opacity", [(4, 0), (5, 1)])
+    with pytest.raises(rf.SceneError, match=r"sequence: clips\[1\] .*animated in scene time"):
+        rf.sequence(s4, moved, duration=0)
+    assert isinstance(rf.sequence(rf.Scene(W, H), [], duration=0.5), list)
 
 
 # -- audio ------------------------------------------------------------------------------------
@@ -450,3 +457,17 @@ def test_transitions_round_trip_through_json():
     r0, r1 = rf.Renderer(s), rf.Renderer(back)
     for i in (17, 33, 47):  # inside each overlap
         np.testing.assert_array_equal(r0.render_frame(i), r1.render_frame(i))
+
+
+def test_groups_take_part_where_they_already_are():
+    s = rf.Scene(W, H, fps=FPS, duration=3)
+    a = s.add_image(A, end=2)
+    inner = s.add_image(B, start=1, end=3)
+    g = s.add_group([inner])
+    s.add_transition(a, g, Crossfade(), duration=1.0)  # already in place: nothing moves
+    np.testing.assert_allclose(render_at(s, 0.5), (A.astype(np.float64) + B) / 2, atol=1.0)
+    s2 = rf.Scene(W, H, fps=FPS, duration=3)
+    a2 = s2.add_image(A, end=2)
+    g2 = s2.add_group([s2.add_image(B, start=0, end=3)])
+    with pytest.raises(rf.SceneError, match="is a group, whose members keep their own times"):
+        s2.add_transition(a2, g2, Crossfade(), duration=1.0)

@@ -370,6 +370,26 @@ def _animated(layer: "Layer") -> list[str]:
     return [k for k, v in layer._props.items() if callable(v) or _is_per_frame(v) or not isinstance(v, (int, float))]
 
 
+def _move(scene: "Scene", b: "Layer", start: float, what: str) -> None:
+    """Move layer ``b`` (and the audio clip of an ``add_video(audio=True)`` layer) to ``start``
+    seconds, keeping its duration; refuses what would not move with it."""
+    shift = start - b.start
+    if abs(shift) <= 1e-12:
+        return
+    if b.graph.members:
+        raise SceneError(f"{what} (layer {b.name!r}) is a group, whose members keep their own times: place it at "
+                         f"{start:g}s first (start each member there)")
+    moving = _animated(b)
+    if moving:
+        raise SceneError(f"{what} (layer {b.name!r}) would move by {shift:+g}s but its {', '.join(moving)} are "
+                         f"animated in scene time, which would not move with it; call add_transition (or sequence) "
+                         f"before animating it")
+    b.start, b.end = start, None if b.end is None else b.end + shift
+    for clip in scene.audio:  # add_video(audio=True): the clip follows its layer
+        if clip._remap_layer is b:
+            clip.start += shift
+
+
 def add_transition(scene: "Scene", a: "Layer", b: "Layer", transition: Transition, *, duration: float,
                    audio: TransitionAudio = "equal_power") -> LayerTransition:
     """See :meth:`reelforge.Scene.add_transition`."""
@@ -402,25 +422,12 @@ def add_transition(scene: "Scene", a: "Layer", b: "Layer", transition: Transitio
         if t.b is b:
             raise SceneError(f"add_transition: b (layer {b.name!r}) already has a transition from {t.a.name!r}")
     start = a.end - d
-    shift = start - b.start
-    b_end = None if b.end is None else b.end + shift
+    b_end = None if b.end is None else b.end + start - b.start
     span = (scene.duration if b_end is None else min(b_end, scene.duration)) - start
     if d > span + 1e-9:
         raise SceneError(f"add_transition: duration {d:g}s is longer than b (layer {b.name!r}, {span:g}s once "
                          f"moved to start at {start:g}s); use duration <= {span:g}")
-    if abs(shift) > 1e-12:
-        if b.graph.members:
-            raise SceneError(f"add_transition: b (layer {b.name!r}) is a group, whose members keep their own "
-                             f"times: place it at {start:g}s first (start each member there)")
-        moving = _animated(b)
-        if moving:
-            raise SceneError(f"add_transition: b (layer {b.name!r}) would move by {shift:+g}s but its "
-                             f"{', '.join(moving)} are animated in scene time, which would not move with it; "
-                             f"call add_transition (or sequence) before animating b")
-        b.start, b.end = start, b_end
-        for clip in scene.audio:  # add_video(audio=True): the clip follows its layer
-            if clip._remap_layer is b:
-                clip.start += shift
+    _move(scene, b, start, "add_transition: b")
     record = LayerTransition(a, b, transition, d, audio)
     scene.transitions.append(record)
     return record
@@ -437,10 +444,11 @@ def sequence(scene: "Scene", clips: Sequence["Layer"], transition: Transition | 
         Layers of ``scene`` (already added), in playing order; each but the last needs an end.
         The first keeps its start; each next one is moved to start ``duration`` seconds before
         the previous one ends (see :meth:`Scene.add_transition`).
-    transition : Transition or None, optional
-        Default :class:`Crossfade`; None makes hard cuts (each clip starts where the previous ends).
+    transition : Transition, optional
+        Default (None): ``Crossfade()``.
     duration : float, optional
-        Seconds of each overlap (default 0.5); ignored for hard cuts.
+        Seconds of each overlap (default 0.5); 0 makes hard cuts (each clip starts where the
+        previous one ends, no transition).
     audio : {"equal_power", "linear", "none"}, optional
 
     Returns
@@ -460,19 +468,17 @@ def sequence(scene: "Scene", clips: Sequence["Layer"], transition: Transition | 
     for i, c in enumerate(layers):
         if not isinstance(c, Layer):
             raise SceneTypeError(f"sequence: clips[{i}] must be a Layer, got {type(c).__name__}")
-    if transition is None:
+    d = _checks.number(duration, "sequence: duration", unit="seconds", minimum=0.0, example="duration=0.5")
+    if d == 0:
         for i, (a, b) in enumerate(zip(layers, layers[1:])):
             if a.end is None:
                 raise SceneError(f"sequence: clips[{i}] (layer {a.name!r}) has no end")
-            shift = a.end - b.start
-            b.start, b.end = a.end, None if b.end is None else b.end + shift
-            for clip in scene.audio:
-                if clip._remap_layer is b:
-                    clip.start += shift
+            _move(scene, b, a.end, f"sequence: clips[{i + 1}]")
         return layers
+    transition = Crossfade() if transition is None else transition
     for i, (a, b) in enumerate(zip(layers, layers[1:])):
         try:
-            add_transition(scene, a, b, transition, duration=duration, audio=audio)
+            add_transition(scene, a, b, transition, duration=d, audio=audio)
         except SceneError as e:
             raise type(e)(f"sequence: clips[{i}] -> clips[{i + 1}]: {e}") from None
     return layers
