@@ -471,3 +471,38 @@ def test_groups_take_part_where_they_already_are():
     g2 = s2.add_group([s2.add_image(B, start=0, end=3)])
     with pytest.raises(rf.SceneError, match="is a group, whose members keep their own times"):
         s2.add_transition(a2, g2, Crossfade(), duration=1.0)
+
+
+def test_transition_inside_a_nested_scene():
+    child = rf.Scene(W, H, fps=FPS, duration=3)
+    a, b = child.add_image(A, end=2), child.add_image(B, end=3)
+    child.add_transition(a, b, Crossfade(), duration=1.0)
+    parent = rf.Scene(W, H, fps=FPS, duration=3)
+    parent.add_scene(child)
+    out = rf.Renderer(parent).render_frame(15).astype(np.float64)  # t = 1.5 s: progress 1/2
+    assert np.abs(out - (A.astype(np.float64) + B) / 2).max() <= 1.0
+
+
+@needs_ffmpeg
+def test_export_with_transitions_and_crossfaded_audio_at_half_scale(tmp_path):
+    from avprobe import decode_audio, decode_video, probe, stream
+    path = tone_video(tmp_path)
+    s = rf.Scene(128, 64, fps=FPS, duration=3)
+    a = s.add_video(path, end=2.0, audio=True, width=128, height=64)
+    b = s.add_solid("#2040c0", start=0, end=3)
+    s.add_transition(a, b, Dip("white"), duration=1.0)
+    s.add_solid((0, 0, 0, 0), end=3)  # a layer above, transparent
+    out = tmp_path / "t.mp4"
+    rf.Exporter(s, str(out), scale=0.5).run()
+    info = probe(out)
+    v = stream(info, "video")
+    assert (v["width"], v["height"], int(v["nb_read_packets"])) == (64, 32, 30)
+    frames = decode_video(out, 64, 32).astype(np.float64)
+    assert np.abs(frames[15, 4:-4, 4:-4, :3] - 255).max() <= 6  # the dip's white middle
+    np.testing.assert_allclose(frames[25, 4:-4, 4:-4, :3].mean(axis=(0, 1)), [32, 64, 192], atol=6)
+    assert stream(info, "audio") is not None
+    pcm = decode_audio(out)[:, 0].astype(np.float64)
+    lv = window_db(pcm, 4800)  # 0.1 s windows: the tone fades out over 1..2 s (equal power)
+    k = np.arange(11, 19)
+    np.testing.assert_allclose(lv[k] - lv[5], 20 * np.log10(np.cos(np.pi / 2 * (k * 0.1 + 0.05 - 1.0))), atol=1.0)
+    assert lv[25] < -60
