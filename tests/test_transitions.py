@@ -506,3 +506,12 @@ def test_export_with_transitions_and_crossfaded_audio_at_half_scale(tmp_path):
     k = np.arange(11, 19)
     np.testing.assert_allclose(lv[k] - lv[5], 20 * np.log10(np.cos(np.pi / 2 * (k * 0.1 + 0.05 - 1.0))), atol=1.0)
     assert lv[25] < -60
+
+
+def test_global_initialisers_see_uniforms_and_progress():
+    """gl-transitions sources sometimes compute globals from uniforms (they are read from the
+    uniform block directly, not copied in main)."""
+    sh = Shader("uniform float amount; // = 0.25\nfloat k = amount * 2.0;\nfloat p = progress;\n"
+                "vec4 transition(vec2 uv) { return mix(getFromColor(uv), getToColor(uv), p * k); }\n")
+    out = render_at(scene_with(sh), 0.5)
+    assert np.abs(out - mix(A, B, 0.25)).max() <= 1.0

@@ -16,7 +16,8 @@ that collection can be pasted into :class:`Shader`:
   transparent outside 0..1) as **premultiplied** RGBA in 0..1, which is the same as
   gl-transitions' straight colours for opaque pictures; the result is taken as premultiplied too
   (clamped to 0..1, colour at most alpha);
-* ``progress`` (0..1, after the easing) and ``ratio`` (canvas width / height) are provided;
+* ``progress`` (0..1, after the easing) and ``ratio`` (canvas width / height) are provided
+  (reserved names; like the uniforms they read the parameter block, global initialisers too);
 * ``uniform <type> <name>; // = <default>`` declarations (one per line; float, vec2..vec4, int,
   ivec2..ivec4, bool) become parameters, defaults read from the comment as gl-transitions writes
   them, values given as keyword arguments of :class:`Shader`.

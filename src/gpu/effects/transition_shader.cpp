@@ -23,8 +23,8 @@ layout(binding = 3) uniform sampler2D rf_to;
 layout(push_constant) uniform RfPush { vec4 map_u; vec4 map_v; ivec4 size; } rf_pc;
 vec4 getFromColor(vec2 uv) { return textureLod(rf_from, vec2(uv.x, 1.0 - uv.y), 0.0); }
 vec4 getToColor(vec2 uv) { return textureLod(rf_to, vec2(uv.x, 1.0 - uv.y), 0.0); }
-float progress;
-float ratio;
+#define progress rf_info.x
+#define ratio rf_info.y
 )";
 
 struct TypeInfo { const char* name; int components; const char* cast; };
@@ -100,23 +100,24 @@ Parsed parse(const std::string& source) {
   return out;
 }
 
+// Names read the block directly (macros, not globals set in main), so the source's global
+// initialisers see them too.
 std::string glsl(const Parsed& p) {
-  std::string globals, assign;
+  std::string defines;
   for (size_t i = 0; i < p.uniforms.size(); ++i) {
     const TransitionUniform& u = p.uniforms[i];
     const TypeInfo* t = find_type(u.type);
     const std::string slot = "rf_u[" + std::to_string(i) + "]";
     const char* swz[] = {"", ".x", ".xy", ".xyz", ".xyzw"};
-    globals += u.type + " " + u.name + ";\n";
-    if (u.type == "bool") assign += "  " + u.name + " = " + slot + ".x != 0.0;\n";
-    else if (u.type[0] == 'i') assign += "  " + u.name + " = " + t->cast + "(round(" + slot + swz[t->components] + "));\n";
-    else assign += "  " + u.name + " = " + slot + swz[t->components] + ";\n";
+    std::string value = slot + swz[t->components];
+    if (u.type == "bool") value = "(" + slot + ".x != 0.0)";
+    else if (u.type[0] == 'i') value = std::string(t->cast) + "(round(" + value + "))";
+    defines += "#define " + u.name + " " + value + "\n";
   }
-  return std::string(kPrelude) + globals + "#line 1 \"transition\"\n" + p.body +
+  return std::string(kPrelude) + defines + "#line 1 \"transition\"\n" + p.body +
          "\n#line 1 \"reelforge-main\"\nvoid main() {\n"
          "  ivec2 p = ivec2(gl_GlobalInvocationID.xy);\n"
          "  if (any(greaterThanEqual(p, rf_pc.size.xy))) return;\n"
-         "  progress = rf_info.x;\n  ratio = rf_info.y;\n" + assign +
          "  vec2 uv = (vec2(p) + 0.5) / vec2(rf_pc.size.xy);\n"
          "  vec4 c = clamp(transition(vec2(uv.x, 1.0 - uv.y)), 0.0, 1.0);\n"
          "  imageStore(rf_dst, p, vec4(min(c.rgb, vec3(c.a)), c.a));\n}\n";
