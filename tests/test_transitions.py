@@ -515,3 +515,14 @@ def test_global_initialisers_see_uniforms_and_progress():
                 "vec4 transition(vec2 uv) { return mix(getFromColor(uv), getToColor(uv), p * k); }\n")
     out = render_at(scene_with(sh), 0.5)
     assert np.abs(out - mix(A, B, 0.25)).max() <= 1.0
+
+
+def test_parameters_may_shadow_uniforms_and_defaults_may_sit_before_the_semicolon():
+    """Both occur in the gl-transitions collection (a helper's parameter named like a uniform;
+    ``uniform float x/* = 0.4 */;``)."""
+    sh = Shader("uniform float persp/* = 0.5 */; // comment, with = signs\n"
+                "vec2 shift(vec2 p, float persp) { return p + vec2(persp, 0.0); }\n"
+                "vec4 transition(vec2 uv) { return mix(getFromColor(shift(uv, 0.0)), getToColor(uv), persp); }\n")
+    assert list(sh.compiled.uniforms[0].default_value)[:1] == [0.5]
+    out = render_at(scene_with(sh), 0.9)
+    assert np.abs(out - mix(A, B, 0.5)).max() <= 1.0

@@ -17,10 +17,12 @@ that collection can be pasted into :class:`Shader`:
   gl-transitions' straight colours for opaque pictures; the result is taken as premultiplied too
   (clamped to 0..1, colour at most alpha);
 * ``progress`` (0..1, after the easing) and ``ratio`` (canvas width / height) are provided
-  (reserved names; like the uniforms they read the parameter block, global initialisers too);
+  (globals, like the uniforms: the source's global initialisers may use them, and function
+  parameters may shadow them);
 * ``uniform <type> <name>; // = <default>`` declarations (one per line; float, vec2..vec4, int,
-  ivec2..ivec4, bool) become parameters, defaults read from the comment as gl-transitions writes
-  them, values given as keyword arguments of :class:`Shader`.
+  ivec2..ivec4, bool; also ``uniform float x/* = 0.4 */;``) become parameters, defaults read from
+  the comment as gl-transitions writes them (zeros without one), values given as keyword
+  arguments of :class:`Shader`. Textures (``uniform sampler2D``) are not supported.
 
 Shaders are compiled when the transition object is made (shaderc; SPIR-V cached by source), so
 GLSL errors raise there with the compiler log, lines counted from the source's first line.

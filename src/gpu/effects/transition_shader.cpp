@@ -20,11 +20,11 @@ layout(binding = 0) uniform sampler2D rf_from;
 layout(binding = 1, rgba16f) uniform writeonly image2D rf_dst;
 layout(std140, binding = 2) uniform RfParams { vec4 rf_info; vec4 rf_u[15]; };
 layout(binding = 3) uniform sampler2D rf_to;
-layout(push_constant) uniform RfPush { vec4 map_u; vec4 map_v; ivec4 size; } rf_pc;
+layout(push_constant) uniform RfPush { vec4 rf_map_u; vec4 rf_map_v; ivec4 rf_size; } rf_pc;
 vec4 getFromColor(vec2 uv) { return textureLod(rf_from, vec2(uv.x, 1.0 - uv.y), 0.0); }
 vec4 getToColor(vec2 uv) { return textureLod(rf_to, vec2(uv.x, 1.0 - uv.y), 0.0); }
-#define progress rf_info.x
-#define ratio rf_info.y
+float progress = rf_info.x;
+float ratio = rf_info.y;
 )";
 
 struct TypeInfo { const char* name; int components; const char* cast; };
@@ -61,7 +61,8 @@ struct Parsed {
 };
 
 Parsed parse(const std::string& source) {
-  static const std::regex decl(R"(^\s*uniform\s+(\w+)\s+(\w+)\s*;(.*)$)");
+  // `uniform T name; // = v`, or gl-transitions' other form `uniform T name/* = v */;`.
+  static const std::regex decl(R"(^\s*uniform\s+(\w+)\s+(\w+)\s*(/\*.*?\*/)?\s*;(.*)$)");
   static const std::regex any_uniform(R"(^\s*uniform\s)");
   static const std::regex default_in_comment(R"(=\s*([^*/]*[^*/\s]))");
   Parsed out;
@@ -85,7 +86,7 @@ Parsed parse(const std::string& source) {
       for (const auto& u : out.uniforms)
         if (u.name == name) throw InputError("transition:" + std::to_string(number) + ": uniform '" + name + "' declared twice");
       TransitionUniform u{name, t->name, t->components, {0, 0, 0, 0}};
-      const std::string rest = m[3].str();
+      const std::string rest = m[3].str() + m[4].str();
       std::smatch d;
       if (const size_t c = rest.find("/"); c != std::string::npos && std::regex_search(rest.cbegin() + long(c), rest.cend(), d, default_in_comment))
         u.default_value = parse_default(d[1].str(), t->components);
@@ -100,10 +101,10 @@ Parsed parse(const std::string& source) {
   return out;
 }
 
-// Names read the block directly (macros, not globals set in main), so the source's global
-// initialisers see them too.
+// Each uniform a global initialised from the block: the initialisers run first, in declaration
+// order, so the source's own global initialisers see them, and functions may shadow the names.
 std::string glsl(const Parsed& p) {
-  std::string defines;
+  std::string globals;
   for (size_t i = 0; i < p.uniforms.size(); ++i) {
     const TransitionUniform& u = p.uniforms[i];
     const TypeInfo* t = find_type(u.type);
@@ -112,13 +113,13 @@ std::string glsl(const Parsed& p) {
     std::string value = slot + swz[t->components];
     if (u.type == "bool") value = "(" + slot + ".x != 0.0)";
     else if (u.type[0] == 'i') value = std::string(t->cast) + "(round(" + value + "))";
-    defines += "#define " + u.name + " " + value + "\n";
+    globals += u.type + " " + u.name + " = " + value + ";\n";
   }
-  return std::string(kPrelude) + defines + "#line 1 \"transition\"\n" + p.body +
+  return std::string(kPrelude) + globals + "#line 1 \"transition\"\n" + p.body +
          "\n#line 1 \"reelforge-main\"\nvoid main() {\n"
          "  ivec2 p = ivec2(gl_GlobalInvocationID.xy);\n"
-         "  if (any(greaterThanEqual(p, rf_pc.size.xy))) return;\n"
-         "  vec2 uv = (vec2(p) + 0.5) / vec2(rf_pc.size.xy);\n"
+         "  if (any(greaterThanEqual(p, rf_pc.rf_size.xy))) return;\n"
+         "  vec2 uv = (vec2(p) + 0.5) / vec2(rf_pc.rf_size.xy);\n"
          "  vec4 c = clamp(transition(vec2(uv.x, 1.0 - uv.y)), 0.0, 1.0);\n"
          "  imageStore(rf_dst, p, vec4(min(c.rgb, vec3(c.a)), c.a));\n}\n";
 }
