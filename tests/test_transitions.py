@@ -526,3 +526,24 @@ def test_parameters_may_shadow_uniforms_and_defaults_may_sit_before_the_semicolo
     assert list(sh.compiled.uniforms[0].default_value)[:1] == [0.5]
     out = render_at(scene_with(sh), 0.9)
     assert np.abs(out - mix(A, B, 0.5)).max() <= 1.0
+
+
+def test_a_side_that_draws_nothing_blends_from_transparency():
+    s = rf.Scene(W, H, fps=FPS, duration=3)
+    a = s.add_image(A, end=2, opacity=0.0)  # never drawn: the node takes b's place
+    b = s.add_image(B, end=3)
+    s.add_transition(a, b, Crossfade(), duration=1.0)
+    out = render_at(s, 0.5)
+    assert np.abs(out - (B.astype(np.float64) * 0.5 + np.array([0, 0, 0, 127.5]))).max() <= 1.0
+
+
+def test_a_custom_transition_class_is_not_serialisable():
+    from reelforge.serialize import NotSerializableError
+
+    class Mine(rf.transitions.Transition):
+        def __init__(self):
+            super().__init__("vec4 transition(vec2 uv) { return getToColor(uv); }")
+
+    s = scene_with(Mine())
+    with pytest.raises(NotSerializableError, match="transition 0: Mine is not a transition kind"):
+        s.to_dict()

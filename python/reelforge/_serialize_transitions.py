@@ -11,7 +11,7 @@ from typing import Any
 
 from . import transitions as _t
 from .errors import SceneError
-from .serialize import FeatureEntry, Json, Reader, Writer, _owners, register_feature
+from .serialize import FeatureEntry, Json, NotSerializableError, Reader, Writer, _owners, register_feature
 
 _KINDS: dict[str, type[_t.Transition]] = {"crossfade": _t.Crossfade, "dip": _t.Dip, "wipe": _t.Wipe,
                                           "slide": _t.Slide, "push": _t.Push, "zoom": _t.Zoom, "iris": _t.Iris,
@@ -25,8 +25,8 @@ _ARGS: dict[str, tuple[str, ...]] = {"crossfade": (), "dip": ("color",), "wipe":
 def _transition_to(t: _t.Transition, w: Writer, what: str) -> dict[str, Json]:
     kind = next((k for k, cls in _KINDS.items() if type(t) is cls), None)
     if kind is None:
-        raise SceneError(f"{what}: {type(t).__name__} is not a transition kind that can be written as data; use "
-                         f"one of {', '.join(_KINDS)}")
+        raise NotSerializableError(f"{what}: {type(t).__name__} is not a transition kind that can be written as "
+                                   f"data; use one of {', '.join(_KINDS)} (Shader for any GLSL)")
     d: dict[str, Json] = {"kind": kind}
     if kind == "shader":
         d["source"] = t.source
