@@ -307,6 +307,10 @@ def test_add_transition_refuses_impossible_overlaps():
     animated.animate("x", [(5, 0), (6, 10)])
     with pytest.raises(rf.SceneError, match=r"b \(layer '.*'\) would move by -3\.5s but its x are animated"):
         s.add_transition(a, animated, Crossfade(), duration=0.5)
+    blurred = s.add_image(B, start=5, end=7)
+    blurred.add_effect(rf.effects.GaussianBlur(2).animate("radius", [(5, 0), (6, 4)]))
+    with pytest.raises(rf.SceneError, match=r"effect 0 GaussianBlur.radius are animated"):
+        s.add_transition(a, blurred, Crossfade(), duration=0.5)
     s.add_transition(a, b, Crossfade(), duration=0.5)
     assert b.start == 1.5
     c = s.add_image(A, start=0, end=1)

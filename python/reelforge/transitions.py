@@ -369,8 +369,14 @@ class LayerTransition:
 
 
 def _animated(layer: "Layer") -> list[str]:
-    from .scene import _is_per_frame
-    return [k for k, v in layer._props.items() if callable(v) or _is_per_frame(v) or not isinstance(v, (int, float))]
+    """What of ``layer`` is animated in scene time (keyframes, callables, per-frame arrays, audio
+    features): its properties and its effects' parameters."""
+    def moving(v: object) -> bool:
+        return not isinstance(v, (int, float)) or isinstance(v, bool)
+    out = [k for k, v in layer._props.items() if moving(v)]
+    for i, e in enumerate(layer.effects):
+        out += [f"effect {i} {type(e).__name__}.{k}" for k, v in getattr(e, "_values", {}).items() if moving(v)]
+    return out
 
 
 def _move(scene: "Scene", b: "Layer", start: float, what: str) -> None:
