@@ -856,8 +856,9 @@ class Scene:
         SceneError
             Naming the parameter: ``a`` without an end, ``duration`` <= 0 or longer than either
             layer, ``a``/``b`` not layers of this scene or already in a transition on that side,
-            ``b`` a group or animated in scene time (keyframes, callables, per-frame arrays do
-            not move with it: call this before animating ``b``) when it has to move.
+            ``b`` a group or animated in scene time (keyframes, callables, per-frame arrays of
+            its properties or its effects' parameters do not move with it: call this before
+            animating ``b``) when it has to move.
         SceneTypeError
             ``transition`` is not a transition object.
         """
