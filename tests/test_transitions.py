@@ -551,3 +551,25 @@ def test_a_custom_transition_class_is_not_serialisable():
     s = scene_with(Mine())
     with pytest.raises(NotSerializableError, match="transition 0: Mine is not a transition kind"):
         s.to_dict()
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("size", [(W, H), (W // 2, H // 2)])  # full frame: read as it is; smaller: composited
+def test_video_side_matches_the_video_rendered_alone(tmp_path, size):
+    path = tone_video(tmp_path)
+
+    def scene(with_b):
+        s = rf.Scene(W, H, fps=FPS, duration=3)
+        a = s.add_video(path, end=2.0, width=size[0], height=size[1])
+        if with_b:
+            s.add_transition(a, s.add_image(B, end=3), Crossfade(), duration=1.0)
+        return s
+
+    alone = rf.Renderer(scene(False)).render_frame(15).astype(np.float64)  # over the black background
+    out = render_at(scene(True), 0.5)
+    # The transition blends a over transparency; the background shows through where a is not.
+    a_over_nothing = alone if size == (W, H) else np.where(
+        (np.arange(W)[None, :, None] < size[0]) & (np.arange(H)[:, None, None] < size[1]), alone, 0.0)
+    t = mix(a_over_nothing, B, 0.5)
+    ref = t + (1 - t[..., 3:] / 255.0) * np.array([0, 0, 0, 255.0])
+    assert np.abs(out - ref).max() <= 1.0
