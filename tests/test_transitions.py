@@ -573,3 +573,11 @@ def test_video_side_matches_the_video_rendered_alone(tmp_path, size):
     t = mix(a_over_nothing, B, 0.5)
     ref = t + (1 - t[..., 3:] / 255.0) * np.array([0, 0, 0, 255.0])
     assert np.abs(out - ref).max() <= 1.0
+
+
+def test_scenes_with_transitions_pickle_for_distributed_export():
+    import pickle
+    s = scene_with(Shader(PASTED, bands=2))
+    back = pickle.loads(pickle.dumps(s))
+    assert back.transitions[0].b is back.layers[1] and back.transitions[0].transition.compiled.spirv_words > 0
+    np.testing.assert_array_equal(rf.Renderer(back).render_frame(15), rf.Renderer(s).render_frame(15))
