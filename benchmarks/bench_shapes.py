@@ -9,7 +9,7 @@ each is re-rasterised by cairo every frame; and an SVG logo (written by the benc
 re-rasterised by librsvg at each displayed size. Every shape moves, so this is the worst case
 for the CPU side (a static shape is rasterised once and uploaded once per GPU slot).
 
-Transitions (issue 12 items 3-4) are not part of reelforge yet, so the scene has none.
+The same shapes in a scene with transitions: bench_transitions.py.
 
 Prints one JSON object (stdout); progress goes to stderr.
 """

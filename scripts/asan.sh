@@ -43,11 +43,11 @@ t2=$(date +%s)
 # preloaded too: python does not link it, and ASan's __cxa_throw interceptor must find it at start
 # (else the first C++ exception aborts with "CHECK failed: real___cxa_throw"). Reports go to files
 # (pytest captures fd 2, and a process stopped by ASan cannot hand its capture back).
-# The older pipeline tests plus the render graph, effects, shapes, time remap, text and audio
-# dynamics (their C++ is new; 215 tests, about 3 min under ASan).
+# The older pipeline tests plus the render graph, effects, shapes, time remap, text, audio
+# dynamics and transitions (their C++ is new; 273 tests, about 3.5 min under ASan).
 SLICE=${ASAN_PYTEST_SLICE:-tests/test_render.py tests/test_export.py tests/test_text.py tests/test_audio_mix.py tests/test_scene_errors.py
   tests/test_graph.py tests/test_effects.py tests/test_shapes.py tests/test_time_remap.py tests/test_typography.py
-  tests/test_subtitles.py tests/test_audio_dynamics.py}
+  tests/test_subtitles.py tests/test_audio_dynamics.py tests/test_transitions.py}
 REPORTS=$BUILD/reports
 rm -rf "$REPORTS" && mkdir -p "$REPORTS"
 export LD_PRELOAD="$(g++ -print-file-name=libasan.so) libstdc++.so.6" PYTHONPATH=$SITE

@@ -20,6 +20,8 @@ def test_literals_match_runtime_tables():
     from reelforge import audio_reactive
     assert set(get_args(_types.AudioFeatureName)) == set(audio_reactive.FEATURES)
     assert set(get_args(_types.VisualizerStyle)) == set(audio_reactive.STYLES)
+    assert set(get_args(_types.TransitionDirection)) == set(rf.transitions.DIRECTIONS)
+    assert set(get_args(_types.TransitionAudio)) == set(rf.transitions.AUDIO_MODES)
 
 
 def test_shape_property_literal_matches_runtime():

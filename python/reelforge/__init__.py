@@ -19,6 +19,8 @@ from . import effects
 from .easing import cubic_bezier, spring
 from .scene import BLEND_MODES, PROPERTIES, AudioClip, Layer, Scene
 from . import shapes, svg
+from . import transitions
+from .transitions import sequence
 from .shapes import LinearGradient, RadialGradient
 from .renderer import Renderer
 from .exporter import ExportResult, Exporter
@@ -34,4 +36,4 @@ __all__ = [
     "EncoderError", "GpuError", "ExportStalled", "ExportCancelled", "SegmentFailed", "__version__",
     "shapes", "svg", "LinearGradient", "RadialGradient",
 ]
-__all__ += ["Span", "TextLayer"]
+__all__ += ["Span", "TextLayer", "transitions", "sequence"]

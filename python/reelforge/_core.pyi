@@ -135,6 +135,86 @@ class Effect(metaclass=_pybind11_type):
     @params.setter
     def params(self, arg1: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float32]]) -> None:
         ...
+class TransitionUniform(metaclass=_pybind11_type):
+    """
+    A uniform a transition shader declares.
+    """
+    @property
+    def components(self) -> int:
+        ...
+    @property
+    def default_value(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        """
+        from its '// = value' comment (else zeros)
+        """
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def type(self) -> str:
+        """
+        GLSL type: float, vec2..4, int, ivec2..4 or bool
+        """
+class CompiledTransition(metaclass=_pybind11_type):
+    """
+    A gl-transitions style shader compiled to SPIR-V.
+    """
+    @property
+    def source(self) -> str:
+        ...
+    @property
+    def spirv_words(self) -> int:
+        ...
+    @property
+    def uniforms(self) -> list[TransitionUniform]:
+        ...
+class Transition(metaclass=_pybind11_type):
+    """
+    Two layers blended by a shader over [first_frame, end_frame) (validated with the timeline).
+    """
+    shader: CompiledTransition
+    def __init__(self) -> None:
+        ...
+    @property
+    def end_frame(self) -> int:
+        ...
+    @end_frame.setter
+    def end_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def first_frame(self) -> int:
+        ...
+    @first_frame.setter
+    def first_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def from_layer(self) -> int:
+        ...
+    @from_layer.setter
+    def from_layer(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def progress(self) -> list[float]:
+        """
+        float32 per frame of the overlap (or 1 value), 0..1
+        """
+    @progress.setter
+    def progress(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def to_layer(self) -> int:
+        ...
+    @to_layer.setter
+    def to_layer(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def values(self) -> list[float]:
+        """
+        4 floats per shader uniform
+        """
+    @values.setter
+    def values(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
 class LayerKind(metaclass=_pybind11_type):
     """
     Members:
@@ -555,8 +635,57 @@ class LoudnessReport(metaclass=_pybind11_type):
     @property
     def true_peak_db(self) -> float:
         ...
+class FadeCurve(metaclass=_pybind11_type):
+    """
+    Shape of a fade ramp r: LINEAR r, EQUAL_POWER sin(pi/2 r).
+
+    Members:
+
+      LINEAR
+
+      EQUAL_POWER
+    """
+    EQUAL_POWER: typing.ClassVar[FadeCurve]
+    LINEAR: typing.ClassVar[FadeCurve]
+    __members__: typing.ClassVar[dict[str, FadeCurve]]
+    @typing.overload
+    def __eq__(self, other: FadeCurve) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: FadeCurve) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
 class AudioClip(metaclass=_pybind11_type):
     duck: ClipDucking
+    fade_in_curve: FadeCurve
+    fade_out_curve: FadeCurve
     loop: bool
     path: str
     preserve_pitch: bool
@@ -660,6 +789,12 @@ class Timeline(metaclass=_pybind11_type):
         ...
     @layers.setter
     def layers(self, arg0: collections.abc.Sequence[Layer]) -> None:
+        ...
+    @property
+    def transitions(self) -> list[Transition]:
+        ...
+    @transitions.setter
+    def transitions(self, arg0: collections.abc.Sequence[Transition]) -> None:
         ...
     @property
     def width(self) -> int:
@@ -1460,6 +1595,11 @@ def compile_effect_shader(source: str, uniforms: collections.abc.Sequence[str]) 
     Compile `source` (defining vec4 effect(vec2 uv)) with float uniforms `uniforms` (shaderc).
     Cached by (source, uniforms). SceneError with the compiler log, lines counted from the source's first.
     """
+def compile_transition_shader(source: str) -> CompiledTransition:
+    """
+    Compile `source` (defining vec4 transition(vec2 uv), gl-transitions convention) with shaderc.
+    Cached by source. SceneError with the compiler log, lines counted from the source's first.
+    """
 def decoded_audio_seconds(path: str) -> float:
     """
     Seconds of audio in the file, found by decoding its best audio stream to the end (48 kHz samples /
@@ -1568,6 +1708,10 @@ def svg_size(path: str) -> tuple[float, float]:
 def take_media_warnings() -> list[str]:
     """
     Queued media warnings (damaged data skipped ...), oldest first; empties the queue.
+    """
+def transition_shader_glsl(source: str) -> str:
+    """
+    The complete GLSL compute shader compiled for a transition.
     """
 def validate_export_options(options: ExportOptions, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, frame_count: typing.SupportsInt | typing.SupportsIndex) -> str:
     """

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 #: Named easing curves (:mod:`reelforge.easing`).
 EasingName = Literal["linear", "step", "ease_in", "ease_out", "ease_in_out"]
+#: Directions of wipes, slides and pushes (:data:`reelforge.transitions.DIRECTIONS`).
+TransitionDirection = Literal["left", "right", "up", "down"]
+#: Audio crossfades of ``Scene.add_transition`` (:data:`reelforge.transitions.AUDIO_MODES`).
+TransitionAudio = Literal["equal_power", "linear", "none"]
 #: Layer blend modes (W3C Compositing and Blending), ``Layer.blend``.
 BlendMode = Literal["normal", "multiply", "screen", "overlay", "darken", "lighten", "add", "difference"]
 #: Layer property names (:data:`reelforge.PROPERTIES`), for ``Layer.set`` / ``Layer.animate``.
@@ -101,4 +105,4 @@ Keyframes = Sequence[Union[tuple[float, float], tuple[float, float, EasingLike]]
 #: callable of time in seconds (float64 array in, array of the same shape out).
 PropertyValue = Union[float, Sequence[float], npt.NDArray[Any], Callable[[npt.NDArray[np.float64]], Any]]
 
-__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "AudioFeatureName", "VisualizerStyle", "PropertyName", "ShapePropertyName", "VideoCodecOrAuto", "PreviewFormat", "DecodeErrorPolicy", "ExportStage", "ProgressPhase", "SceneLike", "PathLike", "FpsLike", "ColorLike", "EasingLike", "Keyframes", "PropertyValue", "BlurEdge"]
+__all__ = ["EasingName", "BlendMode", "MaskMode", "VideoCodec", "Preset", "Quality", "Resolution", "StillFormat", "ToleranceProfile", "TextAlign", "TextAnchor", "LineJoinName", "LineCapName", "TextWeight", "WordUnit", "WordProperty", "SubtitleFormat", "AudioFeatureName", "VisualizerStyle", "PropertyName", "ShapePropertyName", "VideoCodecOrAuto", "PreviewFormat", "DecodeErrorPolicy", "ExportStage", "ProgressPhase", "SceneLike", "PathLike", "FpsLike", "ColorLike", "EasingLike", "Keyframes", "PropertyValue", "BlurEdge", "TransitionDirection", "TransitionAudio"]

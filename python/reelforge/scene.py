@@ -22,6 +22,7 @@ from . import composition as _composition
 from . import easing as _easing
 from . import text as _text
 from . import timeremap as _timeremap
+from . import transitions as _transitions
 from . import _types
 from ._types import (BlendMode, ColorLike, DecodeErrorPolicy, PropertyName, EasingLike, FpsLike, Keyframes, PathLike, PreviewFormat, PropertyValue,
                      TextAlign, TextAnchor)
@@ -499,6 +500,8 @@ class Scene:
         self.background = parse_color(background, "background")
         self.layers: list[Layer] = []
         self.audio: list[AudioClip] = []
+        #: Transitions between layers (add_transition; reelforge.transitions.LayerTransition).
+        self.transitions: list[_transitions.LayerTransition] = []
         #: Exporter keyword arguments kept with the scene (a JSON document's "export"; reelforge.serialize).
         self.export_settings: dict[str, Any] = {}
 
@@ -806,6 +809,48 @@ class Scene:
         """
         return _composition.add_group(self, layers, name=name)
 
+    def add_transition(self, a: Layer, b: Layer, transition: "_transitions.Transition", *, duration: float,
+                       audio: _types.TransitionAudio = "equal_power") -> "_transitions.LayerTransition":
+        """Blend layer ``a`` into layer ``b`` over their overlap with ``transition``.
+
+        ``b`` is moved (its start and end shifted by the same amount, with the audio clip of an
+        ``add_video(audio=True)`` layer) to start ``duration`` seconds before ``a`` ends. Over the
+        overlap both layers are rendered on their own (transforms, effects, masks) over the whole
+        canvas and blended by the transition's shader, drawn at ``a``'s place in the stack; the
+        audio of video layers crossfades over the same span.
+
+        Parameters
+        ----------
+        a, b : Layer
+            Layers of this scene (any kind: video, image, solid, text, shape, nested scene,
+            group); ``a`` needs an end.
+        transition : reelforge.transitions.Transition
+            ``Crossfade()``, ``Dip(color)``, ``Wipe(direction, softness)``, ``Slide(direction)``,
+            ``Push(direction)``, ``Zoom()``, ``Iris(softness)`` or ``Shader(source)``.
+        duration : float
+            Seconds of overlap, > 0, at most ``a``'s and ``b``'s (moved) spans.
+        audio : {"equal_power", "linear", "none"}, optional
+            Crossfade of the layers' audio clips: equal power (``a`` by cos(pi/2 t), ``b`` by
+            sin(pi/2 t), t = 0..1 over the overlap), linear (1 - t, t), or none.
+
+        Returns
+        -------
+        reelforge.transitions.LayerTransition
+            The record kept in ``scene.transitions``.
+
+        Raises
+        ------
+        SceneError
+            Naming the parameter: ``a`` without an end, ``duration`` <= 0 or longer than either
+            layer, ``a``/``b`` not layers of this scene or already in a transition on that side,
+            ``b`` a group or animated in scene time (keyframes, callables, per-frame arrays of
+            its properties or its effects' parameters do not move with it: call this before
+            animating ``b``) when it has to move.
+        SceneTypeError
+            ``transition`` is not a transition object.
+        """
+        return _transitions.add_transition(self, a, b, transition, duration=duration, audio=audio)
+
     def add_audio(self, path: PathLike, *, start: float = 0.0, trim_start: float = 0.0, duration: float | None = None,
                   gain_db: float = 0.0, fade_in: float = 0.0, fade_out: float = 0.0, loop: bool = False) -> AudioClip:
         """Add an audio clip (any FFmpeg-readable file with an audio stream).
@@ -926,8 +971,11 @@ class Scene:
         tl.fps = (self.fps.numerator, self.fps.denominator)
         tl.frame_count = n
         tl.background = list(self.background)
-        tl.layers = [self._compile_layer(layer, n) for layer in self.layers]
-        tl.audio = [self._compile_clip(clip) for clip in self.audio] + _composition.nested_audio(self, n)
+        layers = [self._compile_layer(layer, n) for layer in self.layers]
+        clips = [self._compile_clip(clip) for clip in self.audio]
+        tl.transitions = _transitions.compile_transitions(self, layers, clips)  # crossfades set on clips
+        tl.layers = layers
+        tl.audio = clips + _composition.nested_audio(self, n)
         tl.validate()
         return tl
 

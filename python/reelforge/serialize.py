@@ -793,3 +793,4 @@ def image_from_data_uri(uri: str) -> np.ndarray:
 
 from . import _serialize_schema as _schema  # noqa: E402  (uses the registry above)
 from . import _serialize_kinds, _serialize_features, _serialize_graph, _serialize_shapes  # noqa: E402,F401,I001
+from . import _serialize_transitions  # noqa: E402,F401

@@ -16,6 +16,12 @@ float soft_limit(float x) {
   return std::copysign(T + K * std::tanh((ax - T) / K), x);
 }
 
+namespace {
+double fade_shape(FadeCurve curve, double r) {
+  return curve == FadeCurve::EqualPower ? std::sin(0.5 * 3.14159265358979323846 * r) : r;
+}
+}  // namespace
+
 AudioMixer::AudioMixer(const Timeline& tl) : fps_(tl.fps), frame_count_(tl.frame_count) {
   if (fps_.num <= 0 || fps_.den <= 0 || frame_count_ < 0) throw InputError("audio mixer: invalid fps or frame count");
   total_ = frame_first_sample(frame_count_, kSampleRate, fps_);
@@ -51,6 +57,7 @@ AudioMixer::AudioMixer(const Timeline& tl) : fps_(tl.fps), frame_count_(tl.frame
     c.end = std::min(c.end, total_);
     c.fade_in = std::max(0.0, a.fade_in) * kSampleRate;
     c.fade_out = std::max(0.0, a.fade_out) * kSampleRate;
+    c.in_curve = a.fade_in_curve, c.out_curve = a.fade_out_curve;
     c.gain = float(std::pow(10.0, a.gain_db / 20.0));
     if (!a.gain_db_per_frame.empty()) {
       if (int64_t(a.gain_db_per_frame.size()) != frame_count_)
@@ -165,8 +172,9 @@ void AudioMixer::mix_clip(Clip& c, int64_t pos, int n, float* out) {
       for (int i = 0; i < got; ++i) {
         const int64_t s = a + i;
         double g = c.gain;
-        if (c.fade_in > 0) g *= std::min(1.0, double(s - c.first) / c.fade_in);
-        if (c.fade_out > 0 && c.known_end >= 0) g *= std::clamp(double(c.known_end - 1 - s) / c.fade_out, 0.0, 1.0);
+        if (c.fade_in > 0) g *= fade_shape(c.in_curve, std::min(1.0, double(s - c.first) / c.fade_in));
+        if (c.fade_out > 0 && c.known_end >= 0)
+          g *= fade_shape(c.out_curve, std::clamp(double(c.known_end - 1 - s) / c.fade_out, 0.0, 1.0));
         gain_[size_t(i)] = g;
       }
       if (!c.amp.empty()) apply_keyframes(c.amp, a, got);

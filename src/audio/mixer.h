@@ -18,8 +18,9 @@ namespace reelforge {
 //    duration < 0; loop = true restarts the source at trim_start whenever it ends (bounded by the
 //    duration, else by the scene end);
 //  - gain(s) = 10^(gain_db/20) * fade_in(s) * fade_out(s) * keyframes(s), with
-//    fade_in(s) = min(1, (s - first) / (fade_in * 48000)) and
-//    fade_out(s) = clamp((end - 1 - s) / (fade_out * 48000), 0, 1), where `end` is the clip's known
+//    fade_in(s) = shape(min(1, (s - first) / (fade_in * 48000))) and
+//    fade_out(s) = shape(clamp((end - 1 - s) / (fade_out * 48000), 0, 1)), shape the clip's
+//    FadeCurve for that side (r, or sin(pi/2 r) for equal power), where `end` is the clip's known
 //    end: first + duration, the scene end for a looping clip without duration, or the container's
 //    duration of the source minus trim_start; without a known end there is no fade-out;
 //  - keyframes(s): the per-frame gain_db table as linear amplitudes, one value at the centre
@@ -58,6 +59,7 @@ class AudioMixer {
     int64_t first = 0, end = 0;  // timeline samples [first, end) that may sound (end <= total_)
     int64_t known_end = -1;      // one past the clip's last sample for the fade-out; -1 unknown
     double fade_in = 0.0, fade_out = 0.0;  // samples
+    FadeCurve in_curve = FadeCurve::Linear, out_curve = FadeCurve::Linear;
     float gain = 1.0f;
     std::vector<float> amp;  // per-frame keyframed gain as linear amplitude; empty if none
     std::unique_ptr<AudioSource> src;

@@ -21,6 +21,7 @@ void bind_subtitles(pybind11::module_& m);
 void bind_generated(pybind11::module_& m);  // after bind_timeline
 void bind_shapes(pybind11::module_& m);     // after bind_generated
 void bind_remap(pybind11::module_& m);
+void bind_transitions(pybind11::module_& m);  // before bind_timeline
 
 // Moves `v` into a numpy array of `shape` without copying: numpy owns the vector through a
 // capsule that deletes it with the array. The one helper for handing core buffers to Python.

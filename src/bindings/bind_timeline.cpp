@@ -100,11 +100,13 @@ void bind_timeline(py::module_& m) {
       .def_readwrite("effects", &Layer::effects);
 
   bind_audio_dynamics(m);
+  py::enum_<FadeCurve>(m, "FadeCurve", "Shape of a fade ramp r: LINEAR r, EQUAL_POWER sin(pi/2 r).")
+      .value("LINEAR", FadeCurve::Linear).value("EQUAL_POWER", FadeCurve::EqualPower);
   py::class_<AudioClip>(m, "AudioClip")
       .def(py::init<>())
 #define F(name) .def_readwrite(#name, &AudioClip::name)
       F(path) F(start) F(trim_start) F(duration) F(gain_db) F(fade_in) F(fade_out) F(loop) F(gain_db_per_frame)
-      F(remap_first_frame) F(preserve_pitch) F(duck)
+      F(remap_first_frame) F(preserve_pitch) F(duck) F(fade_in_curve) F(fade_out_curve)
 #undef F
       .def_property("source_time", [](const AudioClip& c) { return seconds_array(c.source_time); },
                     [](AudioClip& c, const py::array_t<double, py::array::c_style | py::array::forcecast>& a) {
@@ -123,6 +125,7 @@ void bind_timeline(py::module_& m) {
       .def_readwrite("background", &Timeline::background)
       .def_readwrite("layers", &Timeline::layers)
       .def_readwrite("audio", &Timeline::audio)
+      .def_readwrite("transitions", &Timeline::transitions)
       .def_readwrite("audio_master", &Timeline::audio_master)
       .def("validate", &Timeline::validate);
 

@@ -42,6 +42,7 @@ PYBIND11_MODULE(_core, m) {
     }
   });
   reelforge::bind_effects(m);
+  reelforge::bind_transitions(m);
   reelforge::bind_timeline(m);
   reelforge::bind_graph(m);  // after Timeline and Layer, which it refers to
   reelforge::bind_generated(m);

@@ -27,6 +27,8 @@ struct LayerSource {
   std::shared_ptr<const Timeline> composition, mask_timeline;
   MaskMode mask_mode = MaskMode::Alpha;
   bool mask_invert = false;
+  // A transition's entry (after the timeline's layers, one per transition): its shader and values.
+  std::shared_ptr<const Transition> transition;
 };
 
 // Per-frame style of a drawn layer, in layer-local pixels (composite.comp's styled path).
@@ -53,7 +55,13 @@ struct LayerDraw {
   float mask_feather = 0.0f;  // layer-local pixels
   // Needs the render graph before the final pass (effects add their own condition here).
   bool effects = false;       // the layer has effects (EffectsHook)
-  bool node() const { return composition || masked || effects; }
+  // A transition during its overlap (timeline/transition.h): the two layers' draws (none when a
+  // side draws nothing at this frame), blended at `progress` into a canvas-sized texture; this
+  // draw's placement covers the canvas, its source is the transition's entry.
+  std::vector<LayerDraw> from, to;
+  bool transition = false;
+  float progress = 0.0f;
+  bool node() const { return composition || masked || effects || transition; }
   std::shared_ptr<const RgbaImage> picture;  // Generated: this frame's picture (GeneratedPass uploads it)
 };
 

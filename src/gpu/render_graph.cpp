@@ -38,6 +38,24 @@ void crop_to(LayerPlacement& p, const std::array<int, 4>& r, int width, int heig
   }
   p = retarget(p, {1, 0, 0, 0, 1, 0});  // bounds (and scale) of the narrowed rectangle
 }
+
+// A transition side that is one draw showing its texture texel for texel over the whole w x h
+// canvas (a full-frame video or image: unscaled, uncropped, fully opaque placement, no style):
+// that texture is what compositing it alone would give, so the transition reads it directly.
+const Image* shown_as_is(const Frame& sub, int w, int h) {
+  if (sub.draws.size() != 1) return nullptr;
+  const LayerDraw& d = sub.draws[0];
+  const Texture& t = sub.textures[0];
+  if (!t.image || t.image->width != w || t.image->height != h || d.place.opacity < 1.0f || d.style.active())
+    return nullptr;
+  const auto& c = d.place.clip;
+  if (c[0] > 0 || c[1] > 0 || c[2] < d.place.size[0] || c[3] < d.place.size[1]) return nullptr;
+  const Affine m = texture_map(d, t);  // canvas point -> uv, as the final pass samples it
+  const Affine want{1.0 / w, 0, 0, 0, 1.0 / h, 0};
+  for (int i = 0; i < 6; ++i)
+    if (std::abs(m[size_t(i)] - want[size_t(i)]) * (i < 3 ? w : h) > 1e-4) return nullptr;  // texels
+  return t.image;
+}
 }  // namespace
 
 RenderGraph::RenderGraph(const VkContext& ctx, int slots, const StaticImages& images, ConvertPass& convert,
@@ -63,6 +81,7 @@ Frame RenderGraph::sub_frame(Frame& f, std::vector<LayerDraw>&& draws, const std
 }
 
 void RenderGraph::prepare_node(Frame& f, size_t n) {
+  if (f.draws[n].transition) return render_transition(f, n);
   if (f.draws[n].composition) render_composition(f, n);
   if (f.draws[n].place.opacity <= 0.0f) return;  // nested content that draws nothing
   effects_.apply(f, n, f.textures[n], f.draws[n].place);
@@ -111,6 +130,22 @@ void RenderGraph::render_mask(Frame& f, size_t n) {
   const double per_local = 0.5 * (content.width / std::max(1e-6, double(d.place.size[t ? 1 : 0])) +
                                   content.height / std::max(1e-6, double(d.place.size[t ? 0 : 1])));
   masks_.apply(f, n, mask, src, double(d.mask_feather) * per_local);
+}
+
+void RenderGraph::render_transition(Frame& f, size_t n) {
+  LayerDraw& d = f.draws[n];
+  const Transition& t = *f.sources.at(size_t(d.layer)).transition;
+  const int w = int(d.place.size[0]), h = int(d.place.size[1]);  // the canvas (frame_feeder_nodes.cpp)
+  // Each side with its own transforms, effects and mask, over transparency, in canvas pixels.
+  auto side = [&](std::vector<LayerDraw>&& draws) -> const Image& {
+    Frame sub = sub_frame(f, std::move(draws), f.sources);
+    prepare(sub);
+    if (const Image* img = shown_as_is(sub, w, h)) return *img;
+    return nodes_.render(sub, w, h, {1, 0, 0, 0, 1, 0}, {0, 0, 0, 0}, 1);
+  };
+  const Image& from = side(std::move(d.from));
+  const Image& to = side(std::move(d.to));
+  f.textures[n] = {&effects_.transition(f, from, to, t, d.progress), false, {}};
 }
 
 }  // namespace reelforge

@@ -2,7 +2,8 @@
 // gets its textures (image layers, converted video, generated pictures) and then, per draw that is a node, in order:
 // its nested content rendered into an intermediate (a nested scene or group: the nested draw
 // list prepared the same way, then composited by NodeRenderer), its effect chain (EffectsHook),
-// its mask (MaskPass). The final CompositePass then samples every draw's texture. Draws that are
+// its mask (MaskPass); a transition's two layers rendered over the canvas apart and blended by its
+// shader (EffectChain::transition). The final CompositePass then samples every draw's texture. Draws that are
 // not nodes (no nested content, effects or mask) go straight to the final pass, as before.
 #pragma once
 #include "gpu/convert_pass.h"
@@ -25,6 +26,7 @@ class RenderGraph {
   void prepare_node(Frame& f, size_t n);
   void render_composition(Frame& f, size_t n);
   void render_mask(Frame& f, size_t n);
+  void render_transition(Frame& f, size_t n);
   Frame sub_frame(Frame& f, std::vector<LayerDraw>&& draws, const std::vector<LayerSource>& sources) const;
 
   const StaticImages& images_;

@@ -41,6 +41,12 @@ std::vector<LayerSource> FrameFeeder::layer_sources() const {
     out[i].effects = tl_.layers[i].effects;
     node_sources(i, out[i]);
   }
+  for (const Transition& t : tl_.transitions) {  // the transition nodes' entries, after the layers
+    LayerSource s;
+    s.kind = LayerKind::Composition;
+    s.transition = std::make_shared<const Transition>(t);
+    out.push_back(std::move(s));
+  }
   return out;
 }
 
@@ -88,6 +94,7 @@ FrameInputs FrameFeeder::frame(int64_t i) {
     feed_node(k, i, d, in);
     in.draws.push_back(std::move(d));
   }
+  feed_transitions(i, in);
   return in;
 }
 

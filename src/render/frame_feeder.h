@@ -41,6 +41,7 @@ class FrameFeeder {
   void open_nodes();
   void node_sources(size_t layer, LayerSource& out) const;
   void feed_node(size_t layer, int64_t frame, LayerDraw& d, FrameInputs& in);
+  void feed_transitions(int64_t frame, FrameInputs& in) const;
   std::vector<std::unique_ptr<RemapSource>> remaps_;  // time-remapped video layers, while active
 };
 

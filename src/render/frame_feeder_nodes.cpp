@@ -1,5 +1,6 @@
 // FrameFeeder's part for render-graph nodes: nested timelines (compositions, groups) and masks
-// are fed by FrameFeeders of their own, recursively; styles come from the layer's tables.
+// are fed by FrameFeeders of their own, recursively; styles come from the layer's tables;
+// transitions take their two layers' draws during the overlap.
 #include <algorithm>
 
 #include "render/frame_feeder.h"
@@ -51,6 +52,34 @@ void FrameFeeder::feed_node(size_t i, int64_t frame, LayerDraw& d, FrameInputs& 
     d.masked = true;
     d.mask_feather = at(g.mask_feather, k, 0.0f);
     take(masks_[i]->frame(frame), d.mask);
+  }
+}
+
+void FrameFeeder::feed_transitions(int64_t frame, FrameInputs& in) const {
+  for (size_t k = 0; k < tl_.transitions.size(); ++k) {
+    const Transition& t = tl_.transitions[k];
+    if (!t.active(frame)) continue;
+    auto find = [&in](int layer) {
+      return std::find_if(in.draws.begin(), in.draws.end(), [layer](const LayerDraw& d) { return d.layer == layer; });
+    };
+    auto a = find(t.from), b = find(t.to);
+    if (a == in.draws.end() && b == in.draws.end()) continue;  // neither side draws anything
+    LayerDraw node;
+    node.layer = int(tl_.layers.size() + k);
+    node.transition = true;
+    node.progress = t.progress_at(frame);
+    const float w = float(tl_.width), h = float(tl_.height);
+    node.place.inv = {1, 0, 0, 0, 1, 0};
+    node.place.size = {w, h};
+    node.place.clip = {0, 0, w, h};
+    node.place.bounds = {0, 0, w, h};
+    // Drawn at `from`'s place in the stack (or `to`'s when `from` draws nothing now).
+    const bool at_a = a != in.draws.end();
+    if (at_a) node.from.push_back(std::move(*a));
+    if (b != in.draws.end()) node.to.push_back(std::move(*b));
+    const auto at = at_a ? a : b;
+    *at = std::move(node);
+    if (at_a && b != in.draws.end()) in.draws.erase(b);
   }
 }
 

@@ -78,6 +78,7 @@ void Timeline::validate_nested(int depth) const {
     check_clip_source_time(c, frame_count);
   }
   validate_audio_dynamics(*this);
+  validate_transitions(*this);
 }
 
 }  // namespace reelforge

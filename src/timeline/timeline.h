@@ -10,6 +10,7 @@
 #include "timeline/effect.h"
 #include "timeline/layer_graph.h"
 #include "timeline/audio_dynamics.h"
+#include "timeline/transition.h"
 #include "util/rational.h"
 
 namespace reelforge {
@@ -70,13 +71,18 @@ struct Layer {
   std::vector<double> source_time;
 };
 
+// Shape of a fade ramp r (0..1 through the fade): Linear r; EqualPower sin(pi/2 r), so that a
+// crossfade's two sides (sin and cos of the same angle) keep the summed power of uncorrelated audio.
+enum class FadeCurve { Linear = 0, EqualPower = 1 };
+
 struct AudioClip {
   std::string path;
   double start = 0.0;       // seconds on the timeline
   double trim_start = 0.0;  // seconds into the source
   double duration = -1.0;   // seconds to play; < 0: until the source ends
   double gain_db = 0.0;
-  double fade_in = 0.0, fade_out = 0.0;  // seconds, linear gain ramps
+  double fade_in = 0.0, fade_out = 0.0;  // seconds, gain ramps shaped by the curves below
+  FadeCurve fade_in_curve = FadeCurve::Linear, fade_out_curve = FadeCurve::Linear;
   bool loop = false;
   std::vector<float> gain_db_per_frame;  // optional keyframed gain (dB), size frame_count
   // Time remap (a remapped video layer's audio, see audio/remap_audio.h): source seconds at the
@@ -95,6 +101,7 @@ struct Timeline {
   std::array<float, 4> background{0, 0, 0, 1};  // straight RGBA 0..1
   std::vector<Layer> layers;  // bottom to top
   std::vector<AudioClip> audio;
+  std::vector<Transition> transitions;  // timeline/transition.h
   AudioMaster audio_master;  // master gain and true-peak limiter (audio_dynamics.h)
 
   // Throws InputError naming the first inconsistent field.

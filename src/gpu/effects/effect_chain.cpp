@@ -279,14 +279,19 @@ VkBuffer EffectChain::lut_table(const std::shared_ptr<const CubeLut>& lut) {
 }
 
 ComputeProgram& EffectChain::shader_program(const std::shared_ptr<const CompiledShader>& shader) {
-  std::string key = shader->source;
+  std::string key = "effect";
+  key += '\0' + shader->source;
   for (const auto& u : shader->uniforms) key += '\0' + u;
+  return program_for(std::move(key), shader, shader->spirv);
+}
+
+ComputeProgram& EffectChain::program_for(std::string key, std::shared_ptr<const void> owner,
+                                         const std::vector<uint32_t>& spirv) {
   auto it = custom_.find(key);
   if (it == custom_.end()) {
     auto prog = std::make_unique<ComputeProgram>(
-        ctx_, shaders::Spirv{shader->spirv.data(), shader->spirv.size() * sizeof(uint32_t)}, effect_bindings(),
-        sizeof(EffectPush));
-    it = custom_.emplace(std::move(key), Custom{shader, std::move(prog)}).first;
+        ctx_, shaders::Spirv{spirv.data(), spirv.size() * sizeof(uint32_t)}, effect_bindings(), sizeof(EffectPush));
+    it = custom_.emplace(std::move(key), Custom{std::move(owner), std::move(prog)}).first;
   }
   return *it->second.program;
 }

@@ -13,6 +13,7 @@
 
 #include "gpu/compute_program.h"
 #include "gpu/pass.h"
+#include "timeline/transition.h"
 
 namespace reelforge {
 
@@ -48,6 +49,11 @@ class EffectChain {
   // cleared. Draws without effects are left alone.
   void apply(Frame& f, size_t n, Texture& tex, LayerPlacement& place);
 
+  // A transition (timeline/transition.h) of two same-sized premultiplied pictures at `progress`
+  // (0..1, eased): its shader run over every pixel into a pooled RGBA16F image of that size
+  // (transition_pass.cpp). The effect chain's dispatch, parameter arena and program cache serve it.
+  Image& transition(Frame& f, const Image& from, const Image& to, const Transition& t, float progress);
+
  private:
   struct Growth { int left = 0, top = 0, right = 0, bottom = 0; };  // chain texels
   EffectSource start(Frame& f, const LayerDraw& d, const Texture& tex, const LayerPlacement& place);
@@ -75,14 +81,15 @@ class EffectChain {
   VkDescriptorBufferInfo upload(const Frame& f, const EffectParams& params);
   VkBuffer lut_table(const std::shared_ptr<const CubeLut>& lut);
   ComputeProgram& shader_program(const std::shared_ptr<const CompiledShader>& shader);
+  ComputeProgram& program_for(std::string key, std::shared_ptr<const void> owner, const std::vector<uint32_t>& spirv);
 
   const VkContext& ctx_;
   Sampler sampler_;    // bilinear, trilinear between levels, transparent black outside
   Sampler edge_sampler_;  // the same, edge texels repeated outside
   Buffer dummy_table_;
   ComputeProgram blur_, shadow_, color_, lut_, key_;
-  struct Custom { std::shared_ptr<const CompiledShader> shader; std::unique_ptr<ComputeProgram> program; };
-  std::map<std::string, Custom> custom_;  // by source and uniform names
+  struct Custom { std::shared_ptr<const void> shader; std::unique_ptr<ComputeProgram> program; };
+  std::map<std::string, Custom> custom_;  // by kind, source and uniform names
   struct LutTable { std::shared_ptr<const CubeLut> lut; Buffer buffer; };
   std::map<const CubeLut*, LutTable> luts_;
   // Parameter blocks, reused from the slot's frame `serial` on (FrameSlot::serial).
