@@ -29,7 +29,10 @@ layout(local_size_x = 8, local_size_y = 8) in;
 layout(constant_id = COMPOSITE_N) const int N = 0;  // layers in this pass (0..MAX_STACK)
 // Per layer k: kind * 16 + blend; kind 0 = solid colour, 1 = RGBA8 texture, 2 = minified RGBA8
 // texture (mipmapped, LOD per layer), + 64 for the styled path (rounded corners, border); blend
-// numbered as reelforge::BlendMode. Ids in spec_ids.glsl, mirrored by CompositeSpec (src/gpu/spec_constants.h).
+// numbered as reelforge::BlendMode; + 128 for the bottom layer of tiles it covers opaquely
+// (src/gpu/tiling.h TileGroup::covered: its edge coverage is 1 and what is below is hidden, so
+// the colour is its own: fewer operations per pixel, the same values). Ids in spec_ids.glsl,
+// mirrored by CompositeSpec (src/gpu/spec_constants.h).
 layout(constant_id = COMPOSITE_KB0) const int KB0 = 0;
 layout(constant_id = COMPOSITE_KB1) const int KB1 = 0;
 layout(constant_id = COMPOSITE_KB2) const int KB2 = 0;
@@ -113,12 +116,13 @@ vec4 layer(int k, vec2 p) {
   else if (kind == 1) src = textureLod(sampler2D(tex[k], bilinear), uv, 0.0) * L.color;
   else src = L.color;
   if ((kb(k) & 64) != 0) return styled(k, uv, src);
+  if ((kb(k) & 128) != 0) return src;
   return src * (cov.x * cov.y);
 }
 
 // Written out rather than looped: every layer index must be a constant after specialisation
 // (textures are indexed by it), and drivers need not unroll a loop with a large body.
-#define LAYER(k) if (N > k) d = composite(kb(k) & 15, d, layer(k, p));
+#define LAYER(k) if (N > k) d = (kb(k) & 128) != 0 ? layer(k, p) : composite(kb(k) & 15, d, layer(k, p));
 vec4 shade(vec2 p, vec4 base) {
   vec4 d = base;
   LAYER(0) LAYER(1) LAYER(2) LAYER(3) LAYER(4) LAYER(5) LAYER(6) LAYER(7)

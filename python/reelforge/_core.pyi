@@ -1295,6 +1295,11 @@ class Renderer(metaclass=_pybind11_type):
         """
         Generated-layer pictures uploaded to the GPU so far (unchanged ones are reused).
         """
+    @property
+    def video_conversions(self) -> int:
+        """
+        Decoded video frames uploaded and converted to RGBA so far (a frame shown again is reused).
+        """
 class ExportOptions(metaclass=_pybind11_type):
     """
     Options of one export (see reelforge.Exporter).

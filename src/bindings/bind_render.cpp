@@ -20,6 +20,8 @@ void bind_render(py::module_& m) {
       .def_property_readonly("device", &Renderer::device_name)
       .def_property_readonly("generated_uploads", &Renderer::generated_uploads,
                              "Generated-layer pictures uploaded to the GPU so far (unchanged ones are reused).")
+      .def_property_readonly("video_conversions", &Renderer::video_conversions,
+                             "Decoded video frames uploaded and converted to RGBA so far (a frame shown again is reused).")
       .def("render_rgba", [](Renderer& r, int64_t i) {
         std::vector<uint8_t> px;
         {

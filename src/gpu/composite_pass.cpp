@@ -26,6 +26,7 @@ static_assert(sizeof(LayerStyleGpu) == 32);
 constexpr VkDeviceSize kStyleOffset = sizeof(LayerParamsGpu) * kMaxStack;  // styles follow the layers
 constexpr VkDeviceSize kBlockSize = kStyleOffset + sizeof(LayerStyleGpu) * kMaxStack;
 constexpr int kStyled = 64;  // composite.comp: kind_blend flag of the rounded-corner/border path
+constexpr int kCovering = 128;  // composite.comp: the bottom layer covers the tiles opaquely (TileGroup::covered)
 
 struct TilePush {  // Push in shaders/stack.glsl
   float background[4];
@@ -217,6 +218,9 @@ void CompositePass::write_params(Frame& f, PerSlot& s, const CompositeTarget& t,
         kind |= kStyled / 16;
       }
       spec.kind_blend[size_t(k)] = kind * 16 + int(d.blend);
+      // Coverage 1 and nothing below shows through: the colour is the layer's own (the same
+      // values; no edge coverage, no blend over the background).
+      if (p.first == 0 && k == 0 && groups[p.group].covered && !d.style.active()) spec.kind_blend[0] |= kCovering;
     }
     spec.read_acc = p.read_acc;
     spec.write_acc = p.write_acc;

@@ -39,6 +39,7 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
   graph_.prepare(f);
   composite_.record(f);
   s.submit(want_nv12, want_rgba);
+  convert_.commit(size_t(slot));
 }
 
 void Compositor::wait(int slot) { slots_.at(size_t(slot))->wait(); }

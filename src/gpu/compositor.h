@@ -38,6 +38,7 @@ class Compositor {
   int nv12_stride() const { return row_pixels_; }
   const std::string& device_name() const { return ctx_->name; }
   uint64_t generated_uploads() const { return generated_.uploads(); }  // generated pictures uploaded
+  uint64_t video_conversions() const { return convert_.conversions(); }  // video frames converted
 
  private:
   static CommandPool make_command_pool(const VkContext& ctx);

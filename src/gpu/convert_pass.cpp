@@ -61,12 +61,14 @@ ConvertPass::ConvertPass(const VkContext& ctx, int slots)
                {{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
                 {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr}},
                sizeof(ConvertPush)),
-      slots_(slots) {}
+      slots_(slots), cache_(slots) {}
 
 void ConvertPass::record(Frame& f) {
+  cache_.begin(f.slot_index, f.slot.serial());
   VkDeviceSize staging_bytes = 0, converted_px = 0;
   std::vector<Upload> videos = plan(f, staging_bytes, converted_px);
   if (videos.empty()) return;
+  conversions_ += videos.size();
   PerSlot& s = slots_.next(f.slot, f.slot_index);
   ensure_buffer(f.ctx, s.staging, staging_bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, true);
   ensure_buffer(f.ctx, s.converted, converted_px * 4,
@@ -83,6 +85,10 @@ std::vector<ConvertPass::Upload> ConvertPass::plan(Frame& f, VkDeviceSize& stagi
     const LayerSource& src = f.sources.at(size_t(d.layer));
     if (src.kind != LayerKind::Video) continue;
     if (!d.video) throw Error("video layer " + std::to_string(d.layer) + " drawn without a frame");
+    const AVFrame* fr = d.video;
+    for (int k = 0; k < (src.video_alpha ? 4 : 3); ++k)
+      if (!fr->data[k]) throw Error("video frame is missing plane " + std::to_string(k));
+    if (fr->width < src.video_width || fr->height < src.video_height) throw Error("video frame size changed mid-stream");
     Upload v;
     v.draw = n;
     v.width = src.video_width;
@@ -93,6 +99,24 @@ std::vector<ConvertPass::Upload> ConvertPass::plan(Frame& f, VkDeviceSize& stagi
     const auto k = shrink(d, src);
     const double shown = std::min(k[0], k[1]);
     v.div = shown >= 4 && v.width % 4 == 0 && v.height % 8 == 0 ? 4 : shown >= 2 && v.height % 4 == 0 ? 2 : 1;
+    // Still shrunk after the conversion: mip levels down to the one the final pass samples.
+    const double rest = std::max(k[0], k[1]) / v.div;
+    const uint32_t levels = rest > 1.0 + 1e-3 ? std::min(full_mip_levels(v.out_w(), v.out_h()),
+                                                        2u + uint32_t(std::floor(std::log2(rest))))
+                                              : 1u;
+    VkImageUsageFlags use = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    if (levels > 1) use |= VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    const ImageKey kind{v.out_w(), v.out_h(), VK_FORMAT_R8G8B8A8_UNORM, levels, use};
+    ConvertKey key;
+    if (convert_key(src, *fr, v.div, levels, key)) {
+      if (const Image* done = cache_.find(key, f.slot_index)) {  // converted for an earlier frame
+        f.textures[n] = {done, !v.alpha, src.orientation};
+        continue;
+      }
+      v.image = &cache_.insert(f.ctx, key, kind, f.slot_index);
+    } else {
+      v.image = &f.slot.images().acquire(f.ctx, kind);
+    }
     v.luma_stride = align16(v.out_w()) * v.div;         // whole blocks of output pixels
     v.chroma_stride = align16(v.luma_stride / 2 + 1);  // + 1: the sample right of the last block
     const VkDeviceSize luma = VkDeviceSize(v.luma_stride) * v.height;
@@ -104,14 +128,6 @@ std::vector<ConvertPass::Upload> ConvertPass::plan(Frame& f, VkDeviceSize& stagi
     staging_bytes = v.a + (v.alpha ? luma : 0);
     v.out = converted_px;
     converted_px += VkDeviceSize(align16(v.out_w())) * v.out_h();
-    // Still shrunk after the conversion: mip levels down to the one the final pass samples.
-    const double rest = std::max(k[0], k[1]) / v.div;
-    const uint32_t levels = rest > 1.0 + 1e-3 ? std::min(full_mip_levels(v.out_w(), v.out_h()),
-                                                        2u + uint32_t(std::floor(std::log2(rest))))
-                                              : 1u;
-    VkImageUsageFlags use = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-    if (levels > 1) use |= VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-    v.image = &f.slot.images().acquire(f.ctx, {v.out_w(), v.out_h(), VK_FORMAT_R8G8B8A8_UNORM, levels, use});
     f.textures[n] = {v.image, !v.alpha, src.orientation};
     videos.push_back(v);
   }
@@ -121,11 +137,7 @@ std::vector<ConvertPass::Upload> ConvertPass::plan(Frame& f, VkDeviceSize& stagi
 void ConvertPass::upload(Frame& f, PerSlot& s, const std::vector<Upload>& videos) {
   auto* staging = static_cast<uint8_t*>(s.staging.mapped);
   for (const Upload& v : videos) {
-    const AVFrame* fr = f.draws[v.draw].video;
-    const int planes = v.alpha ? 4 : 3;
-    for (int k = 0; k < planes; ++k)
-      if (!fr->data[k]) throw Error("video frame is missing plane " + std::to_string(k));
-    if (fr->width < v.width || fr->height < v.height) throw Error("video frame size changed mid-stream");
+    const AVFrame* fr = f.draws[v.draw].video;  // checked by plan()
     copy_plane(staging + v.y, v.luma_stride, fr->data[0], fr->linesize[0], v.width, v.height);
     copy_plane(staging + v.cb, v.chroma_stride, fr->data[1], fr->linesize[1], v.width / 2, v.height / 2);
     copy_plane(staging + v.cr, v.chroma_stride, fr->data[2], fr->linesize[2], v.width / 2, v.height / 2);

@@ -1,10 +1,13 @@
 // Conversion pass: each video layer's decoded planes (uploaded through the slot's staging buffer)
 // become a premultiplied RGBA8 texture (shaders/yuv_to_rgba.comp) in an image from the slot's
 // pool, with a box-filtered mip chain when the layer is shown smaller than the converted size.
+// Converted frames are kept across frames and slots (convert_cache.h): a decoded frame shown
+// again is neither uploaded nor converted again.
 #pragma once
 #include <vector>
 
 #include "gpu/compute_program.h"
+#include "gpu/convert_cache.h"
 #include "gpu/per_frame_sets.h"
 #include "gpu/pass.h"
 
@@ -14,6 +17,9 @@ class ConvertPass : public Pass {
  public:
   ConvertPass(const VkContext& ctx, int slots);
   void record(Frame& f) override;
+  // The conversions recorded into `slot`'s frame were submitted (Compositor::submit).
+  void commit(size_t slot) { cache_.commit(slot); }
+  uint64_t conversions() const { return conversions_; }  // video frames converted so far (tests: reuse)
 
  private:
   struct Upload;  // one video layer's staging layout and output image
@@ -29,6 +35,8 @@ class ConvertPass : public Pass {
     Buffer converted;  // the shader's RGBA8 output, copied into the pooled images
   };
   PerFrameSets<PerSlot> slots_;  // one set per use within a frame (nested draw lists)
+  ConvertCache cache_;
+  uint64_t conversions_ = 0;
 };
 
 }  // namespace reelforge

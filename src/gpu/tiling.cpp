@@ -9,6 +9,14 @@ namespace reelforge {
 std::vector<TileGroup> group_tiles(int width, int height, const std::vector<TileLayer>& layers) {
   const int nx = (width + kTileW - 1) / kTileW, ny = (height + kTileH - 1) / kTileH;
   std::vector<std::vector<int>> stacks(size_t(nx) * size_t(ny));
+  // The tile's pixels (clipped to the canvas) inside the opaque rectangle `o`: pixel centres at
+  // least half a pixel inside it have full coverage, and whatever lies below is hidden. Counted
+  // from the column left of the tile, which composite.comp also computes (chroma).
+  auto covers = [&](const std::array<float, 4>& o, int tx, int ty) {
+    const float px0 = float(std::max(0, tx * kTileW - 1)), py0 = float(ty * kTileH);
+    const float px1 = float(std::min(width, (tx + 1) * kTileW)), py1 = float(std::min(height, (ty + 1) * kTileH));
+    return o[2] > o[0] && px0 >= o[0] && py0 >= o[1] && px1 <= o[2] && py1 <= o[3];
+  };
   for (int n = 0; n < int(layers.size()); ++n) {
     const auto& b = layers[size_t(n)].bounds;
     if (!(b[2] > b[0] && b[3] > b[1])) continue;
@@ -21,12 +29,7 @@ std::vector<TileGroup> group_tiles(int width, int height, const std::vector<Tile
     for (int ty = ty0; ty <= ty1; ++ty)
       for (int tx = tx0; tx <= tx1; ++tx) {
         auto& s = stacks[size_t(ty) * size_t(nx) + size_t(tx)];
-        // The tile's pixels (clipped to the canvas) inside the opaque rectangle: pixel centres at
-        // least half a pixel inside it have full coverage, and whatever lies below is hidden.
-        // Counted from the column left of the tile, which composite.comp also computes (chroma).
-        const float px0 = float(std::max(0, tx * kTileW - 1)), py0 = float(ty * kTileH);
-        const float px1 = float(std::min(width, (tx + 1) * kTileW)), py1 = float(std::min(height, (ty + 1) * kTileH));
-        if (o[2] > o[0] && px0 >= o[0] && py0 >= o[1] && px1 <= o[2] && py1 <= o[3]) s.clear();
+        if (covers(o, tx, ty)) s.clear();
         s.push_back(n);
       }
   }
@@ -36,8 +39,10 @@ std::vector<TileGroup> group_tiles(int width, int height, const std::vector<Tile
     for (int tx = 0; tx < nx; ++tx) {
       auto& s = stacks[size_t(ty) * size_t(nx) + size_t(tx)];
       auto [it, fresh] = index.emplace(s, groups.size());
-      if (fresh) groups.push_back({s, {}});
-      groups[it->second].tiles.push_back(uint32_t(tx) | (uint32_t(ty) << 16));
+      if (fresh) groups.push_back({s, {}, !s.empty()});
+      TileGroup& g = groups[it->second];
+      g.tiles.push_back(uint32_t(tx) | (uint32_t(ty) << 16));
+      g.covered = g.covered && covers(layers[size_t(s.front())].opaque, tx, ty);
     }
   return groups;
 }

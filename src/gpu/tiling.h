@@ -21,6 +21,9 @@ struct TileLayer {
 struct TileGroup {
   std::vector<int> layers;       // indices into the frame's layer list, bottom to top
   std::vector<uint32_t> tiles;   // tile x | tile y << 16
+  // The bottom layer covers every tile of the group (and the column left of each) opaquely:
+  // its coverage is 1 there and nothing shows through it (composite.comp's covering flag).
+  bool covered = false;
 };
 
 // Groups the tiles of a width x height canvas. A layer belongs to a tile when its bounds, grown by

@@ -46,4 +46,9 @@ uint64_t Renderer::generated_uploads() {
   return compositor_->generated_uploads();
 }
 
+uint64_t Renderer::video_conversions() {
+  std::lock_guard lock(mutex_);
+  return compositor_->video_conversions();
+}
+
 }  // namespace reelforge

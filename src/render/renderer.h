@@ -20,6 +20,7 @@ class Renderer {
   void render_nv12(int64_t frame, std::vector<uint8_t>& y, std::vector<uint8_t>& uv);
   const Timeline& timeline() const { return *tl_; }
   uint64_t generated_uploads();  // generated-layer pictures uploaded so far (reuse tests)
+  uint64_t video_conversions();  // decoded video frames uploaded and converted so far (reuse tests)
 
  private:
   void run(int64_t frame, bool rgba, bool nv12);

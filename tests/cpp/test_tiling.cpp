@@ -32,6 +32,15 @@ bool hides_pixel(const TileLayer& l, int px, int py) {
   return o[2] > o[0] && px >= o[0] && px + 1 <= o[2] && py >= o[1] && py + 1 <= o[3];
 }
 
+// Whether layer n hides every pixel of tile (tx, ty) and the column left of it (clipped to the canvas).
+bool hides_tile(int w, int h, const TileLayer& l, int tx, int ty) {
+  const int x1 = std::min(w, (tx + 1) * kTileW), y1 = std::min(h, (ty + 1) * kTileH);
+  for (int y = ty * kTileH; y < y1; ++y)
+    for (int x = std::max(0, tx * kTileW - 1); x < x1; ++x)
+      if (!hides_pixel(l, x, y)) return false;
+  return true;
+}
+
 // Expected bottom-to-top layer list of tile (tx, ty), pixel by pixel.
 std::vector<int> reference_stack(int w, int h, const std::vector<TileLayer>& layers, int tx, int ty) {
   std::vector<int> stack;
@@ -54,9 +63,13 @@ void check_against_reference(int w, int h, const std::vector<TileLayer>& layers)
   const int nx = (w + kTileW - 1) / kTileW, ny = (h + kTileH - 1) / kTileH;
   std::vector<int> seen(size_t(nx) * size_t(ny), 0);
   std::set<std::vector<int>> distinct;
-  int mismatches = 0;
+  int mismatches = 0, covered_wrong = 0;
   for (const TileGroup& g : groups) {
     distinct.insert(g.layers);
+    bool covered = !g.layers.empty();
+    for (uint32_t t : g.tiles)
+      covered = covered && hides_tile(w, h, layers[size_t(g.layers.front())], int(t & 0xffff), int(t >> 16));
+    covered_wrong += g.covered != covered;
     for (uint32_t t : g.tiles) {
       const int tx = int(t & 0xffff), ty = int(t >> 16);
       REQUIRE(tx < nx);
@@ -66,6 +79,7 @@ void check_against_reference(int w, int h, const std::vector<TileLayer>& layers)
     }
   }
   CHECK(mismatches == 0);
+  CHECK(covered_wrong == 0);  // the bottom layer covers every tile of the group opaquely
   CHECK(std::all_of(seen.begin(), seen.end(), [](int n) { return n == 1; }));  // each tile once
   CHECK(distinct.size() == groups.size());  // one group per distinct stack
   const auto again = group_tiles(w, h, layers);  // deterministic
@@ -118,6 +132,10 @@ TEST_CASE("tiling: partial edge tiles are hidden by an opaque layer covering the
   const auto groups = group_tiles(200, 20, {below, cover});
   REQUIRE(groups.size() == 1);
   CHECK(groups[0].layers == std::vector<int>{1});
+  CHECK(groups[0].covered);
+  const auto partly = group_tiles(200, 20, {rect(0, 0, 200, 20), TileLayer{{0, 0, 200, 20}, {0, 0, 199.5f, 20}}});
+  REQUIRE(partly.size() == 2);  // the right tile keeps the layer below (the last column is not hidden)
+  for (const auto& g : partly) CHECK(g.covered == (g.layers.size() == 1));
 }
 
 TEST_CASE("tiling: random stacks match the per-pixel reference") {
