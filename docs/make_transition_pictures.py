@@ -1,4 +1,4 @@
-"""Renders the README's transitions picture (docs/images/transitions.png) from the shared media:
+"""Renders the README's transitions picture (docs/images/transitions.jpg) from the shared media:
 one row per built-in transition, five frames across its overlap (progress 0, 1/4, 1/2, 3/4, 1).
 
 Run: REELFORGE_MEDIA=/path/to/media python docs/make_transition_pictures.py
@@ -13,7 +13,7 @@ import reelforge as rf
 from reelforge import transitions as tr
 
 media = Path(os.environ.get("REELFORGE_MEDIA", Path(__file__).resolve().parents[2] / "shared" / "media"))
-out = Path(__file__).resolve().parent / "images" / "transitions.png"
+out = Path(__file__).resolve().parent / "images" / "transitions.jpg"
 bunny, chaplin = media / "big_buck_bunny_0_30.webm", media / "chaplin.mp4"
 if not bunny.is_file():
     sys.exit(f"media missing in {media}")
@@ -31,5 +31,5 @@ for row, t in enumerate(ROWS):
     for col, frame in enumerate((10, 15, 20, 25, 29)):
         y, x = row * (H + GAP), col * (W + GAP)
         strip[y:y + H, x:x + W] = r.render_frame(frame)
-rf.stills.save_rgba(strip, out)
+rf.stills.save_rgba(strip, out, quality=85)  # JPEG: video frames compress ~5x better than PNG
 print(out)
