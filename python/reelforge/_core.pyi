@@ -313,6 +313,12 @@ class RgbaImage(metaclass=_pybind11_type):
     def height(self) -> int:
         ...
     @property
+    def pixels(self) -> numpy.typing.NDArray[numpy.uint8]:
+        """
+        The premultiplied pixels, uint8 (height, width, 4): a read-only view sharing this image's memory
+        (no copy). Scene.compile() gives a layer whose image is such a whole view this image itself.
+        """
+    @property
     def width(self) -> int:
         ...
 class LayerTrack(metaclass=_pybind11_type):
@@ -1159,6 +1165,17 @@ class Renderer(metaclass=_pybind11_type):
     def generated_uploads(self) -> int:
         """
         Generated-layer pictures uploaded to the GPU so far (unchanged ones are reused).
+        """
+    @property
+    def image_uploads(self) -> int:
+        """
+        Image-layer pictures (images, text, captions) uploaded to the GPU so far: each when a
+        frame first draws it, again if it is drawn after being freed.
+        """
+    @property
+    def images_resident(self) -> int:
+        """
+        Image-layer pictures held on the GPU now: those drawn in the last 30 frames.
         """
 class ExportOptions(metaclass=_pybind11_type):
     """

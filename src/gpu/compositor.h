@@ -38,6 +38,8 @@ class Compositor {
   int nv12_stride() const { return row_pixels_; }
   const std::string& device_name() const { return ctx_->name; }
   uint64_t generated_uploads() const { return generated_.uploads(); }  // generated pictures uploaded
+  uint64_t image_uploads() const { return static_images_.uploads(); }  // image-layer pictures uploaded
+  size_t images_resident() const { return static_images_.resident(); }  // image-layer pictures on the GPU now
 
  private:
   static CommandPool make_command_pool(const VkContext& ctx);

@@ -46,4 +46,14 @@ uint64_t Renderer::generated_uploads() {
   return compositor_->generated_uploads();
 }
 
+uint64_t Renderer::image_uploads() {
+  std::lock_guard lock(mutex_);
+  return compositor_->image_uploads();
+}
+
+size_t Renderer::images_resident() {
+  std::lock_guard lock(mutex_);
+  return compositor_->images_resident();
+}
+
 }  // namespace reelforge

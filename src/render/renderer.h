@@ -20,6 +20,8 @@ class Renderer {
   void render_nv12(int64_t frame, std::vector<uint8_t>& y, std::vector<uint8_t>& uv);
   const Timeline& timeline() const { return *tl_; }
   uint64_t generated_uploads();  // generated-layer pictures uploaded so far (reuse tests)
+  uint64_t image_uploads();      // image-layer pictures uploaded so far (lazy upload tests)
+  size_t images_resident();      // image-layer pictures on the GPU after the last render
 
  private:
   void run(int64_t frame, bool rgba, bool nv12);
