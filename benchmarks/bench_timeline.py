@@ -11,7 +11,20 @@ captions, no loudness normalisation.
 
 Target (issue 13): the features variant within 15 % of the plain one in fps and in peak RSS.
 ``--seconds`` defaults to 60 as the issue states. Prints one JSON object (stdout), progress on
-stderr.
+stderr. Each variant reports wall-clock fps (whole process and in-process: scene building, the
+loudness passes and the export) and CPU seconds, as the machine may be shared.
+
+Extra variants (informational, no target; the targets stay plain vs features):
+
+* ``--breakdown``: one variant per feature on top of plain (``only_speed``: the 2x clip instead of
+  the full-frame cuts; ``only_reverse``: the reversed inset; ``only_captions``, ``only_duck``,
+  ``only_loudness``), to see what each costs.
+* ``--same-pictures``: the features variant's pictures without the features: the 2x and reversed
+  clips pre-rendered by ffmpeg (``setpts=PTS/2`` at 50 fps with ``atempo=2``, and ``reverse``;
+  outside the measurement) played as plain cuts, music at a fixed gain, no captions, no loudness.
+  Features against it is the cost of the machinery (remap decoding, time-stretch, captions,
+  ducking, loudness passes); plain against it is the cost of the content itself (2x motion makes
+  every frame costlier to encode).
 """
 
 from __future__ import annotations
@@ -31,6 +44,7 @@ from common import log  # noqa: E402
 NAME = "bench_timeline"
 MEDIA = ["chaplin.mp4", "crunching.mp3"]
 TARGET = 0.15
+FEATURES = ("speed", "reverse", "captions", "duck", "loudness")
 
 
 def _srt(path: Path, seconds: float) -> None:
@@ -46,6 +60,18 @@ def _srt(path: Path, seconds: float) -> None:
     path.write_text("\n".join(cues), encoding="utf-8")
 
 
+def _prerender(src: str, out_dir: Path) -> dict:
+    """The features variant's two pictures as files (2x with its audio at 50 fps, reversed)."""
+    import subprocess
+    out = {"fast": str(out_dir / "fast.mp4"), "reversed": str(out_dir / "reversed.mp4")}
+    enc = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "16"]
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", src, "-vf", "setpts=PTS/2", "-r", "50", "-af", "atempo=2",
+                    *enc, "-c:a", "aac", "-b:a", "192k", out["fast"]], check=True)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", src, "-vf", "reverse", "-an", *enc, out["reversed"]],
+                   check=True)
+    return out
+
+
 def worker(spec: dict) -> dict:
     """Build and export one variant (runs in the measured child process)."""
     import reelforge as rf
@@ -53,24 +79,34 @@ def worker(spec: dict) -> dict:
     t0 = time.perf_counter()
     src, music = spec["media"]["chaplin.mp4"], spec["media"]["crunching.mp3"]
     dur, W, H = spec["seconds"], spec["width"], spec["height"]
+    on = set(spec["features"])
     s = rf.Scene(W, H, fps=spec["fps"], duration=dur, background=(10, 10, 10))
     inset = dict(x=W - W // 2 - 40, y=40, width=W // 2, height=H // 2)
     bed = s.add_audio(music, loop=True, duration=dur, gain_db=-6)
-    options = {}
-    if spec["features"]:
-        s.add_video(src, speed=2.0, loop=True, audio=True, width=W, height=H, name="fast")
+
+    def cuts(path: str, name: str, extra: dict, audio: bool) -> None:
+        """Normal playback, one layer per cut of the clip (as long as the scene)."""
+        clip = rf._core.probe(path).duration
+        t, i = 0.0, 0
+        while t < dur:
+            s.add_video(path, start=t, audio=audio, name=f"{name}{i}", **extra)
+            t, i = t + clip, i + 1
+
+    full = dict(width=W, height=H)
+    pre = spec.get("prerendered")
+    if "speed" in on:
+        s.add_video(src, speed=2.0, loop=True, audio=True, name="fast", **full)
+    else:
+        cuts(pre["fast"] if pre else src, "full", full, True)
+    if "reverse" in on:
         s.add_video(src, reverse=True, loop=True, name="reversed", **inset)
-        voice = [c for c in s.audio if c is not bed]
-        bed.duck_under(voice, amount_db=-12, threshold_db=-40)
+    else:
+        cuts(pre["reversed"] if pre else src, "inset", inset, False)
+    if "duck" in on:
+        bed.duck_under([c for c in s.audio if c is not bed], amount_db=-12, threshold_db=-40)
+    if "captions" in on:
         s.add_subtitles(spec["srt"])
-        options = dict(loudness_lufs=-14.0, true_peak_db=-1.0)
-    else:  # the same pictures as normal playback, one layer per cut of the 9.64 s clip
-        clip = rf._core.probe(src).duration
-        for name, extra, audio in (("full", dict(width=W, height=H), True), ("inset", inset, False)):
-            t, i = 0.0, 0
-            while t < dur:
-                s.add_video(src, start=t, audio=audio, name=f"{name}{i}", **extra)
-                t, i = t + clip, i + 1
+    options = dict(loudness_lufs=-14.0, true_peak_db=-1.0) if "loudness" in on else {}
     result = rf.Exporter(s, spec["out"], crf=23, preset="veryfast", **options).run()
     return {"frames": result.frames, "render_s": time.perf_counter() - t0, "exporter_fps": result.fps,
             "encoder": result.encoder, "device": result.device}
@@ -84,6 +120,9 @@ def main(argv=None) -> int:
     ap.add_argument("--fps", type=int, default=30)
     ap.add_argument("--timeout", type=float, default=3600.0)
     ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/*.json")
+    ap.add_argument("--breakdown", action="store_true", help="also one variant per feature (only_<feature>)")
+    ap.add_argument("--same-pictures", action="store_true",
+                    help="also the features variant's pictures pre-rendered, without the features")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -98,11 +137,16 @@ def main(argv=None) -> int:
     frames = round(args.seconds * args.fps)
     result = {"benchmark": NAME, "status": "ok", "seconds": args.seconds, "width": args.width,
               "height": args.height, "fps": args.fps, "system": common.system_info(), "variants": {}}
+    variants = [("plain", [], None), ("features", list(FEATURES), None)]
+    if args.breakdown:
+        variants += [(f"only_{f}", [f], None) for f in FEATURES]
     try:
-        for label, features in (("plain", False), ("features", True)):
+        if args.same_pictures:
+            variants.append(("same_pictures", [], _prerender(media["chaplin.mp4"], out_dir)))
+        for label, features, pre in variants:
             out = str(out_dir / f"{label}.mp4")
             spec = {"media": media, "seconds": args.seconds, "width": args.width, "height": args.height,
-                    "fps": args.fps, "features": features, "out": out, "srt": str(srt)}
+                    "fps": args.fps, "features": features, "out": out, "srt": str(srt), "prerendered": pre}
             log(f"{label}: {args.seconds} s at {args.width}x{args.height}")
             run = common.run_measured([sys.executable, __file__, "--worker", json.dumps(spec)],
                                       timeout=args.timeout, sample_interval=0.25)
@@ -119,7 +163,8 @@ def main(argv=None) -> int:
             if run["rc"] != 0:
                 res["error"] = common.tail(run["stderr"] or run["stdout"])
             result["variants"][label] = res
-            log(f"{label}: {res['fps']} fps, peak RSS {res['peak_rss_mb']} MB, valid={res['valid']}")
+            log(f"{label}: {res['fps']} fps ({res.get('fps_in_process')} in process), {res['cpu_s']} CPU s, "
+                f"peak RSS {res['peak_rss_mb']} MB, valid={res['valid']}")
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
 
@@ -131,6 +176,17 @@ def main(argv=None) -> int:
         "fps_within_15pct": {"value": fps_ratio, "pass": None if not ok or fps_ratio is None else fps_ratio >= 1 - TARGET},
         "rss_within_15pct": {"value": rss_ratio, "pass": None if not ok or rss_ratio is None else rss_ratio <= 1 + TARGET},
     }
+    result["cpu_s_ratio"] = common.ratio(f["cpu_s"], p["cpu_s"])  # informational: CPU work, features / plain
+    for label, v in result["variants"].items():  # informational: each variant against plain
+        if label not in ("plain", "features"):
+            v["vs_plain"] = {"fps": common.ratio(v.get("fps_in_process"), p.get("fps_in_process")),
+                             "cpu_s": common.ratio(v["cpu_s"], p["cpu_s"]),
+                             "peak_rss": common.ratio(v["peak_rss_mb"], p["peak_rss_mb"])}
+    if "same_pictures" in result["variants"]:
+        q = result["variants"]["same_pictures"]
+        result["features_vs_same_pictures"] = {"fps": common.ratio(f.get("fps_in_process"), q.get("fps_in_process")),
+                                               "cpu_s": common.ratio(f["cpu_s"], q["cpu_s"]),
+                                               "peak_rss": common.ratio(f["peak_rss_mb"], q["peak_rss_mb"])}
     if not ok:
         result["status"] = "invalid"
     common.emit(result, NAME, save=not args.no_save)

@@ -393,6 +393,12 @@ class RgbaImage(metaclass=_pybind11_type):
     def height(self) -> int:
         ...
     @property
+    def pixels(self) -> numpy.typing.NDArray[numpy.uint8]:
+        """
+        The premultiplied pixels, uint8 (height, width, 4): a read-only view sharing this image's memory
+        (no copy). Scene.compile() gives a layer whose image is such a whole view this image itself.
+        """
+    @property
     def width(self) -> int:
         ...
 class LayerTrack(metaclass=_pybind11_type):
@@ -1296,6 +1302,17 @@ class Renderer(metaclass=_pybind11_type):
         Generated-layer pictures uploaded to the GPU so far (unchanged ones are reused).
         """
     @property
+    def image_uploads(self) -> int:
+        """
+        Image-layer pictures (images, text, captions) uploaded to the GPU so far: each when a
+        frame first draws it, again if it is drawn after being freed.
+        """
+    @property
+    def images_resident(self) -> int:
+        """
+        Image-layer pictures held on the GPU now: those drawn in the last 30 frames.
+        """
+    @property
     def video_conversions(self) -> int:
         """
         Decoded video frames uploaded and converted to RGBA so far (a frame shown again is reused).
@@ -1669,7 +1686,8 @@ def probe(path: str) -> MediaInfo:
 def remap_decode_stats(path: str, times: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> dict[str, typing.Any]:
     """
     Decode the frames a time-remapped layer would show at source `times` (seconds) as the render
-    does (media/remap_source.h) and report the work: reopens (each a seek), frames decoded,
+    does (media/remap_source.h) and report the work: reopens (each a seek), decoders (opened for
+    them: a reopen seeks the same decoder when it can), frames decoded,
     window_frames (capacity of the backward window) and pts (stream pts of each frame shown).
     """
 def render_rich_text(spans: collections.abc.Sequence[tuple[str, str, typing.SupportsFloat | typing.SupportsIndex, typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"], bool]], max_width: typing.SupportsFloat | typing.SupportsIndex = 0.0, align: str = 'left', line_height: typing.SupportsFloat | typing.SupportsIndex = 1.2, letter_spacing: typing.SupportsFloat | typing.SupportsIndex = 0.0, stroke_width: typing.SupportsFloat | typing.SupportsIndex = 0.0, stroke_color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [0, 0, 0, 255], shadow: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(3)"] = [0.0, 0.0, 0.0], shadow_color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [0, 0, 0, 0], box_color: typing.Annotated[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], "FixedSize(4)"] = [0, 0, 0, 0], box_padding: typing.SupportsFloat | typing.SupportsIndex = 0.0, box_radius: typing.SupportsFloat | typing.SupportsIndex = 0.0, paint_box: bool = True, paint_glyphs: bool = True, glyph_begin: typing.SupportsInt | typing.SupportsIndex = 0, glyph_end: typing.SupportsInt | typing.SupportsIndex = -1) -> dict[str, typing.Any]:

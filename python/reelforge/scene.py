@@ -996,7 +996,7 @@ class Scene:
         if layer.image is not None:
             # Text arrives premultiplied from the rasteriser; arrays are premultiplied by the core.
             premultiplied = _check_bool(layer.premultiplied, f"{what} premultiplied")
-            c.image = _core.RgbaImage(_as_rgba(layer.image, f"{what} image"), premultiplied=premultiplied)
+            c.image = _core_image(_as_rgba(layer.image, f"{what} image"), premultiplied)
         c.color = list(_unit_rgba(layer.color, f"{what} color"))
         start, end = self._span(layer.name, layer.start, layer.end)
         c.start_frame = self._first_frame(start)
@@ -1125,6 +1125,16 @@ def _set_size(layer: Layer, width: PropertyValue | None, height: PropertyValue |
             layer.set("height", sh * v / sw)
     elif not given:
         layer.set("width", sw).set("height", sh)
+
+
+def _core_image(a: np.ndarray, premultiplied: bool) -> "_core.RgbaImage":
+    """The core image of a checked RGBA array: the one it views when it is a whole
+    ``_core.RgbaImage.pixels`` (text: held once, shared by every compiled timeline), else a copy."""
+    base = a.base
+    if premultiplied and isinstance(base, _core.RgbaImage) and a.shape == (base.height, base.width, 4) \
+            and a.ctypes.data == base.pixels.ctypes.data:
+        return base
+    return _core.RgbaImage(a, premultiplied=premultiplied)
 
 
 def _as_rgba(a: object, what: str) -> np.ndarray:

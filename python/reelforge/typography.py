@@ -84,7 +84,8 @@ class StyledText(_text._PictureSize):
     """One painted text (from :func:`render_styled`).
 
     Attributes:
-        pixels: uint8 ``(height, width, 4)`` premultiplied RGBA.
+        pixels: uint8 ``(height, width, 4)`` premultiplied RGBA, read-only: a view of the
+            ``_core.RgbaImage`` that compiled timelines share (copy it to edit).
         baseline_y: pixels from the image top to the first line's baseline.
         text_box: ``(x0, y0, x1, y1)`` image pixels: the lines' ascender-to-descender boxes.
         box: what anchors refer to: the background box (the text box grown by its padding), or,
@@ -237,7 +238,9 @@ def render_styled(text: Any, *, font: Any = None, size_px: float = 48.0, color: 
     except MediaError as e:
         raise MediaError(f"{what}: {e}") from None
     anchor_box = tuple(d["box"]) if bc[3] > 0 else tuple(d["ink_box"])
-    return StyledText(d["pixels"], float(d["baseline_y"]), tuple(d["text_box"]), anchor_box, d["clusters"],
+    # Held once, by the core: Scene.compile() hands this image to every timeline without copying.
+    pixels = _core.RgbaImage(d.pop("pixels"), premultiplied=True).pixels
+    return StyledText(pixels, float(d["baseline_y"]), tuple(d["text_box"]), anchor_box, d["clusters"],
                       int(d["lines"]), font_path, "".join(s[0] for s in spans))
 
 

@@ -28,6 +28,7 @@ void bind_remap(py::module_& m) {
         py::gil_scoped_acquire acquire;
         py::dict d;
         d["reopens"] = src.reopens();
+        d["decoders"] = src.decoders();
         d["decoded"] = src.decoded();
         d["window_frames"] = src.window_capacity();
         d["pts"] = shown;
@@ -35,7 +36,8 @@ void bind_remap(py::module_& m) {
       },
       py::arg("path"), py::arg("times"),
       "Decode the frames a time-remapped layer would show at source `times` (seconds) as the render\n"
-      "does (media/remap_source.h) and report the work: reopens (each a seek), frames decoded,\n"
+      "does (media/remap_source.h) and report the work: reopens (each a seek), decoders (opened for\n"
+      "them: a reopen seeks the same decoder when it can), frames decoded,\n"
       "window_frames (capacity of the backward window) and pts (stream pts of each frame shown).");
 }
 

@@ -22,6 +22,11 @@ void bind_render(py::module_& m) {
                              "Generated-layer pictures uploaded to the GPU so far (unchanged ones are reused).")
       .def_property_readonly("video_conversions", &Renderer::video_conversions,
                              "Decoded video frames uploaded and converted to RGBA so far (a frame shown again is reused).")
+      .def_property_readonly("image_uploads", &Renderer::image_uploads,
+                             "Image-layer pictures (images, text, captions) uploaded to the GPU so far: each when a\n"
+                             "frame first draws it, again if it is drawn after being freed.")
+      .def_property_readonly("images_resident", &Renderer::images_resident,
+                             "Image-layer pictures held on the GPU now: those drawn in the last 30 frames.")
       .def("render_rgba", [](Renderer& r, int64_t i) {
         std::vector<uint8_t> px;
         {

@@ -52,7 +52,19 @@ void bind_timeline(py::module_& m) {
            "RGBA8 pixels (height, width, 4), copied. premultiplied=False: straight alpha, premultiplied\n"
            "here (c * a / 255, rounded) as still images are when loaded.")
       .def_readonly("width", &RgbaImage::width)
-      .def_readonly("height", &RgbaImage::height);
+      .def_readonly("height", &RgbaImage::height)
+      .def_property_readonly(
+          "pixels",
+          [](py::object self) {
+            // A view, not a copy: the array keeps this image alive; read-only, as timelines share it.
+            const auto& img = self.cast<const RgbaImage&>();
+            py::array_t<uint8_t> a({py::ssize_t(img.height), py::ssize_t(img.width), py::ssize_t(4)}, img.pixels.data(),
+                                   self);
+            a.attr("setflags")(py::arg("write") = false);
+            return a;
+          },
+          "The premultiplied pixels, uint8 (height, width, 4): a read-only view sharing this image's memory\n"
+          "(no copy). Scene.compile() gives a layer whose image is such a whole view this image itself.");
 
   py::class_<LayerTrack>(m, "LayerTrack",
       "float32 tables over the layer's frames [start_frame, end_frame): each of length\n"

@@ -39,6 +39,8 @@ class Compositor {
   const std::string& device_name() const { return ctx_->name; }
   uint64_t generated_uploads() const { return generated_.uploads(); }  // generated pictures uploaded
   uint64_t video_conversions() const { return convert_.conversions(); }  // video frames converted
+  uint64_t image_uploads() const { return static_images_.uploads(); }  // image-layer pictures uploaded
+  size_t images_resident() const { return static_images_.resident(); }  // image-layer pictures on the GPU now
 
  private:
   static CommandPool make_command_pool(const VkContext& ctx);

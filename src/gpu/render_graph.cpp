@@ -58,7 +58,7 @@ const Image* shown_as_is(const Frame& sub, int w, int h) {
 }
 }  // namespace
 
-RenderGraph::RenderGraph(const VkContext& ctx, int slots, const StaticImages& images, ConvertPass& convert,
+RenderGraph::RenderGraph(const VkContext& ctx, int slots, StaticImages& images, ConvertPass& convert,
                          GeneratedPass& generated, CompositePass& composite)
     : images_(images), convert_(convert), generated_(generated), nodes_(ctx, composite, slots), effects_(ctx, slots), masks_(ctx, slots) {}
 
@@ -66,7 +66,7 @@ void RenderGraph::prepare(Frame& f) {
   f.nodes = &nodes_;
   for (size_t n = 0; n < f.draws.size(); ++n) {
     const LayerSource& src = f.sources.at(size_t(f.draws[n].layer));
-    if (src.kind == LayerKind::Image) f.textures[n] = {&images_.image(src), images_.opaque(src), {}};
+    if (src.kind == LayerKind::Image) f.textures[n] = {&images_.image(f, n), images_.opaque(src), {}};
   }
   convert_.record(f);
   generated_.record(f);

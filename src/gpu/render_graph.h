@@ -17,7 +17,7 @@ namespace reelforge {
 
 class RenderGraph {
  public:
-  RenderGraph(const VkContext& ctx, int slots, const StaticImages& images, ConvertPass& convert,
+  RenderGraph(const VkContext& ctx, int slots, StaticImages& images, ConvertPass& convert,
               GeneratedPass& generated, CompositePass& composite);
   // Everything f's final composite samples: f.textures for every draw, nodes rendered.
   void prepare(Frame& f);
@@ -29,7 +29,7 @@ class RenderGraph {
   void render_transition(Frame& f, size_t n);
   Frame sub_frame(Frame& f, std::vector<LayerDraw>&& draws, const std::vector<LayerSource>& sources) const;
 
-  const StaticImages& images_;
+  StaticImages& images_;
   ConvertPass& convert_;
   GeneratedPass& generated_;  // generated layers' pictures (shapes, SVG, subtitles)
   NodeRenderer nodes_;

@@ -3,59 +3,90 @@
 #include <algorithm>
 #include <cstring>
 
+#include "gpu/pass.h"
 #include "gpu/vk_commands.h"
 #include "util/errors.h"
 
 namespace reelforge {
 
 namespace {
-// Every image layer's picture in the tree of sources (nested timelines, masks), once each.
-void collect(const std::vector<LayerSource>& sources, std::vector<const RgbaImage*>& out) {
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const LayerSource& s = sources[i];
-    if (s.kind == LayerKind::Image) {
-      if (!s.image || s.image->pixels.empty()) throw InputError("image layer " + std::to_string(i) + " has no pixels");
-      if (std::find(out.begin(), out.end(), s.image.get()) == out.end()) out.push_back(s.image.get());
-    }
-    collect(s.children, out);
-    collect(s.mask, out);
-  }
+constexpr VkImageUsageFlags kUse =
+    VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+
+// Records the copy of `img` from `staging` (at offset 0) into `dst` and its mip chain.
+void record_upload(VkCommandBuffer cb, const Buffer& staging, const RgbaImage& img, Image& dst) {
+  std::memcpy(staging.mapped, img.pixels.data(), img.pixels.size());
+  image_barrier(cb, dst.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
+                VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+  VkBufferImageCopy r{};
+  r.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+  r.imageExtent = {uint32_t(img.width), uint32_t(img.height), 1};
+  vkCmdCopyBufferToImage(cb, staging.buffer, dst.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &r);
+  record_mipmaps(cb, dst);  // leaves every level SHADER_READ_ONLY for the compute stage (no blit for one)
 }
 }  // namespace
 
-StaticImages::StaticImages(VkContext& ctx, VkCommandPool pool, const std::vector<LayerSource>& sources) {
+StaticImages::StaticImages(VkContext& ctx, VkCommandPool pool) {
   const RgbaImage transparent{1, 1, {0, 0, 0, 0}};
-  std::vector<const RgbaImage*> pictures;
-  collect(sources, pictures);
-  VkDeviceSize total = 4;
-  for (const RgbaImage* img : pictures) total += img->pixels.size();
-  Buffer staging = make_buffer(ctx, total, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
-  const VkImageUsageFlags use =
-      VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+  Buffer staging = make_buffer(ctx, 4, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
+  dummy_ = make_image(ctx, 1, 1, VK_FORMAT_R8G8B8A8_UNORM, kUse, 1);
   VkCommandBuffer cb = begin_one_time(ctx.device, pool);
-  VkDeviceSize offset = 0;
-  auto upload = [&](const RgbaImage& img, Image& dst, uint32_t levels) {
-    dst = make_image(ctx, img.width, img.height, VK_FORMAT_R8G8B8A8_UNORM, use, levels);
-    std::memcpy(static_cast<uint8_t*>(staging.mapped) + offset, img.pixels.data(), img.pixels.size());
-    image_barrier(cb, dst.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
-                  VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
-    VkBufferImageCopy r{};
-    r.bufferOffset = offset;
-    r.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-    r.imageExtent = {uint32_t(img.width), uint32_t(img.height), 1};
-    vkCmdCopyBufferToImage(cb, staging.buffer, dst.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &r);
-    record_mipmaps(cb, dst);
-    offset += img.pixels.size();
-  };
-  upload(transparent, dummy_, 1);
-  for (const RgbaImage* img : pictures) {
-    Entry& e = images_[img];
-    bool opaque = true;
-    for (size_t k = 3; k < img->pixels.size() && opaque; k += 4) opaque = img->pixels[k] == 255;
-    e.opaque = opaque;
-    upload(*img, e.image, full_mip_levels(img->width, img->height));
-  }
+  record_upload(cb, staging, transparent, dummy_);
   submit_and_wait(ctx, pool, cb);
+}
+
+const Image& StaticImages::image(Frame& f, size_t n) {
+  const LayerSource& src = f.sources.at(size_t(f.draws[n].layer));
+  if (!src.image || src.image->pixels.empty())
+    throw InputError("image layer " + std::to_string(f.draws[n].layer) + " has no pixels");
+  const RgbaImage& img = *src.image;
+  const LayerPlacement& p = f.draws[n].place;
+  const bool shrunk = img.width > p.size[0] * p.px_per_local[0] * 1.01 + 1 || img.height > p.size[1] * p.px_per_local[1] * 1.01 + 1;
+  const uint32_t levels = shrunk ? full_mip_levels(img.width, img.height) : 1u;
+  Entry& e = images_[&img];
+  if (e.picture && e.image.levels < levels) {  // frames in flight may still sample the old one
+    retired_.push_back(std::move(e));
+    e = Entry{};
+  }
+  if (!e.picture) {
+    upload(f, e, img, levels);
+    e.picture = src.image;
+  }
+  e.last_frame = frame_;
+  if (e.drawn.size() <= f.slot_index) e.drawn.resize(f.slot_index + 1, 0);
+  e.drawn[f.slot_index] = f.slot.serial();
+  return e.image;
+}
+
+void StaticImages::upload(Frame& f, Entry& e, const RgbaImage& img, uint32_t levels) {
+  e.image = make_image(f.ctx, img.width, img.height, VK_FORMAT_R8G8B8A8_UNORM, kUse, levels);
+  e.staging = make_buffer(f.ctx, img.pixels.size(), VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
+  e.staging_slot = f.slot_index;
+  e.staging_serial = f.slot.serial();
+  record_upload(f.cmd, e.staging, img, e.image);
+  bool opaque = true;
+  for (size_t k = 3; k < img.pixels.size() && opaque; k += 4) opaque = img.pixels[k] == 255;
+  e.opaque = opaque;
+  ++uploads_;
+}
+
+// A slot whose serial moved past a recorded one has waited for that frame (FrameSlot::begin).
+bool StaticImages::finished(const Entry& e, const std::vector<std::unique_ptr<FrameSlot>>& slots) const {
+  const auto done = [&](size_t slot, uint64_t serial) { return serial == 0 || slots.at(slot)->serial() > serial; };
+  for (size_t k = 0; k < e.drawn.size(); ++k)
+    if (!done(k, e.drawn[k])) return false;
+  return e.staging.buffer == VK_NULL_HANDLE || done(e.staging_slot, e.staging_serial);
+}
+
+void StaticImages::begin_frame(const std::vector<std::unique_ptr<FrameSlot>>& slots) {
+  ++frame_;
+  for (auto it = images_.begin(); it != images_.end();) {
+    Entry& e = it->second;
+    if (e.staging.buffer != VK_NULL_HANDLE && slots.at(e.staging_slot)->serial() > e.staging_serial) e.staging = Buffer{};
+    const bool idle = frame_ - e.last_frame > kIdleFrames && finished(e, slots);
+    it = idle ? images_.erase(it) : std::next(it);
+  }
+  std::erase_if(retired_, [&](const Entry& e) { return finished(e, slots); });
 }
 
 }  // namespace reelforge

@@ -23,13 +23,19 @@ RemapSource::RemapSource(const std::string& path, bool strict, bool backward)
 void RemapSource::reopen(double t) {
   win_.clear();
   win_t_.clear();
+  ++reopens_;
+  // The same decoder when it can seek there: a new one per window would churn its threads and
+  // frame pool (and the allocator's arenas with them).
+  if (dec_ && dec_->seek(std::max(0.0, t))) return;
+  dec_.reset();  // its frames and threads go before the next decoder's arrive
   dec_ = std::make_unique<VideoSource>(path_, std::max(0.0, t), strict_);
   tol_ = dec_->tolerance();
-  ++reopens_;
-  if (backward_ && reopens_ == 1) {
+  if (++decoders_ == 1 && backward_) {
     // One decoded 4:2:0 picture: luma + two quarter-size chroma planes (+ alpha).
     const size_t luma = size_t(dec_->width()) * size_t(dec_->height());
-    cap_ = std::max<size_t>(2, kWindowBytes / std::max<size_t>(1, luma * (dec_->has_alpha() ? 5 : 3) / 2));
+    const size_t budget = std::max<size_t>(2, kWindowBytes / std::max<size_t>(1, luma * (dec_->has_alpha() ? 5 : 3) / 2));
+    const auto gop = dec_->longest_gop_frames();
+    cap_ = gop ? std::clamp<size_t>(size_t((*gop + kGopShare - 1) / kGopShare), 2, budget) : budget;
   }
   // VideoSource lands on the keyframe before t, or decodes from the start when that fails: a first
   // frame after t is then the stream's first frame, shown for every time before it.

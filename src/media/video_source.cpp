@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cmath>
 
 #include "media/media_warnings.h"
 #include "util/errors.h"
@@ -51,6 +52,42 @@ VideoSource::VideoSource(const std::string& path, double trim_start, bool strict
     }
   }
   if (!decode_one(next_)) throw MediaError("'" + path + "' contains no decodable video frame");
+}
+
+std::optional<int64_t> VideoSource::longest_gop_frames() const {
+  AVStream* st = s_.stream();
+  const int n = avformat_index_get_entries_count(st);
+  std::optional<int64_t> prev;  // timestamp of the previous keyframe
+  double longest = 0;
+  const double tb = av_q2d(st->time_base);
+  for (int i = 0; i < n; ++i) {
+    const AVIndexEntry* e = avformat_index_get_entry(st, i);
+    if (!e || !(e->flags & AVINDEX_KEYFRAME)) continue;
+    if (prev) longest = std::max(longest, double(e->timestamp - *prev) * tb);
+    prev = e->timestamp;
+  }
+  if (!prev) return std::nullopt;
+  const double end = st->duration != AV_NOPTS_VALUE ? double(st->start_time != AV_NOPTS_VALUE ? st->start_time : 0) * tb +
+                                                         double(st->duration) * tb
+                                                   : double(s_.fmt->duration) / AV_TIME_BASE;
+  if (end > 0) longest = std::max(longest, end - double(*prev) * tb);
+  return std::max<int64_t>(1, std::llround(longest / frame_dur_));
+}
+
+bool VideoSource::seek(double t) {
+  if (!failed_.empty()) return false;
+  AVStream* st = s_.stream();
+  cur_.reset();
+  next_.reset();
+  eof_ = false;
+  const int64_t ts = int64_t((std::max(0.0, t) + start_time_) / av_q2d(st->time_base));
+  if (av_seek_frame(s_.fmt.get(), s_.stream_index, ts, AVSEEK_FLAG_BACKWARD) < 0) return false;
+  avcodec_flush_buffers(s_.dec.get());
+  try {
+    return decode_one(next_) && seconds(next_.get()) <= t + tolerance_;
+  } catch (const MediaError&) {  // strict: the new VideoSource reports it
+    return false;
+  }
 }
 
 double VideoSource::seconds(const AVFrame* f) const {

@@ -33,6 +33,14 @@ class VideoSource {
     return next_ ? std::optional<double>(seconds(next_.get())) : std::nullopt;
   }
   double tolerance() const { return tolerance_; }
+  // Starts again at the keyframe before source time `t` with the same decoder (its threads and
+  // frame pool kept: no reopen). False when that does not land at or before `t` (damage, a lost
+  // keyframe, a strict failure): then open a new VideoSource at `t`, which falls back as needed.
+  bool seek(double t);
+  // The longest run of frames from one keyframe to the next (or to the stream's end), from the
+  // demuxer's index (MP4/MOV: every sample; Matroska/WebM: its cues, an upper bound); nullopt
+  // without an index. Read at open, before decoding adds entries.
+  std::optional<int64_t> longest_gop_frames() const;
 
  private:
   bool decode_one(FramePtr& into);  // decodes + normalises the next frame; false at EOF

@@ -51,4 +51,14 @@ uint64_t Renderer::video_conversions() {
   return compositor_->video_conversions();
 }
 
+uint64_t Renderer::image_uploads() {
+  std::lock_guard lock(mutex_);
+  return compositor_->image_uploads();
+}
+
+size_t Renderer::images_resident() {
+  std::lock_guard lock(mutex_);
+  return compositor_->images_resident();
+}
+
 }  // namespace reelforge

@@ -21,6 +21,8 @@ class Renderer {
   const Timeline& timeline() const { return *tl_; }
   uint64_t generated_uploads();  // generated-layer pictures uploaded so far (reuse tests)
   uint64_t video_conversions();  // decoded video frames uploaded and converted so far (reuse tests)
+  uint64_t image_uploads();      // image-layer pictures uploaded so far (lazy upload tests)
+  size_t images_resident();      // image-layer pictures on the GPU after the last render
 
  private:
   void run(int64_t frame, bool rgba, bool nv12);
