@@ -29,8 +29,6 @@ Extra variants (informational, no target; the targets stay plain vs features):
 
 from __future__ import annotations
 
-import argparse
-import json
 import shutil
 import sys
 import tempfile
@@ -39,7 +37,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
-from common import log  # noqa: E402
 
 NAME = "bench_timeline"
 MEDIA = ["chaplin.mp4", "crunching.mp3"]
@@ -113,20 +110,12 @@ def worker(spec: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seconds", type=float, default=60.0, help="scene length (default 60)")
-    ap.add_argument("--width", type=int, default=1920)
-    ap.add_argument("--height", type=int, default=1080)
-    ap.add_argument("--fps", type=int, default=30)
-    ap.add_argument("--timeout", type=float, default=3600.0)
-    ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/*.json")
+    ap = common.export_bench_parser(__doc__, seconds=60.0, timeout=3600.0)
     ap.add_argument("--breakdown", action="store_true", help="also one variant per feature (only_<feature>)")
     ap.add_argument("--same-pictures", action="store_true",
                     help="also the features variant's pictures pre-rendered, without the features")
-    ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(json.loads(args.worker))))
+    if common.run_worker(args, worker):
         return 0
 
     common.require_tool(NAME, "ffprobe")
@@ -134,7 +123,6 @@ def main(argv=None) -> int:
     out_dir = Path(tempfile.mkdtemp(prefix="reelforge-bench-timeline-"))
     srt = out_dir / "captions.srt"
     _srt(srt, args.seconds)
-    frames = round(args.seconds * args.fps)
     result = {"benchmark": NAME, "status": "ok", "seconds": args.seconds, "width": args.width,
               "height": args.height, "fps": args.fps, "system": common.system_info(), "variants": {}}
     variants = [("plain", [], None), ("features", list(FEATURES), None)]
@@ -147,24 +135,8 @@ def main(argv=None) -> int:
             out = str(out_dir / f"{label}.mp4")
             spec = {"media": media, "seconds": args.seconds, "width": args.width, "height": args.height,
                     "fps": args.fps, "features": features, "out": out, "srt": str(srt), "prerendered": pre}
-            log(f"{label}: {args.seconds} s at {args.width}x{args.height}")
-            run = common.run_measured([sys.executable, __file__, "--worker", json.dumps(spec)],
-                                      timeout=args.timeout, sample_interval=0.25)
-            w = common.last_json_line(run["stdout"]) if run["rc"] == 0 else None
-            verify = common.verify_output(out, frames=frames, width=args.width, height=args.height, fps=args.fps,
-                                          audio=True)
-            res = {k: run[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "loadavg_before", "rc", "timed_out")}
-            res["fps"] = round(frames / run["wall_s"], 3)
-            if w:
-                res.update({k: v for k, v in w.items() if k != "frames"})
-                res["fps_in_process"] = round(frames / w["render_s"], 3)
-            res["output"] = verify
-            res["valid"] = run["rc"] == 0 and verify["valid"]
-            if run["rc"] != 0:
-                res["error"] = common.tail(run["stderr"] or run["stdout"])
+            res = common.measure_export(label, __file__, spec, audio=True, timeout=args.timeout)
             result["variants"][label] = res
-            log(f"{label}: {res['fps']} fps ({res.get('fps_in_process')} in process), {res['cpu_s']} CPU s, "
-                f"peak RSS {res['peak_rss_mb']} MB, valid={res['valid']}")
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
 
