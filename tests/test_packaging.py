@@ -77,6 +77,25 @@ def test_import_works_without_a_vulkan_driver_and_render_names_the_fix(tmp_path,
     assert lines[3] == "left []", r.stdout  # no partial output file
 
 
+def test_import_leaves_the_distributed_module_for_first_use():
+    """`import reelforge` does not load reelforge.distributed (asyncio, ssl, uuid: resident memory a
+    plain export never needs); `rf.distributed`, `rf.SegmentFailed`, `from reelforge import
+    SegmentFailed` and `from reelforge import *` still give the very same objects."""
+    code = textwrap.dedent("""
+        import sys, reelforge as rf
+        print(sorted(m for m in ("reelforge.distributed", "asyncio", "ssl", "uuid") if m in sys.modules))
+        from reelforge import SegmentFailed
+        import reelforge.distributed as d
+        ns = {}
+        exec("from reelforge import *", ns)
+        print(SegmentFailed is d.SegmentFailed is rf.SegmentFailed is ns["SegmentFailed"],
+              rf.distributed is d, issubclass(SegmentFailed, rf.ReelforgeError), hasattr(rf, "no_such_name"))
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["[]", "True True True False"], r.stdout
+
+
 def test_build_wheel_script_parses():
     assert subprocess.run(["bash", "-n", str(ROOT / "scripts" / "build_wheel.sh")]).returncode == 0
 

@@ -3,6 +3,8 @@
 Build a :class:`Scene`, preview frames with :class:`Renderer`, write files with :class:`Exporter`.
 """
 
+from typing import TYPE_CHECKING
+
 try:
     from . import _core
 except ImportError as _e:  # the extension links the Vulkan loader (not a driver: those are found at run time)
@@ -24,11 +26,24 @@ from .transitions import sequence
 from .shapes import LinearGradient, RadialGradient
 from .renderer import Renderer
 from .exporter import ExportResult, Exporter
-from .distributed import SegmentFailed  # also makes reelforge.distributed available
 from .stills import export_still
 from .typography import Span, TextLayer
 
 from ._core import __version__  # pyproject.toml's version, compiled into the extension
+
+if TYPE_CHECKING:  # type checkers see the real names; at run time __getattr__ below loads them
+    from . import distributed
+    from .distributed import SegmentFailed
+
+
+def __getattr__(name: str) -> object:
+    # reelforge.distributed (and its SegmentFailed) load on first use: it imports asyncio, ssl, uuid
+    # and the staging code, about 3 MB of resident memory that a plain export never needs.
+    if name in ("distributed", "SegmentFailed"):
+        import importlib  # not `from . import`: that asks this very __getattr__ first
+        mod = importlib.import_module(".distributed", __name__)
+        return mod if name == "distributed" else mod.SegmentFailed
+    raise AttributeError(f"module 'reelforge' has no attribute {name!r}")
 
 __all__ = [
     "Scene", "Layer", "AudioClip", "Renderer", "Exporter", "ExportResult", "export_still", "audio", "easing", "effects", "notebook", "testing", "cubic_bezier", "spring",
