@@ -18,4 +18,15 @@ std::vector<uint32_t> compile_compute_glsl(const std::string& source, const std:
   return {r.cbegin(), r.cend()};
 }
 
+std::vector<uint32_t> compile_user_glsl(const std::string& source, const std::string& name,
+                                        const std::string& entry_hint) {
+  try {
+    return compile_compute_glsl(source, name);
+  } catch (const InputError& e) {
+    const std::string log = e.what();
+    if (log.find("reelforge-main") == std::string::npos) throw;
+    throw InputError(log + "\n" + entry_hint);
+  }
+}
+
 }  // namespace reelforge

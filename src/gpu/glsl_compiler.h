@@ -12,4 +12,10 @@ namespace reelforge {
 // report lines relative to the part the user wrote). Throws InputError carrying the compiler log.
 std::vector<uint32_t> compile_compute_glsl(const std::string& source, const std::string& name);
 
+// compile_compute_glsl for a user's function placed between a prelude and our `main`, which
+// starts with `#line 1 "reelforge-main"`: an error reported there means the user's entry point
+// is missing or has the wrong signature, so `entry_hint` is appended to the compiler log.
+std::vector<uint32_t> compile_user_glsl(const std::string& source, const std::string& name,
+                                        const std::string& entry_hint);
+
 }  // namespace reelforge

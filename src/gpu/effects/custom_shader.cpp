@@ -77,13 +77,8 @@ std::shared_ptr<const CompiledShader> compile_effect_shader(const std::string& s
   auto s = std::make_shared<CompiledShader>();
   s->source = source;
   s->uniforms = uniforms;
-  try {
-    s->spirv = compile_compute_glsl(effect_shader_glsl(source, uniforms), "effect");
-  } catch (const InputError& e) {
-    const std::string log = e.what();
-    if (log.find("reelforge-main") == std::string::npos) throw;
-    throw InputError(log + "\nThe source must define `vec4 effect(vec2 uv)` (uv in 0..1 over the layer).");
-  }
+  s->spirv = compile_user_glsl(effect_shader_glsl(source, uniforms), "effect",
+                               "The source must define `vec4 effect(vec2 uv)` (uv in 0..1 over the layer).");
   std::lock_guard lock(mutex);
   return cache.emplace(key, std::move(s)).first->second;
 }

@@ -138,13 +138,8 @@ std::shared_ptr<const CompiledTransition> compile_transition_shader(const std::s
   auto s = std::make_shared<CompiledTransition>();
   s->source = source;
   s->uniforms = p.uniforms;
-  try {
-    s->spirv = compile_compute_glsl(glsl(p), "transition");
-  } catch (const InputError& e) {
-    const std::string log = e.what();
-    if (log.find("reelforge-main") == std::string::npos) throw;
-    throw InputError(log + "\nThe source must define `vec4 transition(vec2 uv)` (gl-transitions convention).");
-  }
+  s->spirv = compile_user_glsl(glsl(p), "transition",
+                               "The source must define `vec4 transition(vec2 uv)` (gl-transitions convention).");
   std::lock_guard lock(mutex);
   return cache.emplace(source, std::move(s)).first->second;
 }
