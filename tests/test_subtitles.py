@@ -13,6 +13,7 @@ import pytest
 
 import reelforge as rf
 from reelforge import subtitles as subs
+from reelforge.rescale import scaled
 
 W, H, FPS = 320, 180, 10
 
@@ -195,6 +196,40 @@ def test_ass_cues_position_and_karaoke_by_libass(files):
     assert w11.sum() < w13.sum() < w16.sum() and r11.sum() > r13.sum() > r16.sum() == 0
     assert colours(19)[0].sum() == w16.sum()
     assert not (frames[20][90:, :, :3].max(axis=2) > 128).any()
+
+
+def ink_box(f: np.ndarray) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) of the pixels brighter than 128 in any channel."""
+    ys, xs = np.nonzero(f[..., :3].max(axis=2) > 128)
+    assert xs.size, "no caption drawn"
+    return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())
+
+
+# Render scale 0.5 and 2.0 (Exporter(scale=), --resolution) and another aspect ratio (--size).
+@pytest.mark.parametrize("size", [(W // 2, H // 2), (2 * W, 2 * H), (W, 240)])
+def test_ass_under_render_scale_is_laid_out_at_the_output_size(files, size):
+    # libass lays the script out for the frame size it is shown at, as a player does: the scene
+    # rendered at `size` must show what the same script gives in a scene authored at that size,
+    # not the authored-size picture resampled (blurred, and stretched when the aspect changes).
+    s, direct = scene(), rf.Scene(width=size[0], height=size[1], fps=FPS, duration=2.5)
+    s.add_subtitles(files["ass"])
+    direct.add_subtitles(files["ass"])
+    r, ref = rf.Renderer(scaled(s, size)), rf.Renderer(direct)
+    got = {i: r.render_frame(i).astype(int) for i in (5, 13)}
+    for i, frame in got.items():  # "Top" at \pos(80,40); "Karaoke" at \pos(200,150), half sung
+        want = ref.render_frame(i).astype(int)
+        assert frame.shape == want.shape == (size[1], size[0], 4)
+        # The caption's ink box within 1 px of libass's own at that size (the resampled picture's
+        # "Top" is 13 px narrower at 320x240), and the pixels within 2 levels (the resampled
+        # picture's glyph edges differ from libass's by about 50 at 0.5x and 110 at 2x).
+        assert np.abs(np.subtract(ink_box(frame), ink_box(want))).max() <= 1, (i, ink_box(frame), ink_box(want))
+        diff = int(np.abs(frame - want).max())
+        assert diff <= 2, f"frame {i}: a pixel differs by {diff} from the script rendered at {size}"
+    # \pos(80,40) with alignment 2 in output pixels: centred on x = 80 sx, bottom at y = 40 sy
+    # (the unscaled test's bounds, scaled).
+    sx, sy = size[0] / W, size[1] / H
+    x0, _, x1, y1 = ink_box(got[5])
+    assert abs((x0 + x1) / 2 - 80 * sx) <= 3 and 30 * sy <= y1 <= 42 * sy
 
 
 def test_subtitle_errors(files, tmp_path):

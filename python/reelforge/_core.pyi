@@ -1579,10 +1579,11 @@ class JoinResult(metaclass=_pybind11_type):
         ...
 class AssGenerator(ImageGenerator):
     """
-    ASS/SSA script rendered by libass over a width x height canvas, one picture per frame
-    (script time floor(frame * 1000 / fps) - offset_ms); unchanged pictures are reused.
+    ASS/SSA script rendered by libass, one picture per frame (script time
+    floor(frame * 1000 / fps) - offset_ms) at the size its layer is displayed at (PlayResX/Y scaled
+    to it, as players do); unchanged pictures are reused.
     """
-    def __init__(self, script: str, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, fps_num: typing.SupportsInt | typing.SupportsIndex, fps_den: typing.SupportsInt | typing.SupportsIndex, offset_ms: typing.SupportsInt | typing.SupportsIndex = 0, default_font: str = '') -> None:
+    def __init__(self, script: str, fps_num: typing.SupportsInt | typing.SupportsIndex, fps_den: typing.SupportsInt | typing.SupportsIndex, offset_ms: typing.SupportsInt | typing.SupportsIndex = 0, default_font: str = '') -> None:
         ...
     def events(self) -> list[tuple[int, int]]:
         """

@@ -4,6 +4,8 @@ The scene is compiled at its authored size; the compiled timeline's canvas and e
 ``x``, ``y``, ``width`` and ``height`` tables are then multiplied by ``sx = new_w / w`` and
 ``sy = new_h / h``. Sources (images, video, rasterised text) keep their own pixels and are
 resampled by the compositor, so upscaling text rasterised at the authored size softens it.
+Generated layers are drawn at the size they are displayed at: shapes and SVG are rasterised at
+the output size, and an ASS/SSA script is laid out by libass for the output frame size.
 """
 from __future__ import annotations
 

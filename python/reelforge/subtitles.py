@@ -8,8 +8,10 @@ Use :meth:`reelforge.Scene.add_subtitles` (the same as :func:`add_subtitles`).
   rule for layer spans). ``<b>`` and ``<font color=...>`` (SRT) / ``<b>`` (VTT) become rich spans;
   other tags (``<i>``, ``<u>``, ``<c>``, ``<v>``, timestamps) are dropped, as are VTT cue settings.
 * **ASS/SSA** files keep their own styles, positioning and karaoke tags: libass renders the whole
-  script per frame into one generated layer covering the canvas (its PlayResX/Y scaled to the
-  scene's size), shown from ``start`` to the end of the scene.
+  script per frame into one generated layer covering the canvas, shown from ``start`` to the end
+  of the scene. The script is laid out for the size the layer is displayed at, as a player does
+  for its video size: its PlayResX/Y scaled to the scene's size, or to the output size under
+  render scale (:mod:`reelforge.rescale`).
 
 Default style for SRT/VTT (:func:`default_style`): white, ``size_px`` 5.5 % of the frame height,
 a black outline of ``size_px / 14`` and a soft shadow, centred, wrapped to 80 % of the frame width,
@@ -333,8 +335,7 @@ def _add_ass(scene: "Scene", script: str, start: float, name: str, label: str) -
     except (SceneError, MediaError):
         font = ""
     try:
-        gen = _core.AssGenerator(script, scene.width, scene.height, scene.fps.numerator, scene.fps.denominator,
-                                 round(start * 1000), font)
+        gen = _core.AssGenerator(script, scene.fps.numerator, scene.fps.denominator, round(start * 1000), font)
     except (ValueError, RuntimeError) as e:
         raise SceneError(f"subtitles {label!r}: {e}") from None
     start, _ = scene._span(name, start, None)

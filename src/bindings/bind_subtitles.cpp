@@ -10,11 +10,12 @@ namespace reelforge {
 
 void bind_subtitles(py::module_& m) {
   py::class_<AssGenerator, ImageGenerator, std::shared_ptr<AssGenerator>>(m, "AssGenerator",
-      "ASS/SSA script rendered by libass over a width x height canvas, one picture per frame\n"
-      "(script time floor(frame * 1000 / fps) - offset_ms); unchanged pictures are reused.")
-      .def(py::init<const std::string&, int, int, int64_t, int64_t, int64_t, const std::string&>(), py::arg("script"),
-           py::arg("width"), py::arg("height"), py::arg("fps_num"), py::arg("fps_den"), py::arg("offset_ms") = 0,
-           py::arg("default_font") = "", py::call_guard<py::gil_scoped_release>())
+      "ASS/SSA script rendered by libass, one picture per frame (script time\n"
+      "floor(frame * 1000 / fps) - offset_ms) at the size its layer is displayed at (PlayResX/Y scaled\n"
+      "to it, as players do); unchanged pictures are reused.")
+      .def(py::init<const std::string&, int64_t, int64_t, int64_t, const std::string&>(), py::arg("script"),
+           py::arg("fps_num"), py::arg("fps_den"), py::arg("offset_ms") = 0, py::arg("default_font") = "",
+           py::call_guard<py::gil_scoped_release>())
       .def("events",
            [](const AssGenerator& g) {
              std::vector<std::pair<int64_t, int64_t>> out;

@@ -60,19 +60,16 @@ struct AssGenerator::Impl {
   std::unique_ptr<ASS_Track, TrackDeleter> track;
 };
 
-AssGenerator::AssGenerator(const std::string& script, int width, int height, int64_t fps_num, int64_t fps_den,
-                           int64_t offset_ms, const std::string& default_font)
-    : impl_(std::make_unique<Impl>()), width_(width), height_(height), fps_num_(fps_num), fps_den_(fps_den),
-      offset_ms_(offset_ms) {
-  if (width <= 0 || height <= 0 || fps_num <= 0 || fps_den <= 0) throw InputError("AssGenerator: bad frame size or fps");
+AssGenerator::AssGenerator(const std::string& script, int64_t fps_num, int64_t fps_den, int64_t offset_ms,
+                           const std::string& default_font)
+    : impl_(std::make_unique<Impl>()), fps_num_(fps_num), fps_den_(fps_den), offset_ms_(offset_ms) {
+  if (fps_num <= 0 || fps_den <= 0) throw InputError("AssGenerator: fps must be a positive fraction");
   impl_->lib.reset(ass_library_init());
   if (!impl_->lib) throw InputError("libass: ass_library_init failed");
   ass_set_message_cb(impl_->lib.get(), quiet, nullptr);
   ass_set_extract_fonts(impl_->lib.get(), 1);  // fonts embedded in the script
   impl_->renderer.reset(ass_renderer_init(impl_->lib.get()));
   if (!impl_->renderer) throw InputError("libass: ass_renderer_init failed");
-  ass_set_frame_size(impl_->renderer.get(), width, height);
-  ass_set_storage_size(impl_->renderer.get(), width, height);
   ass_set_fonts(impl_->renderer.get(), default_font.empty() ? nullptr : default_font.c_str(), "sans-serif",
                 ASS_FONTPROVIDER_AUTODETECT, nullptr, 1);
   std::string copy = script;  // ass_read_memory may modify its buffer
@@ -98,11 +95,21 @@ std::vector<AssEvent> AssGenerator::events() const {
 
 std::shared_ptr<const RgbaImage> AssGenerator::at(const GenerateRequest& req) const {
   std::lock_guard lock(mutex_);
+  // Laid out for the size the layer is displayed at (the canvas, or the output under render
+  // scale), as a player lays a script out for its video: PlayResX/Y map onto that frame, glyphs
+  // are rasterised at it. A new size reconfigures the renderer (libass drops its caches).
+  const int w = req.pixel_width, h = req.pixel_height;
+  const bool resized = w != width_ || h != height_;
+  if (resized) {
+    ass_set_frame_size(impl_->renderer.get(), w, h);
+    ass_set_storage_size(impl_->renderer.get(), w, h);
+    width_ = w, height_ = h;
+  }
   int changed = 0;
   const ASS_Image* img = ass_render_frame(impl_->renderer.get(), impl_->track.get(), script_ms(req.frame), &changed);
-  // detect_change == 0: identical to the previous render, so the same picture (not re-uploaded).
-  if (has_last_ && changed == 0) return last_;
-  last_ = img == nullptr ? nullptr : composite(img, width_, height_);
+  // detect_change == 0: identical to the previous render at this size, so the same picture (not re-uploaded).
+  if (has_last_ && !resized && changed == 0) return last_;
+  last_ = img == nullptr ? nullptr : composite(img, w, h);
   has_last_ = true;
   return last_;
 }

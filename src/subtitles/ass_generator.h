@@ -18,12 +18,14 @@ struct AssEvent {
 
 class AssGenerator : public ImageGenerator {
  public:
-  // `script`: the file's text (UTF-8). The picture is width x height canvas pixels (the script's
-  // PlayResX/Y scaled to it, as players do). Frame i is rendered at script time
+  // `script`: the file's text (UTF-8). The picture covers the layer and is rendered at its
+  // displayed size, req.pixel_width x req.pixel_height (the script's PlayResX/Y scaled to it, as
+  // players do for their video size): a layer over the canvas is laid out for the output size,
+  // also under render scale. Frame i is rendered at script time
   // floor(i * fps_den * 1000 / fps_num) - offset_ms. `default_font`: used where a style's font
   // is not found by fontconfig. Throws InputError if libass cannot parse the script.
-  AssGenerator(const std::string& script, int width, int height, int64_t fps_num, int64_t fps_den,
-               int64_t offset_ms, const std::string& default_font);
+  AssGenerator(const std::string& script, int64_t fps_num, int64_t fps_den, int64_t offset_ms,
+               const std::string& default_font);
   ~AssGenerator() override;
   std::shared_ptr<const RgbaImage> at(const GenerateRequest& req) const override;
   std::vector<AssEvent> events() const;
@@ -32,9 +34,9 @@ class AssGenerator : public ImageGenerator {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  int width_, height_;
   int64_t fps_num_, fps_den_, offset_ms_;
   mutable std::mutex mutex_;  // libass renderers are not thread-safe
+  mutable int width_ = 0, height_ = 0;  // the renderer's frame size (that of the last picture)
   mutable std::shared_ptr<const RgbaImage> last_;
   mutable bool has_last_ = false;
 };
