@@ -34,11 +34,28 @@ MEDIA = ["big_buck_bunny_0_30.webm", "chaplin.mp4", "python_logo.png"]
 TARGET_4K_FPS = 1000.0
 
 
-def measure(resolution: str, media: dict, args) -> dict:
+def unscaled_scene(layout: dict, out_dir: Path):
+    """A video at the canvas size, full-frame and unscaled (testsrc2 in H.264, made by ffmpeg):
+    the compositor reads it texel for texel (composite.comp's texel-aligned kind)."""
+    import subprocess
+
+    import reelforge as rf
+    W, H, fps = layout["width"], layout["height"], layout["fps"]
+    path = out_dir / f"unscaled_{W}x{H}.mp4"
+    if not path.exists():
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=s={W}x{H}:r={fps}:d=2",
+                        "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", str(path)], check=True)
+    s = rf.Scene(W, H, fps=fps, duration=2.0)
+    s.add_video(str(path))
+    return s
+
+
+def measure(resolution: str, media: dict, args, scene=None) -> dict:
     from reelforge import _core
     layout = common.r1_layout(resolution)
     duration = max(1.0, args.distinct / layout["fps"])
-    scene = workers.build_r1({"layout": layout, "media": media, "duration": duration, "audio": False})
+    if scene is None:
+        scene = workers.build_r1({"layout": layout, "media": media, "duration": duration, "audio": False})
     timeline = scene.compile()
     runs = []
     for k in range(args.repeat):
@@ -68,6 +85,8 @@ def main(argv=None) -> int:
     ap.add_argument("--warmup", type=int, default=10, help="untimed frames first (default 10)")
     ap.add_argument("--slots", type=int, default=3, help="frames in flight (default 3, the export's)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per resolution; the fastest is reported")
+    ap.add_argument("--unscaled", action="store_true",
+                    help="also a full-frame video at the canvas size (informational: results_unscaled)")
     ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/*.json")
     args = ap.parse_args(argv)
     resolutions = [r.strip() for r in args.resolution.split(",") if r.strip()]
@@ -76,6 +95,13 @@ def main(argv=None) -> int:
             ap.error(f"unknown resolution {r!r}; use 1080p and/or 4k")
     media = common.require_media(NAME, MEDIA)
     results = {r: measure(r, media, args) for r in resolutions}
+    unscaled = {}
+    if args.unscaled:
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="reelforge-bench-gpu-") as tmp:
+            for r in resolutions:
+                log(f"{r}: unscaled full-frame video")
+                unscaled[r] = measure(r, media, args, unscaled_scene(common.r1_layout(r), Path(tmp)))
     target = {"target": f">= {TARGET_4K_FPS:g} fps at 4k on a GPU", "value": None, "pass": None}
     if "4k" in results:
         k4 = results["4k"]
@@ -87,6 +113,8 @@ def main(argv=None) -> int:
     out = {"benchmark": NAME, "status": "ok", "scene": "R1 without audio (video, picture-in-picture, logo)",
            "frames_in_flight": args.slots, "results": results, "targets": {"r1_4k_fps": target},
            "system": common.system_info()}
+    if unscaled:
+        out["results_unscaled"] = unscaled
     common.emit(out, NAME, save=not args.no_save)
     return 0
 

@@ -28,7 +28,9 @@ layout(local_size_x = 8, local_size_y = 8) in;
 
 layout(constant_id = COMPOSITE_N) const int N = 0;  // layers in this pass (0..MAX_STACK)
 // Per layer k: kind * 16 + blend; kind 0 = solid colour, 1 = RGBA8 texture, 2 = minified RGBA8
-// texture (mipmapped, LOD per layer), + 64 for the styled path (rounded corners, border); blend
+// texture (mipmapped, LOD per layer), 3 = texel-aligned RGBA8 texture (one texel per canvas pixel,
+// pixel centres on texel centres: read with one fetch, the value bilinear filtering gives there,
+// where the sampler's four fetches cost most of a CPU driver's compositing), + 64 for the styled path (rounded corners, border); blend
 // numbered as reelforge::BlendMode; + 128 for the bottom layer of tiles it covers opaquely
 // (src/gpu/tiling.h TileGroup::covered: its edge coverage is 1 and what is below is hidden, so
 // the colour is its own: fewer operations per pixel, the same values). Ids in spec_ids.glsl,
@@ -114,6 +116,10 @@ vec4 layer(int k, vec2 p) {
   const int kind = (kb(k) >> 4) & 3;
   if (kind == 2) src = textureLod(sampler2D(tex[k], bilinear), uv, L.color.y) * L.color.x;
   else if (kind == 1) src = textureLod(sampler2D(tex[k], bilinear), uv, 0.0) * L.color;
+  else if (kind == 3) {  // the texel under the pixel centre; clamped to the edge as the sampler is
+    const ivec2 size = textureSize(sampler2D(tex[k], bilinear), 0);
+    src = texelFetch(sampler2D(tex[k], bilinear), clamp(ivec2(floor(uv * vec2(size))), ivec2(0), size - 1), 0) * L.color;
+  }
   else src = L.color;
   if ((kb(k) & 64) != 0) return styled(k, uv, src);
   if ((kb(k) & 128) != 0) return src;

@@ -12,7 +12,7 @@ import pytest
 
 import reelforge as rf
 import reference as ref
-from test_render import assert_close
+from test_render import assert_close, straight_noise
 from test_tiling import raw_planes
 
 
@@ -256,3 +256,33 @@ def test_animated_scale_is_filtered_at_every_frame(factor):
     expected = box(img[..., :3], factor)
     assert abs(shown.mean() - expected.mean()) < 2.0
     assert shown.std() <= 1.5 * expected.std(), f"spread {shown.std():.2f} vs box {expected.std():.2f}"
+
+
+# --- texel-aligned layers ---------------------------------------------------------------------
+
+def test_texel_aligned_layers_read_texel_for_texel():
+    """Unscaled layers at whole-pixel positions, upright, turned 180 degrees and mirrored (the map
+    onto the texture is +-1 texel per pixel, centres on centres) show their texels exactly: the
+    compositor's one-fetch path (composite.comp kind 3) against numpy's flips; a layer a tenth of a
+    pixel off takes the bilinear path and matches the same reference only within filtering."""
+    rng = np.random.default_rng(11)
+    img = straight_noise(rng, 16, 20)
+    bg = (30, 60, 90, 255)
+    s = rf.Scene(96, 64, fps=10, duration=0.5, background=bg)
+    s.add_image(img, x=3, y=2)
+    turned = s.add_image(img, x=40, y=18).set("anchor_x", 0.5).set("anchor_y", 0.5)  # box (30, 10)-(50, 26)
+    turned.set("rotation", 180)
+    mirrored = s.add_image(img, x=70, y=44).set("anchor_x", 0.5).set("anchor_y", 0.5)  # box (60, 36)-(80, 52)
+    mirrored.set("scale_x", -1)
+    expected = ref.to_u8(ref.composite(96, 64, bg, [
+        dict(pixels=ref.image(img), x=3, y=2),
+        dict(pixels=ref.image(img[::-1, ::-1]), x=30, y=10),
+        dict(pixels=ref.image(img[:, ::-1]), x=60, y=36),
+    ]))
+    assert_close(rf.Renderer(s).render_frame(0), expected, what="texel-aligned layers")
+    s2 = rf.Scene(96, 64, fps=10, duration=0.5, background=bg)
+    s2.add_image(img, x=3.1, y=2)
+    off = rf.Renderer(s2).render_frame(0)
+    near = ref.to_u8(ref.composite(96, 64, bg, [dict(pixels=ref.image(img), x=3, y=2)]))
+    d = np.abs(off.astype(int) - near.astype(int))[2:18, 4:22]
+    assert 0 < d.max() <= 40, "a tenth of a pixel off is filtered, close to the texels but not equal"

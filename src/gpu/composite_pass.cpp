@@ -46,9 +46,22 @@ float minification_lod(const LayerParamsGpu& L, const Image& img) {
   return rho > 1.0 + 1e-4 ? float(std::log2(rho)) : 0.0f;
 }
 
+// Whether `L` maps every canvas pixel centre onto a texel centre of `img`, one texel per pixel
+// along each axis (an unscaled, unrotated layer at a whole-pixel position): then bilinear
+// filtering returns that texel, and composite.comp reads it with one fetch (kind 3). Checked in
+// double precision to a thousandth of a texel, where filtering weights round to zero.
+bool texel_aligned(const LayerParamsGpu& L, const Image& img) {
+  const double w = img.width, h = img.height, eps = 1e-3;
+  auto whole = [&](double v) { return std::abs(v - std::round(v)) < eps; };
+  const double ux = double(L.u[0]) * w, uy = double(L.u[1]) * w, vx = double(L.v[0]) * h, vy = double(L.v[1]) * h;
+  return std::abs(std::abs(ux) - 1.0) < 1e-6 && std::abs(uy) < 1e-6 && std::abs(vx) < 1e-6 &&
+         std::abs(std::abs(vy) - 1.0) < 1e-6 && whole(double(L.u[2]) * w) && whole(double(L.v[2]) * h);
+}
+
 // Canvas point -> normalised texture coordinate: the layer-local map divided by the size, then
 // the texture's orientation (display -> decoded picture), with the crop rectangle mapped alike.
-// `kind`: composite.comp's layer kind: 0 solid, 1 texture (not minified), 2 minified texture.
+// `kind`: composite.comp's layer kind: 0 solid, 1 texture (not minified), 2 minified texture,
+// 3 texel-aligned texture.
 LayerParamsGpu layer_params(const LayerDraw& d, const Texture& tex, int& kind) {
   const auto& pl = d.place;
   const float sx = pl.size[0], sy = pl.size[1];
@@ -77,7 +90,7 @@ LayerParamsGpu layer_params(const LayerDraw& d, const Texture& tex, int& kind) {
     L.color[1] = lod;  // colour = opacity (x), LOD (y)
     kind = 2;
   } else {
-    kind = 1;
+    kind = texel_aligned(L, *tex.image) ? 3 : 1;
   }
   return L;
 }
