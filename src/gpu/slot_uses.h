@@ -11,7 +11,8 @@
 
 namespace reelforge {
 
-// Frames an entry nobody uses is kept.
+// Frames an unused cached image is kept: the caches here and the per-slot ImagePool and
+// GeneratedPass (whose images only their own slot's previous, finished frame used).
 inline constexpr uint64_t kIdleFrames = 30;
 
 class SlotUses {
