@@ -19,7 +19,7 @@ Compositor::Compositor(std::shared_ptr<VkContext> ctx, int width, int height, st
                        std::vector<LayerSource> sources, int slots, bool rgba_readback)
     : ctx_(std::move(ctx)), width_(width), height_(height), row_pixels_(align16(width)),
       sources_(std::move(sources)), rgba_readback_(rgba_readback), cmd_pool_(make_command_pool(*ctx_)),
-      static_images_(*ctx_, cmd_pool_), convert_(*ctx_, slots), generated_(slots),
+      static_images_(*ctx_, cmd_pool_, slots), convert_(*ctx_, slots), generated_(slots),
       composite_(*ctx_, width, height, row_pixels_, background, slots, static_images_.dummy(), rgba_readback),
       graph_(*ctx_, slots, static_images_, convert_, generated_, composite_) {
   for (int k = 0; k < slots; ++k)
@@ -34,7 +34,7 @@ void Compositor::submit(int slot, const std::vector<LayerDraw>& draws, bool want
   if (want_rgba && !rgba_readback_) throw Error("this compositor was created without RGBA readback");
   FrameSlot& s = *slots_.at(size_t(slot));
   Frame f{*ctx_, s, size_t(slot), s.begin(), draws, sources_, std::vector<Texture>(draws.size()), want_rgba, want_nv12};
-  static_images_.begin_frame(slots_);
+  static_images_.begin_frame(size_t(slot), s.serial());
   // Textures (images, converted video), then the nodes (nested content, effects, masks), then
   // the tiled final composite (render_graph.h).
   graph_.prepare(f);

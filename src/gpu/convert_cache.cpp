@@ -1,9 +1,5 @@
 #include "gpu/convert_cache.h"
 
-#include <algorithm>
-
-#include "util/errors.h"
-
 extern "C" {
 #include <libavutil/frame.h>
 }
@@ -17,27 +13,19 @@ bool convert_key(const LayerSource& source, const AVFrame& frame, int div, uint3
   return true;
 }
 
-ConvertCache::ConvertCache(int slots) : serials_(size_t(slots), ~uint64_t(0)) {
-  if (slots < 1 || slots > 32) throw Error("ConvertCache: 1..32 slots");
-}
+ConvertCache::ConvertCache(int slots) : uses_(slots) {}
 
 void ConvertCache::begin(size_t slot, uint64_t serial) {
-  if (serials_.at(slot) == serial) return;  // another draw list of the same frame
-  serials_[slot] = serial;
-  ++clock_;
-  const uint32_t bit = 1u << slot;
-  for (Entry& e : entries_) {
-    e.users &= ~bit;
+  if (!uses_.begin(slot, serial)) return;  // another draw list of the same frame
+  for (Entry& e : entries_)
     if (e.pending == int(slot)) e.key = {}, e.pending = -1;  // that frame was never submitted
-  }
-  std::erase_if(entries_, [&](const Entry& e) { return !e.users && e.last_use + kIdleUses < clock_; });
+  std::erase_if(entries_, [&](const Entry& e) { return uses_.idle(e.uses); });
 }
 
 const Image* ConvertCache::find(const ConvertKey& key, size_t slot) {
   for (Entry& e : entries_)
     if (e.key == key && (e.pending < 0 || e.pending == int(slot))) {
-      e.users |= 1u << slot;
-      e.last_use = clock_;
+      uses_.use(e.uses, slot);
       return e.image.get();
     }
   return nullptr;
@@ -46,15 +34,14 @@ const Image* ConvertCache::find(const ConvertKey& key, size_t slot) {
 Image& ConvertCache::insert(const VkContext& ctx, const ConvertKey& key, const ImageKey& kind, size_t slot) {
   Entry* free = nullptr;
   for (Entry& e : entries_)
-    if (!e.users && e.kind == kind && (!free || e.last_use < free->last_use)) free = &e;
+    if (!uses_.in_use(e.uses) && e.kind == kind && (!free || e.uses.last_use() < free->uses.last_use())) free = &e;
   if (!free) {
     free = &entries_.emplace_back();
     free->kind = kind;
     free->image = std::make_unique<Image>(make_image(ctx, kind.width, kind.height, kind.format, kind.usage, kind.levels));
   }
   free->key = key;
-  free->users = 1u << slot;
-  free->last_use = clock_;
+  uses_.use(free->uses, slot);
   free->pending = int(slot);
   return *free->image;
 }

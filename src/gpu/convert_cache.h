@@ -1,7 +1,7 @@
 // Converted video frames shared by a compositor's slots: a decoded frame shown by several
 // consecutive output frames (a 24 fps clip in a 30 fps scene, a held last frame, slow motion) is
-// uploaded and converted once. An image is rewritten only when no frame in flight samples it: a
-// slot's use ends when that slot starts its next frame (FrameSlot::begin waited for its fence).
+// uploaded and converted once. An image is rewritten only when no frame in flight samples it, and
+// freed once idle (slot_uses.h: the rule shared with StaticImages).
 #pragma once
 #include <compare>
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gpu/image_pool.h"
+#include "gpu/slot_uses.h"
 
 struct AVFrame;
 
@@ -46,18 +47,15 @@ class ConvertCache {
   size_t size() const { return entries_.size(); }
 
  private:
-  static constexpr uint64_t kIdleUses = 30;  // frames an image nobody samples is kept
   struct Entry {
     ConvertKey key;
     ImageKey kind;
     std::unique_ptr<Image> image;
-    uint32_t users = 0;  // bit s: slot s's frame in flight samples it
-    uint64_t last_use = 0;
-    int pending = -1;  // the slot whose frame, not submitted yet, converts it
+    SlotUses::Uses uses;  // the frames that sample it
+    int pending = -1;     // the slot whose frame, not submitted yet, converts it
   };
   std::vector<Entry> entries_;
-  std::vector<uint64_t> serials_;  // per slot: the frame whose uses the entries' bits record
-  uint64_t clock_ = 0;             // new frames seen
+  SlotUses uses_;
 };
 
 }  // namespace reelforge

@@ -11,6 +11,7 @@
 
 #include "gpu/pass.h"
 #include "gpu/per_frame_sets.h"
+#include "gpu/slot_uses.h"
 
 namespace reelforge {
 
@@ -21,12 +22,11 @@ class GeneratedPass : public Pass {
   uint64_t uploads() const { return uploads_; }  // pictures uploaded so far (tests: reuse)
 
  private:
-  static constexpr int kIdleFrames = 30;  // frames a layer's texture is kept after its last draw
   struct Cached {
     std::shared_ptr<const RgbaImage> picture;  // held: its address cannot be reused while cached
     Image image;
     bool opaque = false;
-    int idle = 0;
+    uint64_t idle = 0;  // the slot's frames since its last draw; freed past kIdleFrames (slot_uses.h)
   };
   struct PerSlot {
     // By source: a nested draw list's layer indices are its own timeline's (Frame::sources).

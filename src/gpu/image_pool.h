@@ -1,12 +1,14 @@
 // Images a slot's passes render into and sample within one frame (converted video frames,
 // intermediate results), reused from frame to frame: memory follows the most images a frame has
-// needed at once, not the number of clips. Images idle for a while are freed.
+// needed at once, not the number of clips. A kind unused for more than kIdleFrames of the slot's
+// frames is freed (slot_uses.h; no frame in flight can use it: a slot's pool is its own).
 #pragma once
 #include <compare>
 #include <map>
 #include <memory>
 #include <vector>
 
+#include "gpu/slot_uses.h"
 #include "gpu/vk_resources.h"
 
 namespace reelforge {
@@ -28,11 +30,10 @@ class ImagePool {
   void begin_frame();
 
  private:
-  static constexpr int kIdleFrames = 30;  // frames an unused kind of image is kept
   struct Entry {
     std::vector<std::unique_ptr<Image>> images;
     size_t taken = 0;
-    int idle = 0;
+    uint64_t idle = 0;  // frames in a row that took none
   };
   std::map<ImageKey, Entry> entries_;
 };

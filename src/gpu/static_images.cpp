@@ -26,7 +26,7 @@ void record_upload(VkCommandBuffer cb, const Buffer& staging, const RgbaImage& i
 }
 }  // namespace
 
-StaticImages::StaticImages(VkContext& ctx, VkCommandPool pool) {
+StaticImages::StaticImages(VkContext& ctx, VkCommandPool pool, int slots) : uses_(slots) {
   const RgbaImage transparent{1, 1, {0, 0, 0, 0}};
   Buffer staging = make_buffer(ctx, 4, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
   dummy_ = make_image(ctx, 1, 1, VK_FORMAT_R8G8B8A8_UNORM, kUse, 1);
@@ -52,17 +52,14 @@ const Image& StaticImages::image(Frame& f, size_t n) {
     upload(f, e, img, levels);
     e.picture = src.image;
   }
-  e.last_frame = frame_;
-  if (e.drawn.size() <= f.slot_index) e.drawn.resize(f.slot_index + 1, 0);
-  e.drawn[f.slot_index] = f.slot.serial();
+  uses_.use(e.drawn, f.slot_index);
   return e.image;
 }
 
 void StaticImages::upload(Frame& f, Entry& e, const RgbaImage& img, uint32_t levels) {
   e.image = make_image(f.ctx, img.width, img.height, VK_FORMAT_R8G8B8A8_UNORM, kUse, levels);
   e.staging = make_buffer(f.ctx, img.pixels.size(), VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
-  e.staging_slot = f.slot_index;
-  e.staging_serial = f.slot.serial();
+  uses_.use(e.uploading, f.slot_index);
   record_upload(f.cmd, e.staging, img, e.image);
   bool opaque = true;
   for (size_t k = 3; k < img.pixels.size() && opaque; k += 4) opaque = img.pixels[k] == 255;
@@ -70,23 +67,14 @@ void StaticImages::upload(Frame& f, Entry& e, const RgbaImage& img, uint32_t lev
   ++uploads_;
 }
 
-// A slot whose serial moved past a recorded one has waited for that frame (FrameSlot::begin).
-bool StaticImages::finished(const Entry& e, const std::vector<std::unique_ptr<FrameSlot>>& slots) const {
-  const auto done = [&](size_t slot, uint64_t serial) { return serial == 0 || slots.at(slot)->serial() > serial; };
-  for (size_t k = 0; k < e.drawn.size(); ++k)
-    if (!done(k, e.drawn[k])) return false;
-  return e.staging.buffer == VK_NULL_HANDLE || done(e.staging_slot, e.staging_serial);
-}
-
-void StaticImages::begin_frame(const std::vector<std::unique_ptr<FrameSlot>>& slots) {
-  ++frame_;
+void StaticImages::begin_frame(size_t slot, uint64_t serial) {
+  uses_.begin(slot, serial);
   for (auto it = images_.begin(); it != images_.end();) {
     Entry& e = it->second;
-    if (e.staging.buffer != VK_NULL_HANDLE && slots.at(e.staging_slot)->serial() > e.staging_serial) e.staging = Buffer{};
-    const bool idle = frame_ - e.last_frame > kIdleFrames && finished(e, slots);
-    it = idle ? images_.erase(it) : std::next(it);
+    if (e.staging.buffer != VK_NULL_HANDLE && !uses_.in_use(e.uploading)) e.staging = Buffer{};
+    it = uses_.idle(e.drawn) ? images_.erase(it) : std::next(it);
   }
-  std::erase_if(retired_, [&](const Entry& e) { return finished(e, slots); });
+  std::erase_if(retired_, [&](const Entry& e) { return !uses_.in_use(e.drawn); });
 }
 
 }  // namespace reelforge
