@@ -205,8 +205,8 @@ OpenedEncoder open_video_encoder(const VideoEncodeOptions& opt, int width, int h
     } else if (name.rfind("lib", 0) == 0) {
       av_dict_set(&raw, "preset", opt.preset.c_str(), 0);
       if (opt.bitrate <= 0) av_dict_set(&raw, "crf", crf.c_str(), 0);
-      // x264's AVX-512 mbtree reads uninitialised memory (x264_cpu.h): same frames, other bytes.
-      if (const std::string p = name == "libx264" ? x264_params_without_avx512() : ""; !p.empty())
+      // x264's AVX-512 mbtree reads uninitialised memory at some widths (x264_cpu.h).
+      if (const std::string p = name == "libx264" ? x264_params_for_width(width) : ""; !p.empty())
         av_dict_set(&raw, "x264-params", p.c_str(), 0);
     } else if (name.find("nvenc") != std::string::npos) {
       av_dict_set(&raw, "preset", nvenc_preset(opt.preset), 0);

@@ -6,7 +6,8 @@
 
 namespace reelforge {
 
-std::string x264_params_without_avx512() {
+std::string x264_params_for_width(int width) {
+  if (x264_avx512_safe(width)) return "";
   // libx264 is a dependency of libavcodec, not of reelforge: look its detector up in this
   // library's scope (which holds libavcodec's dependencies) instead of linking x264 directly.
   using Detect = uint32_t (*)();
