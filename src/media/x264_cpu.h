@@ -11,10 +11,10 @@
 // ffmpeg -c:v libx264 run). The AVX2 and older paths stop at the row's end.
 //
 // At widths of a multiple of 8 macroblocks (128 px: 1280, 1920, 3840, ...) no lane runs past a
-// row and x264 keeps its own choice, AVX-512 included, as ffmpeg's libx264 does: about 7 % less
-// encoder CPU at 1080p on an AVX-512 machine (benchmarks/README.md). The bytes are then the same
-// run to run on one machine but not those of a machine without AVX-512 (the AVX-512 mbtree
-// rounds differently), as with any x264 build.
+// row and x264 keeps its own choice, AVX-512 included, as ffmpeg's libx264 does: about 6 % less
+// CPU for decode + scale + x264 at 1080p on an AVX-512 machine (benchmarks/README.md). The bytes
+// are then the same run to run on one machine but not those of a machine without AVX-512 (the
+// AVX-512 mbtree rounds differently), as with any x264 build.
 #pragma once
 #include <string>
 
