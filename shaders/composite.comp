@@ -135,13 +135,20 @@ vec4 shade(vec2 p, vec4 base) {
   return d;
 }
 
-vec3 to8(vec4 c) { return floor(clamp(c.rgb, 0.0, 1.0) * 255.0 + 0.5) / 255.0; }
+// The colour rounded to 8-bit levels (0..255, as floats), as in the RGBA8 output.
+vec3 to8(vec4 c) { return floor(clamp(c.rgb, 0.0, 1.0) * 255.0 + 0.5); }
 
+// The BT.709 formulas above on 8-bit levels (R' = level / 255), folded into one dot product per
+// component (no division per pixel, which CPU drivers execute as such), rounded half up.
 const vec3 KY = vec3(0.2126, 0.7152, 0.0722);
-uint luma(vec3 rgb) { return uint(floor(16.0 + 219.0 * dot(KY, rgb) + 0.5)); }
-uint chroma(vec3 rgb) {  // Cb | Cr << 8
-  float y = dot(KY, rgb);
-  uvec2 c = uvec2(floor(vec2(128.0 + 224.0 * (rgb.b - y) / 1.8556, 128.0 + 224.0 * (rgb.r - y) / 1.5748) + 0.5));
+const vec3 Y8 = KY * (219.0 / 255.0);
+uint luma(vec3 q) { return uint(16.5 + dot(Y8, q)); }
+// Cb | Cr << 8 of the mean of the colours whose levels sum to `s` with total weight 8 (the
+// [1 2 1] / 4 filter over two rows).
+const vec3 CB8 = (vec3(0.0, 0.0, 1.0) - KY) * (224.0 / (255.0 * 1.8556 * 8.0));
+const vec3 CR8 = (vec3(1.0, 0.0, 0.0) - KY) * (224.0 / (255.0 * 1.5748 * 8.0));
+uint chroma8(vec3 s) {
+  const uvec2 c = uvec2(128.5 + vec2(dot(CB8, s), dot(CR8, s)));
   return c.x | (c.y << 8);
 }
 
@@ -219,7 +226,7 @@ void main() {
       }
       y0[q] = w0;
       y1[q] = w1;
-      uv[q] = chroma((prev + 2.0 * vs[0] + vs[1]) * 0.125) | (chroma((vs[1] + 2.0 * vs[2] + vs[3]) * 0.125) << 16);
+      uv[q] = chroma8(prev + 2.0 * vs[0] + vs[1]) | (chroma8(vs[1] + 2.0 * vs[2] + vs[3]) << 16);
       prev = vs[3];
     }
   }
