@@ -38,17 +38,21 @@ layout(push_constant) uniform Push {
 
 uint byte_at(uint word, int i) { return (word >> (8 * i)) & 0xffu; }
 
-// Samples 8i-1 .. 8i+8 of chroma row `row` of the plane at byte offset `off`.
+// Samples 8i-1 .. 8i+8 of chroma row `row` of the plane at byte offset `off`, from two 16-byte
+// loads (rows start on 16-byte boundaries): the one holding samples 8i .. 8i+7, and the one before
+// it (i even: sample 8i-1) or after it (i odd: sample 8i+8). Wide loads, because a storage-buffer
+// load whose address differs between invocations costs CPU drivers a loop over the SIMD lanes.
+uint byte_of(uvec4 q, int b) { return byte_at(q[b >> 2], b & 3); }
 void chroma_row(int off, int row, int i, out float c[10]) {
-  const int first = (off + row * pc.size.w) / 4;  // word of sample 0
-  const int base = first + 2 * i;                 // word of sample 8i
-  const uint w0 = words[base], w1 = words[base + 1], wl = words[max(base - 1, first)], wr = words[base + 2];
-  c[0] = float(i == 0 ? byte_at(w0, 0) : byte_at(wl, 3));
-  for (int k = 0; k < 4; ++k) {
-    c[1 + k] = float(byte_at(w0, k));
-    c[5 + k] = float(byte_at(w1, k));
-  }
-  c[9] = float(byte_at(wr, 0));
+  const int first = (off + row * pc.size.w) / 16;  // 16 bytes holding sample 0
+  const int at = first + i / 2;                    // 16 bytes holding sample 8i
+  const bool odd = (i & 1) != 0;
+  const uvec4 q = words4[at];
+  const uvec4 e = words4[odd ? at + 1 : max(at - 1, first)];
+  const int b = odd ? 8 : 0;  // byte of sample 8i in q
+  for (int k = 0; k < 8; ++k) c[1 + k] = float(byte_of(q, b + k));
+  c[0] = float(odd ? byte_of(q, 7) : i == 0 ? byte_of(q, 0) : byte_of(e, 15));
+  c[9] = float(odd ? byte_of(e, 0) : byte_of(q, 8));
 }
 
 // Chroma of the block's 16 columns on its two luma rows, upsampled from chroma row j.
