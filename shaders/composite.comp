@@ -114,15 +114,18 @@ vec4 layer(int k, vec2 p) {
   // sampled trilinearly from the texture's box-filtered mip chain.
   vec4 src;
   const int kind = (kb(k) >> 4) & 3;
-  if (kind == 2) src = textureLod(sampler2D(tex[k], bilinear), uv, L.color.y) * L.color.x;
-  else if (kind == 1) src = textureLod(sampler2D(tex[k], bilinear), uv, 0.0) * L.color;
+  const bool covering = (kb(k) & 128) != 0;  // opacity 1 (TileGroup::covered): no multiply by it
+  if (kind == 2) src = textureLod(sampler2D(tex[k], bilinear), uv, L.color.y);
+  else if (kind == 1) src = textureLod(sampler2D(tex[k], bilinear), uv, 0.0);
   else if (kind == 3) {  // the texel under the pixel centre; clamped to the edge as the sampler is
     const ivec2 size = textureSize(sampler2D(tex[k], bilinear), 0);
-    src = texelFetch(sampler2D(tex[k], bilinear), clamp(ivec2(floor(uv * vec2(size))), ivec2(0), size - 1), 0) * L.color;
+    src = texelFetch(sampler2D(tex[k], bilinear), clamp(ivec2(floor(uv * vec2(size))), ivec2(0), size - 1), 0);
   }
   else src = L.color;
+  if (covering) return src;
+  if (kind == 2) src *= L.color.x;
+  else if (kind != 0) src *= L.color;
   if ((kb(k) & 64) != 0) return styled(k, uv, src);
-  if ((kb(k) & 128) != 0) return src;
   return src * (cov.x * cov.y);
 }
 
@@ -135,8 +138,12 @@ vec4 shade(vec2 p, vec4 base) {
   return d;
 }
 
-// The colour rounded to 8-bit levels (0..255, as floats), as in the RGBA8 output.
-vec3 to8(vec4 c) { return floor(clamp(c.rgb, 0.0, 1.0) * 255.0 + 0.5); }
+// The colour rounded to 8-bit levels (0..255, as floats), as in the RGBA8 output. A pass of one
+// covering texture alone is in range already (an UNORM sample): no clamp there.
+vec3 to8(vec4 c) {
+  const bool sample_only = N == 1 && (kb(0) & 128) != 0 && ((kb(0) >> 4) & 3) != 0 && !READ_ACC;  // constant once specialised
+  return floor((sample_only ? c.rgb : clamp(c.rgb, 0.0, 1.0)) * 255.0 + 0.5);
+}
 
 // The BT.709 formulas above on 8-bit levels (R' = level / 255), folded into one dot product per
 // component (no division per pixel, which CPU drivers execute as such), rounded half up.
