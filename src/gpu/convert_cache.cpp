@@ -38,7 +38,7 @@ Image& ConvertCache::insert(const VkContext& ctx, const ConvertKey& key, const I
   if (!free) {
     free = &entries_.emplace_back();
     free->kind = kind;
-    free->image = std::make_unique<Image>(make_image(ctx, kind.width, kind.height, kind.format, kind.usage, kind.levels));
+    free->image = std::make_unique<Image>(make_image(ctx, kind));
   }
   free->key = key;
   uses_.use(free->uses, slot);

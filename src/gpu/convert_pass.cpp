@@ -49,6 +49,7 @@ struct ConvertPass::Upload {
   int width = 0, height = 0, luma_stride = 0, chroma_stride = 0;
   int div = 1;  // yuv_to_rgba.comp's DIV: converted at 1/div of the source size
   bool alpha = false;
+  bool direct = false;  // written straight into the image through its buffer alias (Image::alias)
   VkDeviceSize y = 0, cb = 0, cr = 0, a = 0;  // plane offsets in staging, bytes
   VkDeviceSize out = 0;                       // first pixel in the converted buffer
   Image* image = nullptr;                     // the pooled RGBA8 texture it is copied into
@@ -61,7 +62,7 @@ ConvertPass::ConvertPass(const VkContext& ctx, int slots)
                {{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
                 {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr}},
                sizeof(ConvertPush)),
-      slots_(slots), cache_(slots) {}
+      slots_(slots), cache_(slots), cpu_device_(ctx.props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU) {}
 
 void ConvertPass::record(Frame& f) {
   cache_.begin(f.slot_index, f.slot.serial());
@@ -71,8 +72,9 @@ void ConvertPass::record(Frame& f) {
   conversions_ += videos.size();
   PerSlot& s = slots_.next(f.slot, f.slot_index);
   ensure_buffer(f.ctx, s.staging, staging_bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, true);
-  ensure_buffer(f.ctx, s.converted, converted_px * 4,
-                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT, false);
+  if (converted_px > 0)
+    ensure_buffer(f.ctx, s.converted, converted_px * 4,
+                  VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT, false);
   upload(f, s, videos);
   dispatch(f, s, videos);
   copy_to_images(f, s, videos);
@@ -106,7 +108,9 @@ std::vector<ConvertPass::Upload> ConvertPass::plan(Frame& f, VkDeviceSize& stagi
                                               : 1u;
     VkImageUsageFlags use = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
     if (levels > 1) use |= VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-    const ImageKey kind{v.out_w(), v.out_h(), VK_FORMAT_R8G8B8A8_UNORM, levels, use};
+    // CPU devices: one-level images are linear and written in place, which saves a copy of every
+    // converted frame (lavapipe samples linear images as fast as any).
+    const ImageKey kind{v.out_w(), v.out_h(), VK_FORMAT_R8G8B8A8_UNORM, levels, use, cpu_device_ && levels == 1};
     ConvertKey key;
     if (convert_key(src, *fr, v.div, levels, key)) {
       if (const Image* done = cache_.find(key, f.slot_index)) {  // converted for an earlier frame
@@ -126,8 +130,9 @@ std::vector<ConvertPass::Upload> ConvertPass::plan(Frame& f, VkDeviceSize& stagi
     v.cr = v.cb + chroma;
     v.a = v.cr + chroma;
     staging_bytes = v.a + (v.alpha ? luma : 0);
+    v.direct = v.image->alias.get() != VK_NULL_HANDLE;
     v.out = converted_px;
-    converted_px += VkDeviceSize(align16(v.out_w())) * v.out_h();
+    if (!v.direct) converted_px += VkDeviceSize(align16(v.out_w())) * v.out_h();
     f.textures[n] = {v.image, !v.alpha, src.orientation};
     videos.push_back(v);
   }
@@ -146,8 +151,15 @@ void ConvertPass::upload(Frame& f, PerSlot& s, const std::vector<Upload>& videos
 }
 
 void ConvertPass::dispatch(Frame& f, const PerSlot& s, const std::vector<Upload>& videos) {
-  const VkDescriptorBufferInfo in{s.staging.buffer, 0, VK_WHOLE_SIZE}, out{s.converted.buffer, 0, VK_WHOLE_SIZE};
+  // Images written in place take the general layout (their old contents are replaced: no frame
+  // in flight samples them).
+  for (const Upload& v : videos)
+    if (v.direct)
+      image_barrier(f.cmd, v.image->image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
+                    VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+  const VkDescriptorBufferInfo in{s.staging.buffer, 0, VK_WHOLE_SIZE};
   for (const Upload& v : videos) {
+    const VkDescriptorBufferInfo out{v.direct ? v.image->alias.get() : s.converted.buffer.get(), 0, VK_WHOLE_SIZE};
     VkDescriptorSet set = f.slot.allocate(program_.set_layout());
     const VkWriteDescriptorSet w[2] = {buffer_write(set, 0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &in),
                                        buffer_write(set, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &out)};
@@ -159,7 +171,8 @@ void ConvertPass::dispatch(Frame& f, const PerSlot& s, const std::vector<Upload>
     pc.size[0] = v.width, pc.size[1] = v.height, pc.size[2] = v.luma_stride, pc.size[3] = v.chroma_stride;
     pc.offsets[0] = int32_t(v.y), pc.offsets[1] = int32_t(v.cb), pc.offsets[2] = int32_t(v.cr);
     pc.offsets[3] = int32_t(v.a);
-    pc.out[0] = int32_t(v.out), pc.out[1] = align16(v.out_w());
+    pc.out[0] = v.direct ? 0 : int32_t(v.out);
+    pc.out[1] = v.direct ? v.image->alias_row_pixels : align16(v.out_w());
     ConvertSpec spec;
     spec.alpha = v.alpha;
     spec.div = v.div;
@@ -175,9 +188,15 @@ void ConvertPass::dispatch(Frame& f, const PerSlot& s, const std::vector<Upload>
 
 void ConvertPass::copy_to_images(Frame& f, const PerSlot& s, const std::vector<Upload>& videos) {
   VkCommandBuffer cb = f.cmd;
-  memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                 VK_PIPELINE_STAGE_TRANSFER_BIT);
+  memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_SHADER_READ_BIT,
+                 VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
   for (const Upload& v : videos) {
+    if (v.direct) {  // written through the alias: the texels are in place
+      image_barrier(cb, v.image->image, VK_IMAGE_LAYOUT_GENERAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+                    VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                    VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+      continue;
+    }
     // Whatever the image held is replaced: the previous frame in this slot finished (fence).
     image_barrier(cb, v.image->image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
                   VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);

@@ -2,7 +2,8 @@
 // become a premultiplied RGBA8 texture (shaders/yuv_to_rgba.comp) in an image from the slot's
 // pool, with a box-filtered mip chain when the layer is shown smaller than the converted size.
 // Converted frames are kept across frames and slots (convert_cache.h): a decoded frame shown
-// again is neither uploaded nor converted again.
+// again is neither uploaded nor converted again. On CPU devices the shader writes one-level
+// images in place through their buffer alias (ImageKey::linear), without the copy.
 #pragma once
 #include <vector>
 
@@ -32,10 +33,11 @@ class ConvertPass : public Pass {
   ComputeProgram program_;
   struct PerSlot {
     Buffer staging;    // host-visible: the frame's video planes (padded rows), read by the shader
-    Buffer converted;  // the shader's RGBA8 output, copied into the pooled images
+    Buffer converted;  // the shader's RGBA8 output, copied into the images that have no alias
   };
   PerFrameSets<PerSlot> slots_;  // one set per use within a frame (nested draw lists)
   ConvertCache cache_;
+  bool cpu_device_;  // one-level images written in place (ImageKey::linear)
   uint64_t conversions_ = 0;
 };
 

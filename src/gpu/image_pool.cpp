@@ -2,10 +2,15 @@
 
 namespace reelforge {
 
+Image make_image(const VkContext& ctx, const ImageKey& key) {
+  if (key.linear && key.levels == 1) return make_linear_image(ctx, key.width, key.height, key.format, key.usage, 16);
+  return make_image(ctx, key.width, key.height, key.format, key.usage, key.levels);
+}
+
 Image& ImagePool::acquire(const VkContext& ctx, const ImageKey& key) {
   Entry& e = entries_[key];
   if (e.taken == e.images.size())
-    e.images.push_back(std::make_unique<Image>(make_image(ctx, key.width, key.height, key.format, key.usage, key.levels)));
+    e.images.push_back(std::make_unique<Image>(make_image(ctx, key)));
   return *e.images[e.taken++];
 }
 

@@ -18,8 +18,14 @@ struct ImageKey {
   VkFormat format = VK_FORMAT_R8G8B8A8_UNORM;
   uint32_t levels = 1;
   VkImageUsageFlags usage = 0;
+  // One level, linearly tiled, with a storage-buffer alias where the device allows (Image::alias,
+  // rows a multiple of 16 texels): written by a shader in place, on CPU devices.
+  bool linear = false;
   auto operator<=>(const ImageKey&) const = default;
 };
+
+// A new image of that kind.
+Image make_image(const VkContext& ctx, const ImageKey& key);
 
 class ImagePool {
  public:

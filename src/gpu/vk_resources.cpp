@@ -73,6 +73,67 @@ Image make_image(const VkContext& ctx, int width, int height, VkFormat format, V
   return im;
 }
 
+Image make_linear_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,
+                        int row_multiple) {
+  VkImageFormatProperties props;
+  if (vkGetPhysicalDeviceImageFormatProperties(ctx.physical, format, VK_IMAGE_TYPE_2D, VK_IMAGE_TILING_LINEAR, usage, 0,
+                                               &props) != VK_SUCCESS ||
+      props.maxExtent.width < uint32_t(width) || props.maxExtent.height < uint32_t(height))
+    return make_image(ctx, width, height, format, usage, 1);
+  Image im;
+  im.format = format;
+  im.width = width;
+  im.height = height;
+  VkImageCreateInfo ici{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+  ici.imageType = VK_IMAGE_TYPE_2D;
+  ici.format = format;
+  ici.extent = {uint32_t(width), uint32_t(height), 1};
+  ici.mipLevels = 1;
+  ici.arrayLayers = 1;
+  ici.samples = VK_SAMPLE_COUNT_1_BIT;
+  ici.tiling = VK_IMAGE_TILING_LINEAR;
+  ici.usage = usage;
+  ici.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+  VkImage raw;
+  RF_VK(vkCreateImage(ctx.device, &ici, nullptr, &raw));
+  im.image = VkImageOwned(ctx.device, raw);
+  VkImageSubresource sub{VK_IMAGE_ASPECT_COLOR_BIT, 0, 0};
+  VkSubresourceLayout layout;
+  vkGetImageSubresourceLayout(ctx.device, raw, &sub, &layout);
+  const VkDeviceSize texel = 4, pitch = layout.rowPitch;
+  const VkDeviceSize row_bytes = VkDeviceSize((width + row_multiple - 1) / row_multiple * row_multiple) * texel;
+  if (layout.offset != 0 || pitch % (texel * VkDeviceSize(row_multiple)) != 0 || pitch < row_bytes)
+    return make_image(ctx, width, height, format, usage, 1);
+  VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+  bci.size = pitch * VkDeviceSize(height);
+  bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  VkBuffer buf;
+  RF_VK(vkCreateBuffer(ctx.device, &bci, nullptr, &buf));
+  im.alias = VkBufferOwned(ctx.device, buf);
+  VkMemoryRequirements ireq, breq;
+  vkGetImageMemoryRequirements(ctx.device, raw, &ireq);
+  vkGetBufferMemoryRequirements(ctx.device, buf, &breq);
+  VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  mai.allocationSize = std::max(ireq.size, breq.size);
+  mai.memoryTypeIndex = ctx.memory_type(ireq.memoryTypeBits & breq.memoryTypeBits, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+  VkDeviceMemory mem;
+  RF_VK(vkAllocateMemory(ctx.device, &mai, nullptr, &mem));
+  im.memory = DeviceMemory(ctx.device, mem);
+  RF_VK(vkBindImageMemory(ctx.device, raw, mem, 0));
+  RF_VK(vkBindBufferMemory(ctx.device, buf, mem, 0));
+  im.alias_row_pixels = int(pitch / texel);
+  VkImageViewCreateInfo vci{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+  vci.image = raw;
+  vci.viewType = VK_IMAGE_VIEW_TYPE_2D;
+  vci.format = format;
+  vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+  VkImageView view;
+  RF_VK(vkCreateImageView(ctx.device, &vci, nullptr, &view));
+  im.view = ImageView(ctx.device, view);
+  return im;
+}
+
 uint32_t full_mip_levels(int width, int height) {
   uint32_t n = 1;
   for (int m = std::max(width, height); m > 1; m /= 2) ++n;

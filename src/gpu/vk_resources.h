@@ -60,9 +60,18 @@ struct Image {
   VkFormat format = VK_FORMAT_UNDEFINED;
   int width = 0, height = 0;
   uint32_t levels = 1;  // mip levels
+  // Linear images only (make_linear_image): a storage buffer over the same memory, rows of
+  // `alias_row_pixels` texels, that a shader writes the texels through (no copy into the image).
+  VkBufferOwned alias;
+  int alias_row_pixels = 0;
 };
 Image make_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,
                  uint32_t levels = 1);
+// A one-level, linearly tiled 4-byte-texel image with a storage-buffer alias over its memory,
+// or an image without one (alias null) where the device cannot sample such an image or lays
+// its rows out at a stride that is not a multiple of `row_multiple` texels, or shorter.
+Image make_linear_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,
+                        int row_multiple);
 // Mip levels down to 1x1 (a full chain).
 uint32_t full_mip_levels(int width, int height);
 
