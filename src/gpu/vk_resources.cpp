@@ -33,8 +33,10 @@ Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags u
   return b;
 }
 
-Image make_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,
-                 uint32_t levels) {
+namespace {
+// An image without memory: width x height, `levels` mip levels, one layer, initially undefined.
+Image create_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,
+                   uint32_t levels, VkImageTiling tiling) {
   Image im;
   im.format = format;
   im.width = width;
@@ -47,29 +49,45 @@ Image make_image(const VkContext& ctx, int width, int height, VkFormat format, V
   ici.mipLevels = levels;
   ici.arrayLayers = 1;
   ici.samples = VK_SAMPLE_COUNT_1_BIT;
-  ici.tiling = VK_IMAGE_TILING_OPTIMAL;
+  ici.tiling = tiling;
   ici.usage = usage;
   ici.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
   VkImage raw;
   RF_VK(vkCreateImage(ctx.device, &ici, nullptr, &raw));
   im.image = VkImageOwned(ctx.device, raw);
-  VkMemoryRequirements req;
-  vkGetImageMemoryRequirements(ctx.device, raw, &req);
-  VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-  mai.allocationSize = req.size;
-  mai.memoryTypeIndex = ctx.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-  VkDeviceMemory mem;
-  RF_VK(vkAllocateMemory(ctx.device, &mai, nullptr, &mem));
+  return im;
+}
+
+// Binds `im` to `mem` and makes its view of every level.
+void bind_and_view(const VkContext& ctx, Image& im, VkDeviceMemory mem) {
   im.memory = DeviceMemory(ctx.device, mem);
-  RF_VK(vkBindImageMemory(ctx.device, raw, mem, 0));
+  RF_VK(vkBindImageMemory(ctx.device, im.image, mem, 0));
   VkImageViewCreateInfo vci{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
-  vci.image = raw;
+  vci.image = im.image;
   vci.viewType = VK_IMAGE_VIEW_TYPE_2D;
-  vci.format = format;
-  vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, levels, 0, 1};
+  vci.format = im.format;
+  vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, im.levels, 0, 1};
   VkImageView view;
   RF_VK(vkCreateImageView(ctx.device, &vci, nullptr, &view));
   im.view = ImageView(ctx.device, view);
+}
+
+VkDeviceMemory allocate(const VkContext& ctx, VkDeviceSize size, uint32_t type) {
+  VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  mai.allocationSize = size;
+  mai.memoryTypeIndex = type;
+  VkDeviceMemory mem;
+  RF_VK(vkAllocateMemory(ctx.device, &mai, nullptr, &mem));
+  return mem;
+}
+}  // namespace
+
+Image make_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,
+                 uint32_t levels) {
+  Image im = create_image(ctx, width, height, format, usage, levels, VK_IMAGE_TILING_OPTIMAL);
+  VkMemoryRequirements req;
+  vkGetImageMemoryRequirements(ctx.device, im.image, &req);
+  bind_and_view(ctx, im, allocate(ctx, req.size, ctx.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT)));
   return im;
 }
 
@@ -80,26 +98,10 @@ Image make_linear_image(const VkContext& ctx, int width, int height, VkFormat fo
                                                &props) != VK_SUCCESS ||
       props.maxExtent.width < uint32_t(width) || props.maxExtent.height < uint32_t(height))
     return make_image(ctx, width, height, format, usage, 1);
-  Image im;
-  im.format = format;
-  im.width = width;
-  im.height = height;
-  VkImageCreateInfo ici{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ici.imageType = VK_IMAGE_TYPE_2D;
-  ici.format = format;
-  ici.extent = {uint32_t(width), uint32_t(height), 1};
-  ici.mipLevels = 1;
-  ici.arrayLayers = 1;
-  ici.samples = VK_SAMPLE_COUNT_1_BIT;
-  ici.tiling = VK_IMAGE_TILING_LINEAR;
-  ici.usage = usage;
-  ici.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-  VkImage raw;
-  RF_VK(vkCreateImage(ctx.device, &ici, nullptr, &raw));
-  im.image = VkImageOwned(ctx.device, raw);
+  Image im = create_image(ctx, width, height, format, usage, 1, VK_IMAGE_TILING_LINEAR);
   VkImageSubresource sub{VK_IMAGE_ASPECT_COLOR_BIT, 0, 0};
   VkSubresourceLayout layout;
-  vkGetImageSubresourceLayout(ctx.device, raw, &sub, &layout);
+  vkGetImageSubresourceLayout(ctx.device, im.image, &sub, &layout);
   const VkDeviceSize texel = 4, pitch = layout.rowPitch;
   const VkDeviceSize row_bytes = VkDeviceSize((width + row_multiple - 1) / row_multiple * row_multiple) * texel;
   if (layout.offset != 0 || pitch % (texel * VkDeviceSize(row_multiple)) != 0 || pitch < row_bytes)
@@ -112,25 +114,14 @@ Image make_linear_image(const VkContext& ctx, int width, int height, VkFormat fo
   RF_VK(vkCreateBuffer(ctx.device, &bci, nullptr, &buf));
   im.alias = VkBufferOwned(ctx.device, buf);
   VkMemoryRequirements ireq, breq;
-  vkGetImageMemoryRequirements(ctx.device, raw, &ireq);
+  vkGetImageMemoryRequirements(ctx.device, im.image, &ireq);
   vkGetBufferMemoryRequirements(ctx.device, buf, &breq);
-  VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-  mai.allocationSize = std::max(ireq.size, breq.size);
-  mai.memoryTypeIndex = ctx.memory_type(ireq.memoryTypeBits & breq.memoryTypeBits, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-  VkDeviceMemory mem;
-  RF_VK(vkAllocateMemory(ctx.device, &mai, nullptr, &mem));
-  im.memory = DeviceMemory(ctx.device, mem);
-  RF_VK(vkBindImageMemory(ctx.device, raw, mem, 0));
+  const VkDeviceMemory mem = allocate(ctx, std::max(ireq.size, breq.size),
+                                      ctx.memory_type(ireq.memoryTypeBits & breq.memoryTypeBits, 0,
+                                                      VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT));
+  bind_and_view(ctx, im, mem);
   RF_VK(vkBindBufferMemory(ctx.device, buf, mem, 0));
   im.alias_row_pixels = int(pitch / texel);
-  VkImageViewCreateInfo vci{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
-  vci.image = raw;
-  vci.viewType = VK_IMAGE_VIEW_TYPE_2D;
-  vci.format = format;
-  vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-  VkImageView view;
-  RF_VK(vkCreateImageView(ctx.device, &vci, nullptr, &view));
-  im.view = ImageView(ctx.device, view);
   return im;
 }
 
