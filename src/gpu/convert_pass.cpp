@@ -51,8 +51,8 @@ struct ConvertPass::Upload {
   bool alpha = false;
   bool direct = false;  // written straight into the image through its buffer alias (Image::alias)
   VkDeviceSize y = 0, cb = 0, cr = 0, a = 0;  // plane offsets in staging, bytes
-  VkDeviceSize out = 0;                       // first pixel in the converted buffer
-  Image* image = nullptr;                     // the pooled RGBA8 texture it is copied into
+  VkDeviceSize out = 0;                       // first pixel in the converted buffer (not direct)
+  const Image* image = nullptr;               // the pooled RGBA8 texture it is copied or written into
   int out_w() const { return width / div; }
   int out_h() const { return height / div; }
 };
@@ -188,8 +188,12 @@ void ConvertPass::dispatch(Frame& f, const PerSlot& s, const std::vector<Upload>
 
 void ConvertPass::copy_to_images(Frame& f, const PerSlot& s, const std::vector<Upload>& videos) {
   VkCommandBuffer cb = f.cmd;
-  memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_SHADER_READ_BIT,
-                 VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+  // The copies read the output buffer; images written in place are read by later shaders (their
+  // texels were written through the alias buffer, which an image barrier does not cover).
+  const bool direct = std::any_of(videos.begin(), videos.end(), [](const Upload& v) { return v.direct; });
+  memory_barrier(cb, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT | (direct ? VK_ACCESS_SHADER_READ_BIT : 0),
+                 VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                 VK_PIPELINE_STAGE_TRANSFER_BIT | (direct ? VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT : 0));
   for (const Upload& v : videos) {
     if (v.direct) {  // written through the alias: the texels are in place
       image_barrier(cb, v.image->image, VK_IMAGE_LAYOUT_GENERAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,

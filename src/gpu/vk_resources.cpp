@@ -6,6 +6,17 @@
 
 namespace reelforge {
 
+namespace {
+VkDeviceMemory allocate(const VkContext& ctx, VkDeviceSize size, uint32_t type) {
+  VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  mai.allocationSize = size;
+  mai.memoryTypeIndex = type;
+  VkDeviceMemory mem;
+  RF_VK(vkAllocateMemory(ctx.device, &mai, nullptr, &mem));
+  return mem;
+}
+}  // namespace
+
 Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags usage, bool host_visible) {
   Buffer b;
   b.size = size;
@@ -18,15 +29,12 @@ Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags u
   b.buffer = VkBufferOwned(ctx.device, raw);
   VkMemoryRequirements req;
   vkGetBufferMemoryRequirements(ctx.device, raw, &req);
-  VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-  mai.allocationSize = req.size;
   // Host-visible buffers are read back by the CPU: cached memory makes those reads fast.
-  mai.memoryTypeIndex = host_visible
+  const uint32_t type = host_visible
       ? ctx.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
                         VK_MEMORY_PROPERTY_HOST_CACHED_BIT)
       : ctx.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-  VkDeviceMemory mem;
-  RF_VK(vkAllocateMemory(ctx.device, &mai, nullptr, &mem));
+  const VkDeviceMemory mem = allocate(ctx, req.size, type);
   b.memory = DeviceMemory(ctx.device, mem);
   RF_VK(vkBindBufferMemory(ctx.device, raw, mem, 0));
   if (host_visible) RF_VK(vkMapMemory(ctx.device, mem, 0, VK_WHOLE_SIZE, 0, &b.mapped));
@@ -71,15 +79,6 @@ void bind_and_view(const VkContext& ctx, Image& im, VkDeviceMemory mem) {
   RF_VK(vkCreateImageView(ctx.device, &vci, nullptr, &view));
   im.view = ImageView(ctx.device, view);
 }
-
-VkDeviceMemory allocate(const VkContext& ctx, VkDeviceSize size, uint32_t type) {
-  VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-  mai.allocationSize = size;
-  mai.memoryTypeIndex = type;
-  VkDeviceMemory mem;
-  RF_VK(vkAllocateMemory(ctx.device, &mai, nullptr, &mem));
-  return mem;
-}
 }  // namespace
 
 Image make_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,
@@ -103,8 +102,7 @@ Image make_linear_image(const VkContext& ctx, int width, int height, VkFormat fo
   VkSubresourceLayout layout;
   vkGetImageSubresourceLayout(ctx.device, im.image, &sub, &layout);
   const VkDeviceSize texel = 4, pitch = layout.rowPitch;
-  const VkDeviceSize row_bytes = VkDeviceSize((width + row_multiple - 1) / row_multiple * row_multiple) * texel;
-  if (layout.offset != 0 || pitch % (texel * VkDeviceSize(row_multiple)) != 0 || pitch < row_bytes)
+  if (layout.offset != 0 || !linear_rows_fit(pitch, width, int(texel), row_multiple))
     return make_image(ctx, width, height, format, usage, 1);
   VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
   bci.size = pitch * VkDeviceSize(height);
@@ -123,6 +121,12 @@ Image make_linear_image(const VkContext& ctx, int width, int height, VkFormat fo
   RF_VK(vkBindBufferMemory(ctx.device, buf, mem, 0));
   im.alias_row_pixels = int(pitch / texel);
   return im;
+}
+
+bool linear_rows_fit(uint64_t pitch, int width, int texel, int row_multiple) {
+  const uint64_t run = uint64_t(texel) * uint64_t(row_multiple);
+  const uint64_t runs = (uint64_t(width) + uint64_t(row_multiple) - 1) / uint64_t(row_multiple);
+  return pitch % run == 0 && pitch >= runs * run;
 }
 
 uint32_t full_mip_levels(int width, int height) {

@@ -72,6 +72,10 @@ Image make_image(const VkContext& ctx, int width, int height, VkFormat format, V
 // its rows out at a stride that is not a multiple of `row_multiple` texels, or shorter.
 Image make_linear_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,
                         int row_multiple);
+// Whether rows of `pitch` bytes hold `width` texels of `texel` bytes written in whole runs of
+// `row_multiple` texels (a shader's blocks overhang the last texel) without reaching the next
+// row, at a stride of whole runs: make_linear_image's condition for an alias.
+bool linear_rows_fit(uint64_t pitch, int width, int texel, int row_multiple);
 // Mip levels down to 1x1 (a full chain).
 uint32_t full_mip_levels(int width, int height);
 
