@@ -59,7 +59,7 @@ struct ConvertPass::Upload {
 
 ConvertPass::ConvertPass(const VkContext& ctx, int slots)
     : program_(ctx, shaders::yuv_to_rgba(),
-               {{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
+               {{0, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
                 {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr}},
                sizeof(ConvertPush)),
       slots_(slots), cache_(slots), cpu_device_(ctx.props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU) {}
@@ -71,7 +71,14 @@ void ConvertPass::record(Frame& f) {
   if (videos.empty()) return;
   conversions_ += videos.size();
   PerSlot& s = slots_.next(f.slot, f.slot_index);
-  ensure_buffer(f.ctx, s.staging, staging_bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, true);
+  if (s.staging.size < staging_bytes) s.planes = TexelView{};  // the view goes before its buffer
+  ensure_buffer(f.ctx, s.staging, staging_bytes, VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT, true);
+  if (s.planes.view.get() == VK_NULL_HANDLE)
+    s.planes = make_texel_view(f.ctx, s.staging, VK_FORMAT_R32G32B32A32_UINT, 16);
+  if (s.planes.bytes < staging_bytes)
+    throw GpuError("the video layers of this frame need " + std::to_string(staging_bytes) + " bytes of staging, more than the " +
+                   std::to_string(s.planes.bytes) + " that the Vulkan device can read as a texel buffer "
+                   "(maxTexelBufferElements): use smaller or fewer video layers per frame");
   if (converted_px > 0)
     ensure_buffer(f.ctx, s.converted, converted_px * 4,
                   VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT, false);
@@ -157,11 +164,11 @@ void ConvertPass::dispatch(Frame& f, const PerSlot& s, const std::vector<Upload>
     if (v.direct)
       image_barrier(f.cmd, v.image->image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, 0,
                     VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
-  const VkDescriptorBufferInfo in{s.staging.buffer, 0, VK_WHOLE_SIZE};
+  const VkBufferView planes = s.planes.view;
   for (const Upload& v : videos) {
     const VkDescriptorBufferInfo out{v.direct ? v.image->alias.get() : s.converted.buffer.get(), 0, VK_WHOLE_SIZE};
     VkDescriptorSet set = f.slot.allocate(program_.set_layout());
-    const VkWriteDescriptorSet w[2] = {buffer_write(set, 0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &in),
+    const VkWriteDescriptorSet w[2] = {texel_buffer_write(set, 0, &planes),
                                        buffer_write(set, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &out)};
     vkUpdateDescriptorSets(f.ctx.device, 2, w, 0, nullptr);
     const AVFrame* fr = f.draws[v.draw].video;
@@ -173,6 +180,7 @@ void ConvertPass::dispatch(Frame& f, const PerSlot& s, const std::vector<Upload>
     pc.offsets[3] = int32_t(v.a);
     pc.out[0] = v.direct ? 0 : int32_t(v.out);
     pc.out[1] = v.direct ? v.image->alias_row_pixels : align16(v.out_w());
+    // pc.out[2] stays 0: the shader's fold of its texels is never stored.
     ConvertSpec spec;
     spec.alpha = v.alpha;
     spec.div = v.div;

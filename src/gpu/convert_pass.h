@@ -33,6 +33,7 @@ class ConvertPass : public Pass {
   ComputeProgram program_;
   struct PerSlot {
     Buffer staging;    // host-visible: the frame's video planes (padded rows), read by the shader
+    TexelView planes;  // staging as RGBA32UI texels (16 bytes each): what the shader reads through
     Buffer converted;  // the shader's RGBA8 output, copied into the images that have no alias
   };
   PerFrameSets<PerSlot> slots_;  // one set per use within a frame (nested draw lists)

@@ -41,7 +41,8 @@ void FrameSlot::add_descriptor_pool() {
                                         {VK_DESCRIPTOR_TYPE_SAMPLER, n},
                                         {VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, n * 8},
                                         {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, n * 2},
-                                        {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, n * 2}};
+                                        {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, n * 2},
+                                        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, n}};
   VkDescriptorPoolCreateInfo dpi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   dpi.maxSets = n;
   dpi.poolSizeCount = uint32_t(std::size(sizes));

@@ -74,6 +74,16 @@ VkWriteDescriptorSet buffer_write(VkDescriptorSet set, uint32_t binding, VkDescr
   return w;
 }
 
+VkWriteDescriptorSet texel_buffer_write(VkDescriptorSet set, uint32_t binding, const VkBufferView* view) {
+  VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+  w.dstSet = set;
+  w.dstBinding = binding;
+  w.descriptorCount = 1;
+  w.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+  w.pTexelBufferView = view;
+  return w;
+}
+
 VkWriteDescriptorSet image_write(VkDescriptorSet set, uint32_t binding, VkDescriptorType type,
                                  const VkDescriptorImageInfo* info, uint32_t count) {
   VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};

@@ -22,6 +22,7 @@ void ensure_buffer(const VkContext& ctx, Buffer& b, VkDeviceSize size, VkBufferU
 
 VkWriteDescriptorSet buffer_write(VkDescriptorSet set, uint32_t binding, VkDescriptorType type,
                                   const VkDescriptorBufferInfo* info);
+VkWriteDescriptorSet texel_buffer_write(VkDescriptorSet set, uint32_t binding, const VkBufferView* view);
 VkWriteDescriptorSet image_write(VkDescriptorSet set, uint32_t binding, VkDescriptorType type,
                                  const VkDescriptorImageInfo* info, uint32_t count = 1);
 

@@ -41,6 +41,19 @@ Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags u
   return b;
 }
 
+TexelView make_texel_view(const VkContext& ctx, const Buffer& b, VkFormat format, VkDeviceSize texel_bytes) {
+  TexelView t;
+  t.bytes = std::min<VkDeviceSize>(b.size / texel_bytes, ctx.props.limits.maxTexelBufferElements) * texel_bytes;
+  VkBufferViewCreateInfo bi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+  bi.buffer = b.buffer;
+  bi.format = format;
+  bi.range = t.bytes;
+  VkBufferView raw;
+  RF_VK(vkCreateBufferView(ctx.device, &bi, nullptr, &raw));
+  t.view = BufferView(ctx.device, raw);
+  return t;
+}
+
 namespace {
 // An image without memory: width x height, `levels` mip levels, one layer, initially undefined.
 Image create_image(const VkContext& ctx, int width, int height, VkFormat format, VkImageUsageFlags usage,

@@ -42,6 +42,7 @@ using ImageView = VkOwned<VkImageView, vkDestroyImageView>;
 using VkBufferOwned = VkOwned<VkBuffer, vkDestroyBuffer>;
 using VkImageOwned = VkOwned<VkImage, vkDestroyImage>;
 using DeviceMemory = VkOwned<VkDeviceMemory, vkFreeMemory>;
+using BufferView = VkOwned<VkBufferView, vkDestroyBufferView>;
 
 // A buffer with its own memory; host-visible ones stay mapped for their lifetime.
 struct Buffer {
@@ -51,6 +52,15 @@ struct Buffer {
   void* mapped = nullptr;
 };
 Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags usage, bool host_visible);
+
+// A buffer read as texels of `format` (`texel_bytes` each) through a uniform texel buffer
+// descriptor: as many whole texels as the buffer holds, up to the device's maxTexelBufferElements
+// (`bytes` is set to what the view covers).
+struct TexelView {
+  BufferView view;
+  VkDeviceSize bytes = 0;
+};
+TexelView make_texel_view(const VkContext& ctx, const Buffer& b, VkFormat format, VkDeviceSize texel_bytes);
 
 // A 2D image with its memory and a view of all its mip levels.
 struct Image {
