@@ -59,7 +59,7 @@ def breakdown_scenes(layout: dict, media: dict, duration: float) -> list:
     def scene(bunny: bool, pip: bool):
         s = rf.Scene(W, H, fps=fps, duration=duration)
         if not bunny:
-            s.add_solid((0.2, 0.3, 0.4, 1.0), width=W, height=H)
+            s.add_solid((51, 77, 102), width=W, height=H)  # opaque (components 0-255)
         else:
             s.add_video(media["big_buck_bunny_0_30.webm"], width=W, height=H, audio=False)
         if pip:
