@@ -68,7 +68,8 @@ def breakdown_scenes(layout: dict, media: dict, duration: float) -> list:
         return s
 
     return [
-        ("canvas", scene(False, False), None, "a solid over the canvas: RGB -> NV12 arithmetic, stores, readback"),
+        ("canvas", scene(False, False), None,
+         "an opaque solid over the canvas: stores, readback, submit (its constant colour's arithmetic folds away)"),
         ("bunny_held", scene(True, False), 1, "+ sampling the scaled bunny (one decoded frame, converted once)"),
         ("bunny", scene(True, False), None, "+ converting the bunny's frames (24 per 30 output frames)"),
         ("bunny_pip", scene(True, True), None, "+ the picture-in-picture (its conversions, sampling, blend)"),
