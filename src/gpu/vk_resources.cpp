@@ -41,9 +41,13 @@ Buffer make_buffer(const VkContext& ctx, VkDeviceSize size, VkBufferUsageFlags u
   return b;
 }
 
+VkDeviceSize texel_view_bytes(VkDeviceSize buffer_bytes, VkDeviceSize texel_bytes, uint32_t max_texels) {
+  return std::min<VkDeviceSize>(buffer_bytes / texel_bytes, max_texels) * texel_bytes;
+}
+
 TexelView make_texel_view(const VkContext& ctx, const Buffer& b, VkFormat format, VkDeviceSize texel_bytes) {
   TexelView t;
-  t.bytes = std::min<VkDeviceSize>(b.size / texel_bytes, ctx.props.limits.maxTexelBufferElements) * texel_bytes;
+  t.bytes = texel_view_bytes(b.size, texel_bytes, ctx.props.limits.maxTexelBufferElements);
   VkBufferViewCreateInfo bi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
   bi.buffer = b.buffer;
   bi.format = format;

@@ -61,6 +61,8 @@ struct TexelView {
   VkDeviceSize bytes = 0;
 };
 TexelView make_texel_view(const VkContext& ctx, const Buffer& b, VkFormat format, VkDeviceSize texel_bytes);
+// The bytes such a view covers: whole texels of the buffer, at most `max_texels` of them.
+VkDeviceSize texel_view_bytes(VkDeviceSize buffer_bytes, VkDeviceSize texel_bytes, uint32_t max_texels);
 
 // A 2D image with its memory and a view of all its mip levels.
 struct Image {
