@@ -63,34 +63,34 @@ void ensure_buffer(const VkContext& ctx, Buffer& b, VkDeviceSize size, VkBufferU
   b = make_buffer(ctx, grown, usage, host_visible);
 }
 
-VkWriteDescriptorSet buffer_write(VkDescriptorSet set, uint32_t binding, VkDescriptorType type,
-                                  const VkDescriptorBufferInfo* info) {
+namespace {
+// A write of `count` descriptors of `type` at `binding`; the caller points it at their info.
+VkWriteDescriptorSet descriptor_write(VkDescriptorSet set, uint32_t binding, VkDescriptorType type, uint32_t count) {
   VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
   w.dstSet = set;
   w.dstBinding = binding;
-  w.descriptorCount = 1;
+  w.descriptorCount = count;
   w.descriptorType = type;
+  return w;
+}
+}  // namespace
+
+VkWriteDescriptorSet buffer_write(VkDescriptorSet set, uint32_t binding, VkDescriptorType type,
+                                  const VkDescriptorBufferInfo* info) {
+  VkWriteDescriptorSet w = descriptor_write(set, binding, type, 1);
   w.pBufferInfo = info;
   return w;
 }
 
 VkWriteDescriptorSet texel_buffer_write(VkDescriptorSet set, uint32_t binding, const VkBufferView* view) {
-  VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-  w.dstSet = set;
-  w.dstBinding = binding;
-  w.descriptorCount = 1;
-  w.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+  VkWriteDescriptorSet w = descriptor_write(set, binding, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 1);
   w.pTexelBufferView = view;
   return w;
 }
 
 VkWriteDescriptorSet image_write(VkDescriptorSet set, uint32_t binding, VkDescriptorType type,
                                  const VkDescriptorImageInfo* info, uint32_t count) {
-  VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-  w.dstSet = set;
-  w.dstBinding = binding;
-  w.descriptorCount = count;
-  w.descriptorType = type;
+  VkWriteDescriptorSet w = descriptor_write(set, binding, type, count);
   w.pImageInfo = info;
   return w;
 }
