@@ -19,8 +19,12 @@
 //    from the colour rounded to 8 bits first (as in the RGBA8 output, so the two agree), chroma
 //    sited left (see left_column below);
 //  - premultiplied RGBA8;
-//  - or, for stacks deeper than one pass holds, a float16 RGBA accumulator that the next pass of
-//    the same tiles reads instead of the background.
+//  - or, for stacks deeper than one pass holds, an RGBA accumulator of 16-bit unsigned normalised
+//    components that the next pass of the same tiles reads instead of the background. The
+//    premultiplied results of every blend mode stay within [0, 1] (co <= ao <= 1), so 16-bit
+//    levels keep them to 1/65535 (float16 kept 1/2048 near 1), and pack with a multiply and a
+//    rounding, much cheaper than float16 conversions on CPU drivers (measured on lavapipe: a
+//    9-layer full-frame stack at 1080p from 35 to 24 ms per frame).
 #extension GL_GOOGLE_include_directive : require
 #include "stack.glsl"
 
@@ -162,7 +166,7 @@ uint chroma8(vec3 s) {
 // The accumulated colour of pixel (x, y) of the canvas (READ_ACC).
 vec4 acc_pixel(int x, int y) {
   const uvec4 a = acc[y * (pc.tile.y / 2) + x / 2];
-  return (x & 1) == 0 ? vec4(unpackHalf2x16(a.x), unpackHalf2x16(a.y)) : vec4(unpackHalf2x16(a.z), unpackHalf2x16(a.w));
+  return (x & 1) == 0 ? vec4(unpackUnorm2x16(a.x), unpackUnorm2x16(a.y)) : vec4(unpackUnorm2x16(a.z), unpackUnorm2x16(a.w));
 }
 
 // NV12 chroma is sited left (H.264/HEVC's default, chroma_sample_location 0): sample m of a row
@@ -179,9 +183,9 @@ vec3 left_column(int bx, int by, int lx, int ly) {
   for (int r = 0; r < 2; ++r) {
     const int e = pc.tile.z + (pc.tile.x + int(gl_WorkGroupID.x)) * 16 + 2 * ly + r;  // tile-edge entry
     vec4 base = pc.background;
-    if (READ_ACC) base = lx == 0 ? vec4(unpackHalf2x16(acc[e].x), unpackHalf2x16(acc[e].y)) : acc_pixel(x, by + r);
+    if (READ_ACC) base = lx == 0 ? vec4(unpackUnorm2x16(acc[e].x), unpackUnorm2x16(acc[e].y)) : acc_pixel(x, by + r);
     const vec4 c = shade(vec2(x, by + r) + 0.5, base);
-    if (WRITE_ACC) acc[e] = uvec4(packHalf2x16(c.rg), packHalf2x16(c.ba), 0u, 0u);
+    if (WRITE_ACC) acc[e] = uvec4(packUnorm2x16(c.rg), packUnorm2x16(c.ba), 0u, 0u);
     sum += to8(c);
   }
   return sum;
@@ -200,6 +204,7 @@ void main() {
   if (nv12) prev = left_column(bx, by, lx, ly);
   else if (WANT_NV12 && lx == 0) left_column(bx, by, lx, ly);  // WRITE_ACC: the tile-edge entries
   uvec4 y0 = uvec4(0), y1 = uvec4(0), uv = uvec4(0);
+  uvec4 fold = uvec4(0);  // see the end
   for (int q = 0; q < 4; ++q) {  // four 4x2 quads
     vec4 c[2][4];
     for (int r = 0; r < 2; ++r) {
@@ -207,18 +212,22 @@ void main() {
       const int ai = (by + r) * acc_row + (bx + 4 * q) / 2;
       if (READ_ACC) {
         uvec4 a = acc[ai], b = acc[ai + 1];
-        base[0] = vec4(unpackHalf2x16(a.x), unpackHalf2x16(a.y));
-        base[1] = vec4(unpackHalf2x16(a.z), unpackHalf2x16(a.w));
-        base[2] = vec4(unpackHalf2x16(b.x), unpackHalf2x16(b.y));
-        base[3] = vec4(unpackHalf2x16(b.z), unpackHalf2x16(b.w));
+        base[0] = vec4(unpackUnorm2x16(a.x), unpackUnorm2x16(a.y));
+        base[1] = vec4(unpackUnorm2x16(a.z), unpackUnorm2x16(a.w));
+        base[2] = vec4(unpackUnorm2x16(b.x), unpackUnorm2x16(b.y));
+        base[3] = vec4(unpackUnorm2x16(b.z), unpackUnorm2x16(b.w));
       }
       for (int k = 0; k < 4; ++k) c[r][k] = shade(vec2(bx + 4 * q + k, by + r) + 0.5, base[k]);
       if (WRITE_ACC) {
-        acc[ai] = uvec4(packHalf2x16(c[r][0].rg), packHalf2x16(c[r][0].ba), packHalf2x16(c[r][1].rg), packHalf2x16(c[r][1].ba));
-        acc[ai + 1] = uvec4(packHalf2x16(c[r][2].rg), packHalf2x16(c[r][2].ba), packHalf2x16(c[r][3].rg), packHalf2x16(c[r][3].ba));
+        const uvec4 a = uvec4(packUnorm2x16(c[r][0].rg), packUnorm2x16(c[r][0].ba), packUnorm2x16(c[r][1].rg), packUnorm2x16(c[r][1].ba));
+        const uvec4 b = uvec4(packUnorm2x16(c[r][2].rg), packUnorm2x16(c[r][2].ba), packUnorm2x16(c[r][3].rg), packUnorm2x16(c[r][3].ba));
+        acc[ai] = a;
+        acc[ai + 1] = b;
+        fold ^= a ^ b;
       } else if (WANT_RGBA) {
-        rgba_out[((by + r) * pc.dims.w + bx) / 4 + q] =
-            uvec4(packUnorm4x8(c[r][0]), packUnorm4x8(c[r][1]), packUnorm4x8(c[r][2]), packUnorm4x8(c[r][3]));
+        const uvec4 a = uvec4(packUnorm4x8(c[r][0]), packUnorm4x8(c[r][1]), packUnorm4x8(c[r][2]), packUnorm4x8(c[r][3]));
+        rgba_out[((by + r) * pc.dims.w + bx) / 4 + q] = a;
+        fold ^= a;
       }
     }
     if (nv12) {
@@ -243,4 +252,9 @@ void main() {
     nv12_out[((by + 1) * stride + bx) / 16] = y1;
     nv12_out[(stride * pc.dims.y + (by / 2) * stride + bx) / 16] = uv;
   }
+  // On CPU drivers each store above is a loop over the SIMD lanes. The accumulator and RGBA8
+  // words are also folded into one that is never stored (pc.tile.w is 0): with that second use,
+  // LLVM (lavapipe) keeps their packing vectorised instead of redoing it lane by lane inside
+  // those loops.
+  if ((WRITE_ACC || WANT_RGBA) && pc.tile.w != 0) rgba_out[0] = fold;
 }

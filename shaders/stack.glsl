@@ -24,11 +24,12 @@ struct LayerStyle {
 layout(std140, binding = 3) uniform Stack { LayerParams layers[MAX_STACK]; LayerStyle styles[MAX_STACK]; } stack;
 layout(binding = 4) uniform sampler bilinear;
 layout(binding = 5) uniform texture2D tex[MAX_STACK];  // premultiplied RGBA8, indexed by constants
-layout(std430, binding = 6) buffer Acc { uvec4 acc[]; };  // float16 RGBA, 2 pixels per uvec4
+layout(std430, binding = 6) buffer Acc { uvec4 acc[]; };  // 16-bit unorm RGBA, 2 pixels per uvec4
 
 layout(push_constant) uniform Push {
   vec4 background;  // premultiplied RGBA
   ivec4 dims;       // width, height, NV12 row stride (bytes), RGBA row stride (pixels)
   ivec4 tile;       // x: first entry of this dispatch in `tiles`; y: accumulator row stride (pixels);
-                    // z: first uvec4 of the accumulator's tile-edge columns (16 entries per tile)
+                    // z: first uvec4 of the accumulator's tile-edge columns (16 entries per tile);
+                    // w: 0 (see the end of composite.comp's main)
 } pc;

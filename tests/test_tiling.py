@@ -68,7 +68,7 @@ def test_many_tiles_rgba_and_nv12(size):
 @pytest.mark.parametrize("n", [8, 9, 17, 20])
 def test_stack_deeper_than_one_pass(n):
     # Every layer covers the middle of the canvas: a stack of n there (8 fit one pass; more go
-    # through the float16 accumulator), with every blend mode.
+    # through the 16-bit accumulator), with every blend mode.
     w, h = 150, 40
     rng = np.random.default_rng(n)
     bg = (200, 180, 20, 255)

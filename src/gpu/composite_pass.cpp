@@ -278,6 +278,7 @@ void CompositePass::dispatch(Frame& f, const CompositeTarget& t, const std::vect
   pc.dims[0] = t.width, pc.dims[1] = t.height, pc.dims[2] = t.row_pixels, pc.dims[3] = t.row_pixels;
   pc.tile[1] = t.row_pixels;
   pc.tile[2] = int32_t(VkDeviceSize(t.row_pixels) * t.height / 2);  // the accumulator's tile-edge entries
+  // pc.tile[3] stays 0: composite.comp's fold of its stored words is never stored.
   // Level by level: a stack's next dispatch reads the accumulator its previous one wrote.
   for (int level = 0;; ++level) {
     bool any = false;

@@ -2,7 +2,7 @@
 // group's stack is composited by shaders/composite.comp, straight into the slot's NV12 and/or
 // RGBA8 output buffers (no intermediate frame). Layers are sampled from Frame::textures, so an
 // earlier pass may substitute any layer's texture. Stacks deeper than one dispatch holds go
-// through a float16 accumulator, kMaxStack layers per level.
+// through a 16-bit unorm RGBA accumulator, kMaxStack layers per level.
 #pragma once
 #include <array>
 #include <vector>
@@ -55,7 +55,7 @@ class CompositePass : public Pass {
   struct PerSlot {
     Buffer params;  // host-visible: one LayerParams block per dispatch
     Buffer tiles;   // host-visible: the tile lists of every dispatch
-    Buffer acc;     // float16 accumulator, allocated only for stacks deeper than kMaxStack
+    Buffer acc;     // 16-bit unorm RGBA accumulator, allocated only for stacks deeper than kMaxStack
     bool need_acc = false;
   };
   PerFrameSets<PerSlot> slots_;  // one set per composite within a frame (intermediates, then the final one)

@@ -12,7 +12,7 @@ namespace reelforge {
 struct CompositeSpec {  // shaders/composite.comp
   int32_t layers = 0;                        // N: layers in this pass, 0..kMaxStack
   std::array<int32_t, COMPOSITE_MAX_STACK> kind_blend{};  // KB0..KB7: kind * 16 + BlendMode (+ 64 styled, + 128 covering)
-  int32_t read_acc = 0, write_acc = 0;       // start from / write the float16 accumulator
+  int32_t read_acc = 0, write_acc = 0;       // start from / write the 16-bit unorm accumulator
   int32_t want_nv12 = 1, want_rgba = 0;
 };
 static_assert(offsetof(CompositeSpec, layers) == 4 * COMPOSITE_N);
