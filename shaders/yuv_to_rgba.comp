@@ -13,8 +13,8 @@
 //
 // The planes are read from the frame's upload staging as 16-byte texels of a uniform texel buffer
 // (RGBA32UI): CPU drivers fetch those for all SIMD lanes at once, where a storage-buffer load
-// whose address differs between invocations is a loop over the lanes (measured on lavapipe: 13 %
-// of a 720p conversion). src/gpu/convert_pass.cpp lays each row out padded to a multiple of
+// whose address differs between invocations is a loop over the lanes (measured on lavapipe: a
+// 720p frame converted and composited in 4.36 ms instead of 4.75). src/gpu/convert_pass.cpp lays each row out padded to a multiple of
 // 16 * DIV bytes, plus one more chroma sample, with the last sample repeated into the padding, so
 // that reads past the right edge see the edge value. One invocation writes a 16x2 block of output
 // pixels.
